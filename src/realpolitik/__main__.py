@@ -1,0 +1,5 @@
+"""Allow ``python -m realpolitik``."""
+
+from realpolitik.interfaces.cli import main
+
+main()

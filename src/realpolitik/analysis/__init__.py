@@ -1,0 +1,1 @@
+"""realpolitik.analysis layer."""

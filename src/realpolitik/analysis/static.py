@@ -1,0 +1,119 @@
+"""The static forecast: how each issue settles and how cohesive each alliance is.
+
+Runs the bargaining engines once on the point estimates of a scenario, then
+measures each watched alliance's cohesion on the actors' stated positions
+and on the positions they hold after bargaining (the Expected Utility
+Model's final round).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from realpolitik.models.cohesion import Cohesion, alliance_cohesion
+from realpolitik.models.compromise import compromise
+from realpolitik.models.eum import EUMResult, expected_utility
+from realpolitik.models.median import weighted_median
+from realpolitik.scenario.arrays import StanceArrays, point_arrays
+from realpolitik.scenario.schema import HORIZONS, Alliance, Scenario
+
+ModelName = Literal["eum", "compromise", "median"]
+MODEL_NAMES: tuple[ModelName, ...] = ("eum", "compromise", "median")
+MODEL_LABELS = {
+    "eum": "Expected Utility",
+    "compromise": "Compromise",
+    "median": "Median voter",
+}
+
+
+@dataclass(frozen=True)
+class AllianceReading:
+    """Cohesion of one watched alliance before and after bargaining."""
+
+    alliance: Alliance
+    stated: Cohesion
+    bargained: Cohesion | None
+
+    def by_horizon(self, horizons: list[str], which: str = "stated") -> dict[str, float]:
+        """Sum the issues' contributions to the score per time horizon.
+
+        ``horizons`` gives each issue's horizon in the scenario's issue order;
+        ``which`` is ``"stated"`` or ``"bargained"``.
+        """
+        cohesion = self.stated if which == "stated" else self.bargained
+        if cohesion is None:
+            return {}
+        contributions = cohesion.issue_contributions[0]
+        return {
+            horizon: float(sum(c for c, h in zip(contributions, horizons, strict=True)
+                               if h == horizon))
+            for horizon in HORIZONS
+        }
+
+
+@dataclass(frozen=True)
+class StaticForecast:
+    """Everything ``realpolitik run`` reports for one scenario, without time."""
+
+    scenario: Scenario
+    arrays: StanceArrays
+    forecasts: dict[str, np.ndarray]
+    eum: EUMResult | None
+    alliances: list[AllianceReading]
+
+    @property
+    def final_positions(self) -> np.ndarray | None:
+        """(N, K) positions after the Expected Utility Model's last round."""
+        return None if self.eum is None else self.eum.trajectory[0, -1]
+
+    @property
+    def movement(self) -> np.ndarray | None:
+        """(N, K) how far each actor moved while bargaining (0 where inactive)."""
+        final = self.final_positions
+        if final is None:
+            return None
+        return np.where(self.arrays.active, final - self.arrays.position, 0.0)
+
+
+def forecast_static(scenario: Scenario, models: tuple[str, ...] = MODEL_NAMES) -> StaticForecast:
+    """Run the chosen engines on the scenario's point estimates and read its alliances."""
+    unknown = [name for name in models if name not in MODEL_NAMES]
+    if unknown:
+        raise ValueError(f"unknown model(s) {unknown}; choose from {list(MODEL_NAMES)}")
+    arrays = point_arrays(scenario)
+    x, s, c, active = arrays.batch()
+    forecasts: dict[str, np.ndarray] = {}
+    eum = None
+    if "eum" in models:
+        eum = expected_utility(x, s, c, active)
+        forecasts["eum"] = eum.forecast[0]
+    if "compromise" in models:
+        forecasts["compromise"] = compromise(x, s, c, active)[0]
+    if "median" in models:
+        forecasts["median"] = weighted_median(x, s, c, active)[0]
+    bargained = None if eum is None else eum.trajectory[:, -1]
+    readings = [_read_alliance(scenario, arrays, alliance, bargained)
+                for alliance in scenario.alliances]
+    return StaticForecast(scenario, arrays, forecasts, eum, readings)
+
+
+def _read_alliance(
+    scenario: Scenario, arrays: StanceArrays, alliance: Alliance, bargained: np.ndarray | None
+) -> AllianceReading:
+    a, b = (arrays.actor_ids.index(member) for member in alliance.members)
+    stakes = np.array([[stake.weight.point for stake in alliance.shared_stakes]])
+
+    def measure(positions: np.ndarray) -> Cohesion:
+        return alliance_cohesion(
+            positions[None, a], positions[None, b],
+            arrays.salience[None, a], arrays.salience[None, b],
+            active_a=arrays.active[None, a], active_b=arrays.active[None, b],
+            stake_weights=stakes,
+        )
+
+    stated = measure(arrays.position)
+    after = None if bargained is None else measure(bargained[0])
+    return AllianceReading(alliance, stated, after)

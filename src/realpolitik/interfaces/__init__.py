@@ -1,0 +1,1 @@
+"""realpolitik.interfaces layer."""

@@ -1,0 +1,135 @@
+"""The ``realpolitik`` command line: a thin front over the pipeline and the analyses."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from realpolitik import __version__
+from realpolitik.analysis.static import MODEL_NAMES
+from realpolitik.outputs.rundir import RunDirectoryError
+from realpolitik.scenario.errors import ScenarioError
+from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
+
+app = typer.Typer(
+    name="realpolitik",
+    help=(
+        "Explicit, checkable models of international politics: how contested issues settle, "
+        "how alliances hold, what breaks them, which levers work. With no scenario named, "
+        "every command analyses the flagship case, the June 2019 Atlantic Council brief on "
+        "Russia and Iran in Syria (built-in scenario 'syria-2019')."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+USER_ERRORS: tuple[type[Exception], ...] = (ScenarioError, RunDirectoryError)
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(help="A scenario YAML file, or a built-in scenario's name "
+                        "(see 'realpolitik scenarios'). Default: syria-2019."),
+]
+
+
+class ModelChoice(StrEnum):
+    """Engines offered on the command line."""
+
+    eum = "eum"
+    compromise = "compromise"
+    median = "median"
+    all = "all"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one red line on stderr and leave with ``code``: for a user's mistake."""
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def report_user_errors(error: Exception) -> NoReturn:
+    """Turn a known user error into red lines and exit code 2."""
+    text = error.render() if isinstance(error, ScenarioError) else str(error)
+    fail(text)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"realpolitik {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Explicit, checkable models of international politics."""
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder to write the run into (must not exist yet). "
+                            "Default: realpolitik-runs/<scenario>-<time>.")] = None,
+    model: Annotated[ModelChoice, typer.Option(
+        "--model", "-m", help="Which bargaining engine(s) to run.")] = ModelChoice.all,
+) -> None:
+    """Forecast how each issue settles and how cohesive each alliance is; write a report.
+
+    Prints each issue's forecast by each model, how far each actor moved while
+    bargaining and the cohesion of each watched alliance, then writes a run
+    folder with results (JSON, CSV, Parquet), figures (PNG) and a self-contained
+    HTML report.
+    """
+    from realpolitik.interfaces.pipeline import run_analysis
+
+    models = MODEL_NAMES if model is ModelChoice.all else (model.value,)
+    try:
+        run_analysis(scenario, out=out, models=models, console=Console())
+    except USER_ERRORS as error:
+        report_user_errors(error)
+
+
+@app.command()
+def check(
+    scenario: Annotated[str, typer.Argument(help="The scenario file (or built-in name).")],
+) -> None:
+    """Validate a scenario file and report every problem with its line and field."""
+    try:
+        loaded = load_scenario(scenario)
+    except USER_ERRORS as error:
+        report_user_errors(error)
+    Console().print(
+        f"[green]ok[/] {resolve_scenario(scenario)}: {len(loaded.actors)} actors, "
+        f"{len(loaded.issues)} issues, {len(loaded.alliances)} watched alliances",
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def scenarios() -> None:
+    """List the scenarios that ship with realpolitik."""
+    console = Console()
+    for name, path in sorted(builtin_scenarios().items()):
+        try:
+            title = load_scenario(path).scenario.title
+        except ScenarioError as error:  # a broken built-in is a bug; show it, do not hide it
+            title = f"[red]invalid: {error.render()}[/]"
+        console.print(f"[bold]{name}[/]  {title}")
+
+
+def main() -> None:
+    """Entry point of the ``realpolitik`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        Console(stderr=True).print("[yellow]interrupted[/]")
+        sys.exit(130)

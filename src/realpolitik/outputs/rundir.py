@@ -1,0 +1,103 @@
+"""The run directory: every result, figure and the report of one run, with its manifest.
+
+A run is written into a hidden sibling folder first and renamed into place
+only when everything succeeded, so a failed run leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from realpolitik import __version__
+
+DEFAULT_ROOT = Path("realpolitik-runs")
+
+
+class RunDirectoryError(ValueError):
+    """The requested output folder cannot be used."""
+
+
+def default_run_path(scenario_id: str, now: dt.datetime | None = None) -> Path:
+    """``realpolitik-runs/<scenario>-<UTC time>`` in the current folder."""
+    now = now or dt.datetime.now(dt.UTC)
+    return DEFAULT_ROOT / f"{scenario_id}-{now.strftime('%Y%m%d-%H%M%S')}"
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes: identifies exactly which scenario text was run."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def make_manifest(*, scenario_id: str, scenario_path: Path, seed: int | None, draws: int,
+                  models: list[str], extra: dict | None = None) -> dict:
+    """What made this run: scenario and its hash, seed, draws, version, time, platform."""
+    manifest = {
+        "scenario_id": scenario_id,
+        "scenario_path": str(scenario_path),
+        "scenario_hash": file_hash(scenario_path),
+        "seed": seed,
+        "draws": draws,
+        "models": models,
+        "version": __version__,
+        "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "python": platform.python_version(),
+        "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
+    }
+    manifest.update(extra or {})
+    return manifest
+
+
+class RunDirectory:
+    """Write a run into ``final``, atomically: all of it or nothing.
+
+    Use as a context manager; inside, write files below :attr:`path`.
+    """
+
+    def __init__(self, final: Path) -> None:
+        self.final = Path(final)
+        if self.final.exists() and (not self.final.is_dir() or any(self.final.iterdir())):
+            raise RunDirectoryError(
+                f"{self.final} already exists and is not an empty folder; "
+                "choose another --out or remove it"
+            )
+        self.path = self.final.parent / f".{self.final.name}.partial-{os.getpid()}"
+
+    def __enter__(self) -> RunDirectory:
+        try:
+            self.path.mkdir(parents=True, exist_ok=False)
+        except OSError as error:
+            raise RunDirectoryError(f"cannot create {self.path.parent}: {error}") from None
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if kind is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return
+        if self.final.exists():
+            self.final.rmdir()
+        self.path.rename(self.final)
+
+    def write_json(self, name: str, data: object) -> Path:
+        """Write ``data`` as indented JSON below the run folder."""
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(data, indent=2, default=_plain) + "\n", encoding="utf-8")
+        return target
+
+
+def _plain(value: object) -> object:
+    """Make NumPy scalars, arrays and dates JSON-friendly."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

@@ -1,0 +1,89 @@
+"""Terminal tables (rich) of the static forecast."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.table import Table
+
+from realpolitik.analysis.static import MODEL_LABELS, StaticForecast
+from realpolitik.scenario.schema import HORIZONS
+
+
+def forecast_table(forecast: StaticForecast) -> Table:
+    """How each issue settles under each model, beside the span of stated positions."""
+    table = Table(title="How each issue settles (0-100)", title_justify="left")
+    table.add_column("Issue")
+    table.add_column("Horizon")
+    table.add_column("Stated span", justify="right")
+    for model in forecast.forecasts:
+        table.add_column(MODEL_LABELS[model], justify="right")
+    table.add_column("Leans towards", overflow="fold", max_width=42)
+    arrays = forecast.arrays
+    lead = next(iter(forecast.forecasts))
+    for k, issue in enumerate(forecast.scenario.issues):
+        stated = arrays.position[arrays.active[:, k], k]
+        span = f"{stated.min():.0f}-{stated.max():.0f}" if stated.size else "-"
+        values = [f"{forecast.forecasts[model][k]:.1f}" for model in forecast.forecasts]
+        table.add_row(issue.name, issue.horizon, span, *values,
+                      leaning(forecast.forecasts[lead][k], issue.low, issue.high))
+    return table
+
+
+def leaning(value: float, low: str, high: str) -> str:
+    """Describe a 0-100 value by the end of the scale it is nearer to."""
+    if 40 <= value <= 60:
+        return "midway between the two ends"
+    return high if value > 50 else low
+
+
+def movement_table(forecast: StaticForecast, limit: int = 3) -> Table | None:
+    """How far each actor moved while bargaining, and its largest moves."""
+    movement = forecast.movement
+    if movement is None:
+        return None
+    arrays = forecast.arrays
+    final = forecast.final_positions
+    table = Table(title="How far each actor moved in the Expected Utility Model",
+                  title_justify="left")
+    table.add_column("Actor")
+    table.add_column("Mean |move|", justify="right")
+    table.add_column("Largest moves (from -> to)", overflow="fold")
+    order = np.argsort(-np.abs(movement).mean(axis=1), kind="stable")
+    for i in order:
+        moves = np.abs(movement[i])
+        largest = [k for k in np.argsort(-moves, kind="stable")[:limit] if moves[k] >= 0.05]
+        text = "; ".join(
+            f"{arrays.issue_ids[k]} {arrays.position[i, k]:.0f}->{final[i, k]:.0f}"
+            for k in largest
+        ) or "held firm"
+        active = arrays.active[i]
+        mean_move = np.abs(movement[i, active]).mean() if active.any() else 0.0
+        table.add_row(forecast.scenario.actor(arrays.actor_ids[i]).name, f"{mean_move:.1f}", text)
+    return table
+
+
+def cohesion_table(forecast: StaticForecast) -> Table | None:
+    """Each watched alliance's S-score, by horizon, with its strongest bond and rift."""
+    if not forecast.alliances:
+        return None
+    horizons = [issue.horizon for issue in forecast.scenario.issues]
+    table = Table(title="Cohesion of watched alliances (S-score, -1 to 1)", title_justify="left")
+    table.add_column("Alliance")
+    table.add_column("Stated", justify="right")
+    table.add_column("Issues only", justify="right")
+    table.add_column("After bargaining", justify="right")
+    for horizon in HORIZONS:
+        table.add_column(f"{horizon} term", justify="right")
+    table.add_column("Most divisive issue")
+    for reading in forecast.alliances:
+        stated = reading.stated
+        after = "-" if reading.bargained is None else f"{float(reading.bargained.score[0]):+.2f}"
+        parts = reading.by_horizon(horizons)
+        contributions = stated.issue_contributions[0]
+        worst = int(np.argmin(contributions))
+        divisive = (forecast.scenario.issues[worst].name if contributions[worst] < 0
+                    else "none (they converge everywhere)")
+        table.add_row(reading.alliance.name, f"{float(stated.score[0]):+.2f}",
+                      f"{float(stated.s_issues[0]):+.2f}", after,
+                      *(f"{parts[h]:+.2f}" for h in HORIZONS), divisive)
+    return table

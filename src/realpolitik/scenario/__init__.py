@@ -1,0 +1,1 @@
+"""realpolitik.scenario layer."""

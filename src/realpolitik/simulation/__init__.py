@@ -1,0 +1,1 @@
+"""realpolitik.simulation layer."""
