@@ -1,8 +1,8 @@
 import json
 
-from helpers import EXAMPLE
 from typer.testing import CliRunner
 
+from helpers import EXAMPLE
 from realpolitik.interfaces.cli import app
 
 runner = CliRunner()

@@ -1,11 +1,10 @@
 import pytest
 
+from helpers import EXAMPLE
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import load_scenario, parse_scenario
 from realpolitik.scenario.quantity import Quantity
 from realpolitik.scenario.schema import iter_quantities
-
-from helpers import EXAMPLE
 
 
 def errors_of(text: str) -> str:

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from realpolitik import __version__
 from realpolitik.analysis.static import MODEL_NAMES
+from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
 from realpolitik.outputs.rundir import RunDirectoryError
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
@@ -124,6 +125,11 @@ def scenarios() -> None:
         except ScenarioError as error:  # a broken built-in is a bug; show it, do not hide it
             title = f"[red]invalid: {error.render()}[/]"
         console.print(f"[bold]{name}[/]  {title}")
+
+
+app.command("hypotheses")(hypotheses_command)
+app.command("score")(score_command)
+app.add_typer(sources_app, name="sources")
 
 
 def main() -> None:

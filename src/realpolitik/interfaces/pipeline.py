@@ -90,7 +90,7 @@ def print_summary(forecast: StaticForecast, console: Console) -> None:
     console.rule(f"[bold]{meta.title}[/] (as of {meta.as_of.isoformat()})")
     if meta.question:
         console.print(f"[italic]{meta.question}[/]\n")
-    console.print(tables.forecast_table(forecast))
+    console.print(tables.forecast_table(forecast, wide=console.width >= 140))
     for table in (tables.movement_table(forecast), tables.cohesion_table(forecast)):
         if table is not None:
             console.print(table)

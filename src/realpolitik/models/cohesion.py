@@ -108,8 +108,10 @@ def alliance_cohesion(
     for mask in (active_a, active_b):
         if mask is not None:
             both &= np.asarray(mask, dtype=bool)
-    stakes = np.zeros((pos_a.shape[0], 0)) if stake_weights is None else np.asarray(
-        stake_weights, dtype=float
+    stakes = (
+        np.zeros((pos_a.shape[0], 0))
+        if stake_weights is None
+        else np.asarray(stake_weights, dtype=float)
     )
     if stakes.ndim != 2 or stakes.shape[0] != pos_a.shape[0]:
         raise ValueError(f"stake_weights must have shape (B, M), got {stakes.shape}")

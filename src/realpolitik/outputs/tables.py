@@ -5,27 +5,33 @@ from __future__ import annotations
 import numpy as np
 from rich.table import Table
 
-from realpolitik.analysis.static import MODEL_LABELS, StaticForecast
+from realpolitik.analysis.static import StaticForecast
 from realpolitik.scenario.schema import HORIZONS
 
+MODEL_SHORT = {"eum": "EUM", "compromise": "Compromise", "median": "Median"}
 
-def forecast_table(forecast: StaticForecast) -> Table:
-    """How each issue settles under each model, beside the span of stated positions."""
+
+def forecast_table(forecast: StaticForecast, wide: bool = False) -> Table:
+    """How each issue settles under each model, beside the span of stated positions.
+
+    ``wide`` adds a column saying which end of the scale the forecast leans to.
+    """
     table = Table(title="How each issue settles (0-100)", title_justify="left")
     table.add_column("Issue")
     table.add_column("Horizon")
     table.add_column("Stated span", justify="right")
     for model in forecast.forecasts:
-        table.add_column(MODEL_LABELS[model], justify="right")
-    table.add_column("Leans towards", overflow="fold", max_width=42)
+        table.add_column(MODEL_SHORT[model], justify="right")
+    if wide:
+        table.add_column("Leans towards", overflow="fold", max_width=40)
     arrays = forecast.arrays
     lead = next(iter(forecast.forecasts))
     for k, issue in enumerate(forecast.scenario.issues):
         stated = arrays.position[arrays.active[:, k], k]
         span = f"{stated.min():.0f}-{stated.max():.0f}" if stated.size else "-"
         values = [f"{forecast.forecasts[model][k]:.1f}" for model in forecast.forecasts]
-        table.add_row(issue.name, issue.horizon, span, *values,
-                      leaning(forecast.forecasts[lead][k], issue.low, issue.high))
+        lean = [leaning(forecast.forecasts[lead][k], issue.low, issue.high)] if wide else []
+        table.add_row(issue.name, issue.horizon, span, *values, *lean)
     return table
 
 
@@ -71,10 +77,10 @@ def cohesion_table(forecast: StaticForecast) -> Table | None:
     table.add_column("Alliance")
     table.add_column("Stated", justify="right")
     table.add_column("Issues only", justify="right")
-    table.add_column("After bargaining", justify="right")
+    table.add_column("Bargained", justify="right")
     for horizon in HORIZONS:
-        table.add_column(f"{horizon} term", justify="right")
-    table.add_column("Most divisive issue")
+        table.add_column(horizon.capitalize(), justify="right")
+    table.add_column("Most divisive issue", overflow="fold")
     for reading in forecast.alliances:
         stated = reading.stated
         after = "-" if reading.bargained is None else f"{float(reading.bargained.score[0]):+.2f}"

@@ -1,39 +1,237 @@
-"""The analyst's judgment: competing hypotheses, evidence items, forecast questions."""
+"""The analyst's judgment: competing hypotheses, evidence items, forecast questions.
+
+* ``hypotheses``: competing explanations of what is going on, each with an
+  optional prior (normalised over all hypotheses; equal when none is given);
+* ``evidence``: items weighed against every hypothesis in the manner of
+  Heuer's Analysis of Competing Hypotheses, each rated ``CC`` (very
+  consistent), ``C`` (consistent), ``N`` (neutral or not applicable), ``I``
+  (inconsistent) or ``II`` (very inconsistent) per hypothesis, with a
+  credibility and a relevance that weigh it;
+* ``questions``: forecast questions with a resolution date and an indicator
+  expression over simulation outputs (see
+  :mod:`realpolitik.scenario.indicator_syntax`), an optional warning
+  threshold, and the outcome once the question has resolved.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from realpolitik.scenario.base import ID_PATTERN, FieldPath, Frozen
+from realpolitik.scenario.indicator_syntax import (
+    FUNCTIONS,
+    ExpressionError,
+    iter_terms,
+    parse_expression,
+)
+from realpolitik.scenario.quantity import Weight
 
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
 
+__all__ = [
+    "CREDIBILITY_WORDS",
+    "RATINGS",
+    "EvidenceItem",
+    "Hypothesis",
+    "Question",
+    "Rating",
+    "judgment_reference_errors",
+    "known_indicator_ids",
+]
+
+Rating = Literal["CC", "C", "N", "I", "II"]
+RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II")
+"""Heuer's consistency ratings, from very consistent to very inconsistent."""
+
+CREDIBILITY_WORDS: dict[str, float] = {"low": 0.3, "medium": 0.6, "high": 0.9}
+"""Numeric reading of the credibility words (documented in docs/model/judgment.md)."""
+
 
 class Hypothesis(Frozen):
-    """A competing explanation of what is going on."""
+    """A competing explanation of what is going on.
+
+    ``prior`` is the analyst's belief before weighing the evidence; priors
+    are normalised over all hypotheses, so ``0.5, 0.3, 0.2`` and ``5, 3, 2``
+    would mean the same (they are weights in [0, 1], so write the former).
+    Give a prior to every hypothesis or to none (then all are equal).
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     name: str
+    description: str = ""
+    prior: Weight | None = None
 
 
 class EvidenceItem(Frozen):
-    """A piece of evidence weighed against the hypotheses."""
+    """A piece of evidence weighed against the hypotheses.
+
+    ``credibility`` (how far the source can be trusted: ``low``, ``medium``,
+    ``high`` or a number in [0, 1]) and ``relevance`` (how much the item
+    bears on the question, [0, 1]) weigh the item; ``ratings`` say how
+    consistent it is with each hypothesis.  A hypothesis the item does not
+    rate counts as ``N``.
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     text: str
+    source: str | None = None
+    quote: str | None = None
+    date: dt.date | None = None
+    credibility: float | Literal["low", "medium", "high"] = "medium"
+    relevance: float = Field(default=1.0, ge=0.0, le=1.0)
+    ratings: dict[str, Rating] = {}
+    notes: str = ""
+
+    @field_validator("credibility", mode="before")
+    @classmethod
+    def _credibility_word_or_number(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("expected low, medium, high or a number in [0, 1]")
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word not in CREDIBILITY_WORDS:
+                raise ValueError(f"expected low, medium, high or a number in [0, 1], got '{value}'")
+            return word
+        if isinstance(value, int | float) and not 0.0 <= value <= 1.0:
+            raise ValueError(f"a numeric credibility must be in [0, 1], got {value}")
+        return value
+
+    @field_validator("ratings", mode="before")
+    @classmethod
+    def _ratings_upper_case(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: _rating_text(rating) for key, rating in value.items()}
+        return value
+
+    @property
+    def credibility_value(self) -> float:
+        """Credibility as a number in [0, 1] (words read through :data:`CREDIBILITY_WORDS`)."""
+        if isinstance(self.credibility, str):
+            return CREDIBILITY_WORDS[self.credibility]
+        return float(self.credibility)
+
+    @property
+    def weight(self) -> float:
+        """Credibility times relevance: how much the item counts, in [0, 1]."""
+        return self.credibility_value * self.relevance
+
+    def rating(self, hypothesis_id: str) -> Rating:
+        """The item's rating against a hypothesis (``N`` when not rated)."""
+        return self.ratings.get(hypothesis_id, "N")
+
+
+def _rating_text(rating: Any) -> Any:
+    if isinstance(rating, str):
+        return rating.strip().upper()
+    return rating
 
 
 class Question(Frozen):
-    """A forecast question that can be checked once events resolve."""
+    """A forecast question that can be checked once events resolve.
+
+    ``indicator`` is a condition over simulation outputs whose share of
+    true draws is the forecast probability; ``threshold`` (optional) flags
+    the question when that probability reaches it; ``outcome`` is recorded
+    only after ``resolution_date`` has passed.
+    """
 
     id: str = Field(pattern=ID_PATTERN)
     text: str
+    resolution_date: dt.date
+    indicator: str
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    outcome: Literal["yes", "no"] | None = None
+    notes: str = ""
+
+    @field_validator("outcome", mode="before")
+    @classmethod
+    def _outcome_words(cls, value: Any) -> Any:
+        # YAML reads a bare yes/no as true/false.
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, str):
+            return value.strip().lower()
+        return value
+
+
+# ---------------------------------------------------------------------------
+# Cross-references
+# ---------------------------------------------------------------------------
 
 
 def judgment_reference_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
-    """Yield references in the judgment sections to undeclared ids."""
-    return iter(())
+    """Yield problems in the judgment sections that single fields cannot see.
+
+    Duplicate ids; priors given to some hypotheses but not all, or summing
+    to zero; evidence citing an undeclared source, quoting without a
+    source, or rating an undeclared hypothesis; questions whose indicator
+    does not parse or names an undeclared alliance, issue or shock.
+    """
+    for section in ("hypotheses", "evidence", "questions"):
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(scenario, section)):
+            if item.id in seen:
+                yield (section, index, "id"), f"duplicate id '{item.id}'"
+            seen.add(item.id)
+    yield from _prior_errors(scenario)
+    yield from _evidence_errors(scenario)
+    yield from _question_errors(scenario)
+
+
+def _prior_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
+    given = [h.prior is not None for h in scenario.hypotheses]
+    if any(given) and not all(given):
+        for index, has_prior in enumerate(given):
+            if not has_prior:
+                yield (("hypotheses", index, "prior"),
+                       "give a prior to every hypothesis or to none (then all are equal)")
+        return
+    if all(given) and given and sum(h.prior.point for h in scenario.hypotheses) <= 0.0:
+        yield ("hypotheses",), "the priors sum to zero; at least one must be positive"
+
+
+def _evidence_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
+    sources = {source.id for source in scenario.sources}
+    hypotheses = {h.id for h in scenario.hypotheses}
+    for index, item in enumerate(scenario.evidence):
+        where: FieldPath = ("evidence", index)
+        if item.source is not None and item.source not in sources:
+            yield (*where, "source"), f"cites undeclared source '{item.source}'"
+        if item.quote is not None and item.source is None:
+            yield (*where, "quote"), "a quote needs the 'source' it comes from"
+        for hypothesis_id in item.ratings:
+            if hypothesis_id not in hypotheses:
+                yield ((*where, "ratings", hypothesis_id),
+                       f"rates undeclared hypothesis '{hypothesis_id}'")
+
+
+def _question_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
+    known = known_indicator_ids(scenario)
+    for index, question in enumerate(scenario.questions):
+        where: FieldPath = ("questions", index, "indicator")
+        try:
+            node = parse_expression(question.indicator)
+        except ExpressionError as error:
+            yield where, str(error)
+            continue
+        for term in iter_terms(node):
+            kind = FUNCTIONS[term.function][0]
+            if term.id not in known[kind]:
+                listed = ", ".join(sorted(known[kind])) or "none declared"
+                yield where, (f"column {term.id_column}: undeclared {kind} '{term.id}' "
+                              f"(known: {listed})")
+
+
+def known_indicator_ids(scenario: Scenario) -> dict[str, set[str]]:
+    """Ids an indicator may name, by kind: alliances, issues and shocks."""
+    shocks = getattr(scenario.dynamics, "shocks", None) or []
+    return {
+        "alliance": {alliance.id for alliance in scenario.alliances},
+        "issue": set(scenario.issue_ids),
+        "shock": {shock.id for shock in shocks},
+    }

@@ -1,0 +1,190 @@
+"""Evaluate indicator expressions against an ensemble of simulated futures.
+
+An indicator (syntax in :mod:`realpolitik.scenario.indicator_syntax`) is
+evaluated draw by draw: a condition gives a (D,) boolean array, a number a
+(D,) float array.  The probability of a condition is the share of draws in
+which it holds.
+
+Reading a term at a date ``@ d``:
+
+* ``ruptured(a) @ d`` and ``fired(s) @ d`` are true when the alliance
+  ruptured (the shock fired) at any step dated on or before ``d``: "by that
+  date";
+* ``cohesion(a) @ d`` and ``settlement(k) @ d`` are the value at the last
+  step dated on or before ``d``.
+
+Without a date, a term is read over the whole horizon: ruptured or fired at
+any step, cohesion or settlement at the final step.  A date before the
+first simulated date is an error; a date after the last one is read at the
+last step and reported by :func:`dates_beyond_horizon`, since the ensemble
+cannot say what happens after its horizon.
+
+The ensemble result is any object with the attributes of
+:class:`realpolitik.simulation.EnsembleResult` used here: ``dates`` (T+1
+dates), ``cohesion``, ``ruptured`` (by alliance id), ``settlement`` (by
+issue id) and ``shock_fired`` (by shock id), each a (D, T+1) array.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from realpolitik.scenario.indicator_syntax import (
+    BinaryOp,
+    Compare,
+    ExpressionError,
+    Logical,
+    Negate,
+    Node,
+    Not,
+    Number,
+    Term,
+    iter_terms,
+    parse_expression,
+    value_type,
+)
+
+__all__ = [
+    "EnsembleOutputs",
+    "ExpressionError",
+    "dates_beyond_horizon",
+    "evaluate",
+    "parse_expression",
+    "probability",
+]
+
+
+class EnsembleOutputs(Protocol):
+    """The parts of an ensemble result that indicators read."""
+
+    dates: Sequence[dt.date]
+    settlement: Mapping[str, np.ndarray]
+    cohesion: Mapping[str, np.ndarray]
+    ruptured: Mapping[str, np.ndarray]
+    shock_fired: Mapping[str, np.ndarray]
+
+
+_SERIES = {
+    "cohesion": ("cohesion", "alliance"),
+    "ruptured": ("ruptured", "alliance"),
+    "settlement": ("settlement", "issue"),
+    "fired": ("shock_fired", "shock"),
+}
+
+_COMPARE = {
+    "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
+    "==": np.equal, "!=": np.not_equal,
+}
+_ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+
+
+def _parsed(expression: str | Node) -> tuple[Node, str]:
+    if isinstance(expression, str):
+        return parse_expression(expression), expression
+    return expression, ""
+
+
+def evaluate(expression: str | Node, result: EnsembleOutputs) -> np.ndarray:
+    """Evaluate an indicator over every draw of an ensemble.
+
+    Parameters
+    ----------
+    expression
+        Indicator text (or an already parsed tree).
+    result
+        An ensemble result (see the module docstring for what it must hold).
+
+    Returns
+    -------
+    numpy.ndarray, shape (D,)
+        Booleans for a condition, floats for a number.
+
+    Raises
+    ------
+    ExpressionError
+        When the expression is malformed, names an id the ensemble does not
+        hold, or reads a date before the first simulated step.
+    """
+    node, text = _parsed(expression)
+    draws = _draw_count(result)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = _evaluate(node, result, text)
+    return np.broadcast_to(values, (draws,)).copy()
+
+
+def probability(expression: str | Node, result: EnsembleOutputs) -> float:
+    """Share of draws in which a condition holds.
+
+    Raises
+    ------
+    ExpressionError
+        When the expression gives a number rather than a condition.
+    """
+    node, text = _parsed(expression)
+    if value_type(node, text) != "condition":
+        raise ExpressionError("a probability needs a condition (e.g. a comparison), "
+                              "got a number", text, 1)
+    return float(np.mean(evaluate(node, result)))
+
+
+def dates_beyond_horizon(expression: str | Node, result: EnsembleOutputs) -> list[dt.date]:
+    """Dates the expression reads that fall after the ensemble's last step."""
+    node, _ = _parsed(expression)
+    last = result.dates[-1]
+    return sorted({t.date for t in iter_terms(node) if t.date is not None and t.date > last})
+
+
+def _draw_count(result: EnsembleOutputs) -> int:
+    for name in ("settlement", "cohesion", "ruptured", "shock_fired"):
+        for array in getattr(result, name, {}).values():
+            return int(np.shape(array)[0])
+    raise ExpressionError("the ensemble result holds no series to evaluate")
+
+
+def _evaluate(node: Node, result: EnsembleOutputs, text: str) -> np.ndarray:
+    if isinstance(node, Number):
+        return np.asarray(node.value, dtype=float)
+    if isinstance(node, Term):
+        return _term(node, result, text)
+    if isinstance(node, Negate):
+        return -_evaluate(node.operand, result, text)
+    if isinstance(node, Not):
+        return ~_evaluate(node.operand, result, text)
+    left = _evaluate(node.left, result, text)
+    right = _evaluate(node.right, result, text)
+    if isinstance(node, BinaryOp):
+        return _ARITHMETIC[node.op](left, right)
+    if isinstance(node, Compare):
+        return _COMPARE[node.op](left, right)
+    if isinstance(node, Logical):
+        return np.logical_and(left, right) if node.op == "and" else np.logical_or(left, right)
+    raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover
+
+
+def _term(term: Term, result: EnsembleOutputs, text: str) -> np.ndarray:
+    attribute, kind = _SERIES[term.function]
+    series = getattr(result, attribute)
+    if term.id not in series:
+        known = ", ".join(sorted(series)) or "none"
+        raise ExpressionError(f"the ensemble has no {kind} '{term.id}' (it has: {known})",
+                              text, term.id_column)
+    values = np.asarray(series[term.id])
+    last = _last_step(term, result.dates, text)
+    if term.function in ("ruptured", "fired"):
+        return values[:, : last + 1].astype(bool).any(axis=1)
+    return values[:, last].astype(float)
+
+
+def _last_step(term: Term, dates: Sequence[dt.date], text: str) -> int:
+    """Index of the last step dated on or before the term's date (the final step if none)."""
+    if term.date is None:
+        return len(dates) - 1
+    if term.date < dates[0]:
+        raise ExpressionError(f"date {term.date} is before the first simulated date "
+                              f"{dates[0]}", text, term.column)
+    return int(np.searchsorted(np.asarray(dates, dtype="datetime64[D]"),
+                               np.datetime64(term.date, "D"), side="right")) - 1

@@ -1,0 +1,69 @@
+"""Figures of the DEU benchmark: predicted against observed outcome, one panel per model."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from realpolitik import __version__
+from realpolitik.analysis.validation.benchmark import DeuValidation
+
+__all__ = ["scatter_predicted_observed"]
+
+
+def _footer(result: DeuValidation) -> str:
+    return (
+        f"{result.data.path.name}: {result.data.n_issues} issues, "
+        f"{result.data.n_proposals} proposals; capability {result.capability}; "
+        f"seed {result.seed}; bootstrap draws {result.draws}; realpolitik {__version__}"
+    )
+
+
+def scatter_predicted_observed(result: DeuValidation, path: Path) -> Path:
+    """Write a grid of scatter plots (forecast vs observed outcome) as a PNG.
+
+    Each panel shows one model's forecast for every issue it scores against
+    the observed outcome, the diagonal of a perfect forecast, and the MAE.
+    Fitted models show their held-out (cross-validated) forecasts. The footer
+    names the file, capability scheme, seed, draws and package version.
+
+    Parameters
+    ----------
+    result : DeuValidation
+        Output of :func:`realpolitik.analysis.validation.benchmark.run_deu_validation`.
+    path : Path
+        PNG file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(result.forecasts)
+    columns = 3
+    rows = math.ceil(len(names) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4.0 * columns, 3.8 * rows), squeeze=False)
+    observed = result.data.outcome
+    for axis, name in zip(axes.flat, names, strict=False):
+        forecast = result.forecasts[name]
+        known = np.isfinite(forecast)
+        mae = float(np.abs(forecast[known] - observed[known]).mean()) if known.any() else math.nan
+        axis.scatter(forecast[known], observed[known], s=12, alpha=0.6, color="tab:blue")
+        axis.plot([0, 100], [0, 100], color="grey", linewidth=0.8, linestyle="--")
+        axis.set(xlim=(-3, 103), ylim=(-3, 103), xlabel="forecast", ylabel="observed outcome")
+        axis.set_title(f"{name}\nMAE {mae:.1f} (n={int(known.sum())})", fontsize=9)
+    for axis in list(axes.flat)[len(names):]:
+        axis.set_visible(False)
+    figure.suptitle("DEU: forecast against observed outcome", fontsize=11)
+    figure.text(0.5, 0.005, _footer(result), ha="center", fontsize=7, color="dimgrey")
+    figure.tight_layout(rect=(0, 0.02, 1, 0.97))
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return Path(path)

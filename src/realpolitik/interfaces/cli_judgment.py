@@ -1,0 +1,385 @@
+"""Command-line front of the analyst's judgment: hypotheses, scores, sources and quotations.
+
+Register with the main app::
+
+    app.command("hypotheses")(hypotheses_command)
+    app.command("score")(score_command)
+    app.add_typer(sources_app, name="sources")
+
+User mistakes (a bad scenario, a malformed indicator or questions file, an
+unreadable ``--doc``) print one red line on stderr and exit with code 2
+before anything is written.  ``sources check`` exits 1 when a quotation is
+not found in its document.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
+
+from realpolitik import __version__
+from realpolitik.analysis.ach import AchResult, analyse_hypotheses
+from realpolitik.analysis.evidence import (
+    DocumentError,
+    QuoteCheck,
+    check_quotes,
+    load_documents,
+    number_evidence,
+)
+from realpolitik.analysis.indicators import ExpressionError
+from realpolitik.analysis.questions import (
+    QuestionsFile,
+    ResolvedForecast,
+    load_questions,
+    resolved_from_scenario,
+)
+from realpolitik.analysis.scores import ScoreSummary, brier_scores, log_scores, score_forecasts
+from realpolitik.scenario.errors import ScenarioError
+from realpolitik.scenario.loader import load_scenario
+from realpolitik.scenario.schema import Scenario, dotted
+
+__all__ = ["hypotheses_command", "score_command", "sources_app"]
+
+USER_ERRORS = (ScenarioError, ExpressionError, DocumentError)
+
+RATING_STYLES = {"CC": "bold green", "C": "green", "N": "grey50", "I": "red", "II": "bold red"}
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(help="A scenario YAML file, or a built-in scenario's name. "
+                        "Default: syria-2019."),
+]
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """One red line on stderr, then leave with ``code``."""
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False,
+                               soft_wrap=True, markup=True)
+    raise typer.Exit(code)
+
+
+def _user_error(error: Exception) -> NoReturn:
+    _fail(error.render() if isinstance(error, ScenarioError) else str(error))
+
+
+def _load(scenario: str | None) -> Scenario:
+    try:
+        return load_scenario(scenario)
+    except ScenarioError as error:
+        _user_error(error)
+
+
+# ---------------------------------------------------------------------------
+# realpolitik hypotheses
+# ---------------------------------------------------------------------------
+
+
+def hypotheses_command(scenario: ScenarioArg = None) -> None:
+    """Weigh the competing hypotheses against the evidence (Heuer's ACH and Bayes).
+
+    Shows the ACH matrix colour-coded (CC/C green, N grey, I/II red), each
+    hypothesis's inconsistency scores, prior and posterior, each item's
+    diagnosticity, and how the rankings change when each item is left out.
+    A scenario without hypotheses is reported as such (exit code 0).
+    """
+    loaded = _load(scenario)
+    console = Console()
+    if not loaded.hypotheses:
+        console.print(f"Scenario '{loaded.scenario.id}' declares no competing hypotheses: "
+                      "nothing to weigh. Add 'hypotheses:' and 'evidence:' sections "
+                      "(see docs/model/judgment.md).")
+        return
+    result = analyse_hypotheses(loaded)
+    console.print(_matrix_table(loaded, result))
+    console.print(_hypotheses_table(loaded, result))
+    if loaded.evidence:
+        console.print(_sensitivity_table(result))
+    console.print(f"Least inconsistent (Heuer): [bold]{result.inconsistency_ranking[0]}[/]; "
+                  f"highest posterior: [bold]{result.posterior_ranking[0]}[/].")
+
+
+def _labels(result: AchResult) -> list[str]:
+    """Short column labels H1, H2, ... so that the matrix fits a terminal."""
+    return [f"H{number}" for number in range(1, len(result.matrix.hypothesis_ids) + 1)]
+
+
+def _matrix_table(scenario: Scenario, result: AchResult) -> Table:
+    table = Table(title=f"ACH matrix: {scenario.scenario.title}")
+    table.add_column("evidence", no_wrap=True, max_width=40)
+    table.add_column("weight", justify="right")
+    table.add_column("diag.", justify="right")
+    for label in _labels(result):
+        table.add_column(label, justify="center")
+    for e, item in enumerate(scenario.evidence):
+        cells = [Text(item.rating(h), style=RATING_STYLES[item.rating(h)])
+                 for h in result.matrix.hypothesis_ids]
+        table.add_row(item.id, f"{item.weight:.2f}", f"{result.diagnosticity[e]:.2f}", *cells)
+    table.caption = ("weight = credibility x relevance; diag. = diagnosticity, ln(max/min "
+                     "likelihood across hypotheses), 0 = fits all equally")
+    return table
+
+
+def _hypotheses_table(scenario: Scenario, result: AchResult) -> Table:
+    table = Table(title="Hypotheses (fewest I/II first is Heuer's choice)")
+    for name, justify in (("", "left"), ("hypothesis", "left"), ("I/II", "right"),
+                          ("weighted I/II", "right"), ("prior", "right"),
+                          ("posterior", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    leader = result.posterior_ranking[0]
+    for h, (label, hypothesis) in enumerate(zip(_labels(result), scenario.hypotheses,
+                                                strict=True)):
+        style = "bold" if hypothesis.id == leader else ""
+        name = Text.assemble(hypothesis.id, ("\n" + hypothesis.name, "dim"))
+        table.add_row(label, name,
+                      f"{result.inconsistency_count[h]:g}", f"{result.inconsistency[h]:.2f}",
+                      f"{result.matrix.priors[h]:.2f}", f"{result.posteriors[h]:.3f}",
+                      style=style)
+    return table
+
+
+def _sensitivity_table(result: AchResult) -> Table:
+    table = Table(title="Drop-one sensitivity: each item left out in turn")
+    table.add_column("item left out", no_wrap=True, max_width=40)
+    table.add_column("max shift", justify="right")
+    table.add_column("post. rank", justify="center")
+    table.add_column("I/II rank", justify="center")
+    table.add_column("leader", justify="center")
+    for drop in sorted(result.sensitivity, key=lambda d: -d.max_shift):
+        table.add_row(drop.evidence_id, f"{drop.max_shift:.3f}",
+                      _changed(drop.posterior_ranking_changes),
+                      _changed(drop.inconsistency_ranking_changes),
+                      _changed(drop.leader_changes))
+    table.caption = "max shift = largest change of any posterior when the item is left out"
+    return table
+
+
+def _changed(flag: bool) -> Text:
+    return Text("changes", style="bold red") if flag else Text("same", style="grey50")
+
+
+# ---------------------------------------------------------------------------
+# realpolitik score
+# ---------------------------------------------------------------------------
+
+
+def score_command(
+    questions: Annotated[Path, typer.Argument(
+        help="A questions file (see docs/questions-format.md) or a scenario file whose "
+             "questions record outcomes.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder for scores.json and reliability.png "
+                            "(default: <file name>-scores).")] = None,
+    bins: Annotated[int, typer.Option(help="Probability bins of the reliability diagram.",
+                                      min=1, max=50)] = 10,
+    draws: Annotated[int, typer.Option(help="Ensemble draws, when scoring a scenario.",
+                                       min=1)] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the ensemble, when scoring a scenario.")
+                    ] = 0,
+) -> None:
+    """Score resolved forecasts: Brier and log scores, skill against baselines, reliability.
+
+    Baselines are always-50% and always-the-base-rate (the share of yes among
+    the scored outcomes: in-sample, which flatters it).  Writes scores.json
+    and a reliability diagram (PNG).
+    """
+    try:
+        loaded = load_questions(questions)
+        resolved, label = _resolved(loaded, questions, draws, seed)
+    except USER_ERRORS as error:
+        _user_error(error)
+    if not resolved:
+        _fail(f"{questions}: no question records an outcome, so there is nothing to score")
+    summary = score_forecasts([q.probability for q in resolved],
+                              [q.outcome == "yes" for q in resolved], bins=bins)
+    console = Console()
+    _print_scores(console, summary, resolved, label)
+    if isinstance(loaded, QuestionsFile) and len(loaded.questions) > len(resolved):
+        console.print(f"{len(loaded.questions) - len(resolved)} question(s) without an "
+                      "outcome were not scored.")
+    folder = out if out is not None else Path(f"{questions.stem}-scores")
+    _write_scores(folder, summary, resolved, label)
+    console.print(f"wrote {folder / 'scores.json'} and {folder / 'reliability.png'}")
+
+
+def _resolved(loaded: QuestionsFile | Scenario, path: Path, draws: int, seed: int
+              ) -> tuple[list[ResolvedForecast], str]:
+    if isinstance(loaded, QuestionsFile):
+        title = loaded.title or path.name
+        return loaded.resolved, f"{title} ({path.name})"
+    if not any(q.outcome for q in loaded.questions):
+        return [], path.name
+    try:
+        from realpolitik.simulation import simulate_ensemble
+    except ImportError:
+        _fail("scoring a scenario needs the ensemble simulation, which is not available")
+    result = simulate_ensemble(loaded, draws=draws, seed=seed)
+    label = f"scenario {loaded.scenario.id} · seed {seed} · draws {draws:,}"
+    return resolved_from_scenario(loaded, result), label
+
+
+def _print_scores(console: Console, summary: ScoreSummary,
+                  resolved: list[ResolvedForecast], label: str) -> None:
+    p = [q.probability for q in resolved]
+    y = [q.outcome == "yes" for q in resolved]
+    per_question = Table(title=f"Resolved questions: {label}")
+    for name in ("question", "probability", "outcome", "Brier", "log"):
+        per_question.add_column(name, justify="left" if name == "question" else "right")
+    for q, b, lg in zip(resolved, brier_scores(p, y), log_scores(p, y), strict=True):
+        per_question.add_row(q.id, f"{q.probability:.0%}", q.outcome or "", f"{b:.3f}",
+                             f"{lg:.3f}")
+    console.print(per_question)
+    scores = Table(title=f"Scores over {summary.count} questions "
+                         f"({summary.yes_count} yes, base rate {summary.base_rate:.0%})")
+    for name in ("forecaster", "Brier", "Brier skill", "log", "log skill"):
+        scores.add_column(name, justify="left" if name == "forecaster" else "right")
+    scores.add_row("these forecasts", f"{summary.brier:.3f}", "", f"{summary.log:.3f}", "",
+                   style="bold")
+    for base in summary.baselines:
+        name = f"{base.name} ({base.probability:.0%})"
+        scores.add_row(name, f"{base.brier:.3f}", _skill_text(base.brier_skill),
+                       f"{base.log:.3f}", _skill_text(base.log_skill))
+    scores.caption = ("skill = 1 - score / baseline score (above 0: better than the baseline). "
+                      "The base rate is in-sample: it uses the very outcomes being scored.")
+    console.print(scores)
+
+
+def _skill_text(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:+.2f}"
+
+
+def _write_scores(folder: Path, summary: ScoreSummary, resolved: list[ResolvedForecast],
+                  label: str) -> None:
+    from realpolitik.outputs.figures_judgment import reliability_diagram
+
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "label": label,
+        "version": __version__,
+        "count": summary.count,
+        "yes_count": summary.yes_count,
+        "base_rate": summary.base_rate,
+        "brier": summary.brier,
+        "log": summary.log,
+        "baselines": [vars(b) for b in summary.baselines],
+        "bins": [vars(b) for b in summary.bins],
+        "questions": [q.model_dump(mode="json") for q in resolved],
+    }
+    (folder / "scores.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    reliability_diagram(summary, folder / "reliability.png", label)
+
+
+# ---------------------------------------------------------------------------
+# realpolitik sources [check]
+# ---------------------------------------------------------------------------
+
+
+class _ListingOrSubcommand(TyperGroup):
+    """A group whose own optional argument (the scenario) does not swallow a subcommand name.
+
+    ``sources SCENARIO`` lists; ``sources check SCENARIO`` checks.  Without
+    this, Click would read ``check`` as the scenario argument of the group.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] in self.commands:
+            super().parse_args(ctx, [])
+            ctx._protected_args, ctx.args = [args[0]], list(args[1:])
+            return ctx.args
+        return super().parse_args(ctx, args)
+
+
+sources_app = typer.Typer(
+    cls=_ListingOrSubcommand,
+    invoke_without_command=True,
+    help="Every number of a scenario with its evidence; 'check' verifies the quotations.",
+)
+
+
+@sources_app.callback()
+def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
+    """List every number of a scenario with its value or range, source, and quote or estimate."""
+    if ctx.invoked_subcommand is not None:
+        return
+    loaded = _load(scenario)
+    rows = number_evidence(loaded)
+    table = Table(title=f"Numbers and their evidence: {loaded.scenario.title}")
+    for name in ("field", "value", "source", "quote or estimate"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        q = row.quantity
+        if row.kind == "quote":
+            evidence = Text(f"\u201c{q.quote}\u201d")
+        elif row.kind == "estimate":
+            evidence = Text(f"estimate: {q.estimate}", style="italic")
+        else:
+            evidence = Text("none", style="yellow")
+        table.add_row(dotted(row.path), row.shown_value, q.source or "", evidence)
+    console = Console()
+    console.print(table)
+    counts = {kind: sum(r.kind == kind for r in rows) for kind in ("quote", "estimate", "none")}
+    console.print(f"{len(rows)} numbers: {counts['quote']} quote a source, "
+                  f"{counts['estimate']} state an estimate, {counts['none']} give no evidence.")
+
+
+@sources_app.command("check")
+def sources_check(
+    scenario: ScenarioArg = None,
+    doc: Annotated[list[str] | None, typer.Option(
+        "--doc", help="SOURCE_ID=PATH of a text file holding that source (repeatable).")
+                   ] = None,
+) -> None:
+    """Verify that every quotation appears in the document its source names.
+
+    Whitespace, line-break hyphenation, quote marks, dashes and footnote
+    markers are normalised first.  Exit code 1 if any quotation is missing or
+    altered, 0 if all found; quotations whose source has no --doc are
+    reported as unchecked, which is not a failure.
+    """
+    loaded = _load(scenario)
+    try:
+        documents = load_documents(doc or [])
+    except DocumentError as error:
+        _user_error(error)
+    unknown = sorted(set(documents) - {s.id for s in loaded.sources})
+    if unknown:
+        _fail(f"--doc names source(s) the scenario does not declare: {', '.join(unknown)}")
+    checks = check_quotes(loaded, documents)
+    console = Console()
+    failures = [c for c in checks if c.failed]
+    if failures:
+        console.print(_failures_table(failures))
+    _print_check_summary(console, checks)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _failures_table(failures: list[QuoteCheck]) -> Table:
+    table = Table(title="Quotations not found in their documents")
+    for name in ("field", "status", "quote", "closest passage", "differences"):
+        table.add_column(name, overflow="fold")
+    for check in failures:
+        similarity = f" ({check.similarity:.0%})" if check.similarity is not None else ""
+        table.add_row(dotted(check.path), Text(check.status + similarity, style="red"),
+                      check.quote, check.closest or "", "; ".join(check.differences))
+    return table
+
+
+def _print_check_summary(console: Console, checks: list[QuoteCheck]) -> None:
+    found = sum(c.status == "found" for c in checks)
+    failed = sum(c.failed for c in checks)
+    unchecked = [c for c in checks if c.status == "unchecked"]
+    colour = "red" if failed else "green"
+    console.print(f"[{colour}]{found} of {len(checks)} quotations found, {failed} missing "
+                  f"or altered[/]")
+    if unchecked:
+        sources = ", ".join(sorted({c.source for c in unchecked}))
+        console.print(f"[yellow]{len(unchecked)} unchecked[/]: no --doc given for source(s) "
+                      f"{sources} (unchecked is not a failure; pass --doc ID=PATH to check them)")

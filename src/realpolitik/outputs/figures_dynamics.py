@@ -1,0 +1,244 @@
+"""Figures and report section of an ensemble over time: survival, fan charts, game changers."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+
+from realpolitik.outputs.section import Figure, Section
+from realpolitik.scenario.schema import Scenario
+from realpolitik.simulation.results import EnsembleResult
+
+__all__ = [
+    "dynamics_section",
+    "fan_chart",
+    "fan_charts",
+    "shock_probability_chart",
+    "survival_chart",
+]
+
+FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+"""Settlement quantiles drawn in fan charts: the 90% and 50% bands and the median."""
+
+HOLDING_YEARS = (1, 2, 5)
+"""Years after as_of at which the report tabulates whether alliances still hold."""
+
+
+def _pyplot():
+    """Import pyplot on the file-writing backend (never at module import)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def footer(result: EnsembleResult) -> str:
+    """The provenance line every figure carries: scenario, seed, draws, model, version."""
+    levers = f" · levers {', '.join(result.levers)}" if result.levers else ""
+    return (
+        f"scenario {result.scenario_id} · seed {result.seed} · draws {result.draws:,} · "
+        f"model {result.model}{levers} · realpolitik {result.version}"
+    )
+
+
+def _save(fig, result: EnsembleResult, path: str | Path) -> Path:
+    path = Path(path)
+    fig.text(0.99, 0.005, footer(result), ha="right", va="bottom", fontsize=7, color="dimgray")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    _pyplot().close(fig)
+    return path
+
+
+def _dates(result: EnsembleResult) -> np.ndarray:
+    return np.array(result.dates, dtype="datetime64[D]")
+
+
+def survival_chart(
+    result: EnsembleResult,
+    path: str | Path,
+    alliances: list[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> Path:
+    """Plot the share of draws in which each watched alliance still holds, with its 95% band.
+
+    Returns the path of the PNG written.
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    x = _dates(result)
+    for alliance in alliances or list(result.ruptured):
+        band = result.survival(alliance)
+        label = (names or {}).get(alliance, alliance)
+        (line,) = ax.step(x, band.estimate, where="post", label=label)
+        ax.fill_between(x, band.low, band.high, step="post", alpha=0.2, color=line.get_color())
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("share of draws in which the alliance holds")
+    ax.set_title("Do the watched alliances hold? (Wilson 95% band)", fontsize=10)
+    ax.legend(fontsize=8, frameon=False, loc="lower left")
+    ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return _save(fig, result, path)
+
+
+def _fan(ax, result: EnsembleResult, issue_id: str, title: str) -> None:
+    q05, q25, q50, q75, q95 = result.quantiles(issue_id, FAN_QUANTILES)
+    x = _dates(result)
+    ax.fill_between(x, q05, q95, alpha=0.2, color="tab:blue", label="5-95%")
+    ax.fill_between(x, q25, q75, alpha=0.4, color="tab:blue", label="25-75%")
+    ax.plot(x, q50, color="tab:blue", lw=1.5, label="median")
+    ax.set_ylim(0, 100)
+    ax.set_title(title, fontsize=8)
+    ax.grid(alpha=0.3)
+
+
+def fan_chart(
+    result: EnsembleResult, issue_id: str, path: str | Path, title: str | None = None
+) -> Path:
+    """Plot one issue's settlement over time: median, 25-75% and 5-95% bands.
+
+    Returns the path of the PNG written.
+    """
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    _fan(ax, result, issue_id, title or f"Settlement of {issue_id}")
+    ax.set_ylabel("settlement (0-100)")
+    ax.legend(fontsize=7, frameon=False)
+    fig.autofmt_xdate()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return _save(fig, result, path)
+
+
+def fan_charts(
+    result: EnsembleResult,
+    path: str | Path,
+    issues: list[str] | None = None,
+    names: dict[str, str] | None = None,
+) -> Path:
+    """Plot every issue's fan chart as small multiples in one PNG; returns its path."""
+    plt = _pyplot()
+    issues = issues or list(result.settlement)
+    columns = min(3, len(issues))
+    rows = -(-len(issues) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4 * columns, 2.4 * rows + 0.8),
+                             sharex=True, squeeze=False)
+    for ax, issue in zip(axes.flat, issues, strict=False):
+        _fan(ax, result, issue, (names or {}).get(issue, issue))
+    for index in range(len(issues), rows * columns):
+        axes.flat[index].set_visible(False)
+        axes.flat[index - columns].xaxis.set_tick_params(labelbottom=True)
+    axes.flat[0].legend(fontsize=6, frameon=False, loc="upper left")
+    fig.suptitle("Forecast settlement of each issue over time (0-100)", fontsize=10)
+    fig.autofmt_xdate()
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    return _save(fig, result, path)
+
+
+def shock_probability_chart(
+    result: EnsembleResult, path: str | Path, names: dict[str, str] | None = None
+) -> Path:
+    """Plot the probability that each game changer has fired by each date; returns the path."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    x = _dates(result)
+    for shock in result.shock_fired:
+        band = result.fired_probability(shock)
+        (line,) = ax.step(x, band.estimate, where="post", label=(names or {}).get(shock, shock))
+        ax.fill_between(x, band.low, band.high, step="post", alpha=0.15, color=line.get_color())
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("probability the game changer has happened")
+    ax.set_title("Game changers: probability of having fired by each date", fontsize=10)
+    ax.legend(fontsize=7, frameon=False, loc="upper left")
+    ax.grid(alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return _save(fig, result, path)
+
+
+def _holding_table(result: EnsembleResult, names: dict[str, str]) -> str:
+    """HTML table: share of draws in which each alliance still holds after 1, 2 and 5 years."""
+    head = "".join(f"<th>after {years} year{'s' if years > 1 else ''}</th>"
+                   for years in HOLDING_YEARS)
+    rows = []
+    for alliance in result.ruptured:
+        cells = [
+            f"<td>{_percent_with_band(result, alliance, years)}</td>"
+            if result.step_at(years) is not None else "<td>beyond the horizon</td>"
+            for years in HOLDING_YEARS
+        ]
+        name = html.escape(names.get(alliance, alliance))
+        rows.append(f"<tr><td>{name}</td>{''.join(cells)}</tr>")
+    return (
+        f"<table class='dynamics'><thead><tr><th>alliance</th>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _percent_with_band(result: EnsembleResult, alliance: str, years: float) -> str:
+    step = result.step_at(years)
+    band = result.survival(alliance)
+    return (f"{_percent(band.estimate[step])} "
+            f"({_percent(band.low[step])}-{_percent(band.high[step])})")
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage, with one decimal near 0% and 100% so bands stay visible."""
+    value = 100 * float(share)
+    if 0 < value < 1 or 99 < value < 100:
+        return f"{value:.1f}%"
+    return f"{value:.0f}%"
+
+
+def dynamics_section(
+    result: EnsembleResult, out_dir: str | Path, scenario: Scenario | None = None
+) -> Section:
+    """Build the report section on dynamics: figures and the alliance-holding table.
+
+    Parameters
+    ----------
+    result
+        An ensemble from :func:`realpolitik.simulation.simulate_ensemble`.
+    out_dir
+        Folder the PNG files are written to.
+    scenario
+        Optional; when given, its names label alliances, issues and shocks.
+    """
+    folder = Path(out_dir)
+    names: dict[str, str] = {}
+    if scenario is not None:
+        names.update({a.id: a.name for a in scenario.alliances})
+        names.update({i.id: i.name for i in scenario.issues})
+        if scenario.dynamics is not None:
+            names.update({s.id: s.name for s in scenario.dynamics.shocks})
+    figures = []
+    if result.ruptured:
+        figures.append(Figure(
+            survival_chart(result, folder / "survival.png", names=names),
+            "Share of draws in which each watched alliance still holds (its rupture rule not "
+            "met), with a Wilson 95% band.",
+        ))
+    figures.append(Figure(
+        fan_charts(result, folder / "fan_charts.png", names=names),
+        "Forecast settlement of each issue: median, 25-75% and 5-95% of the draws.",
+    ))
+    if result.shock_fired:
+        figures.append(Figure(
+            shock_probability_chart(result, folder / "game_changers.png", names=names),
+            "Probability that each game changer has happened by each date, with a Wilson 95% "
+            "band.",
+        ))
+    intro = (
+        f"<p>{result.draws:,} simulated futures of {html.escape(result.scenario_id)} from "
+        f"{result.dates[0].isoformat()} to {result.dates[-1].isoformat()} "
+        f"({len(result.dates) - 1} steps, engine: {html.escape(result.model)}, "
+        f"seed {result.seed}). Share of futures in which each alliance still holds, with its "
+        "95% band:</p>"
+    )
+    body = intro + (_holding_table(result, names) if result.ruptured else "")
+    return Section("Over time: alliances, settlements, game changers", body, figures,
+                   anchor="dynamics")

@@ -1,0 +1,142 @@
+"""Report sections of the lever, discovery and sensitivity analyses (HTML tables and figures)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from realpolitik import __version__
+from realpolitik.analysis.discovery import Discovery
+from realpolitik.analysis.levers import BASELINE, Interval, LeverReport
+from realpolitik.analysis.sensitivity import Sensitivity
+from realpolitik.outputs import figures_analysis as figures
+from realpolitik.outputs.section import Section
+
+__all__ = [
+    "discovery_section",
+    "levers_section",
+    "sensitivity_section",
+]
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """An HTML table; cells are escaped here, so callers pass plain text."""
+    head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _interval(value: Interval, digits: int = 3) -> str:
+    return f"{value.mean:+.{digits}g} [{value.low:+.{digits}g}, {value.high:+.{digits}g}]"
+
+
+def _paragraph(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def _provenance(scenario_id: str, seed: int, draws: int | str, model: str) -> str:
+    return _paragraph(f"Scenario {scenario_id}, seed {seed}, draws {draws}, model {model}, "
+                      f"realpolitik {__version__}.")
+
+
+# ---------------------------------------------------------------------------
+def levers_section(report: LeverReport, folder: Path) -> Section:
+    """The lever ranking, regret, effects on every outcome and the cost of acting later."""
+    regret = {summary.option: summary for summary in report.regret}
+    ranking_rows = [
+        [str(rank), report.option_name(option),
+         _interval(report.objective_effect(option).effect),
+         f"{regret[option].mean:.3g}", f"{regret[option].p90:.3g}", f"{regret[option].max:.3g}",
+         _interval(report.synergy[option]) if option in report.synergy else ""]
+        for rank, option in enumerate(report.ranking, start=1)
+    ]
+    parts = [
+        _paragraph(f"Objective: {report.objective} ({report.direction}). Each option is "
+                   "simulated on the same draws as the baseline (common random numbers); "
+                   "effects are option minus baseline, draw by draw, with 95% intervals "
+                   f"({report.interval}). Regret per draw is the best objective any option "
+                   "reaches in that draw minus the option's own."),
+        _table(["rank", "option", "effect on objective [95% interval]", "mean regret",
+                "90th pct regret", "max regret", "pair synergy"], ranking_rows),
+        _paragraph(f"Least maximum regret: {report.option_name(report.minimax_regret)}. "
+                   f"Least mean regret: {report.option_name(report.least_mean_regret)}."),
+    ]
+    others = [label for label in report.outcomes if label != report.objective]
+    if others:
+        rows = [[report.option_name(option.id)]
+                + [_interval(report.effects[option.id][label].effect) for label in others]
+                for option in report.options if option.id != BASELINE]
+        parts += [_paragraph("Effects on the other outcomes:"), _table(["option", *others], rows)]
+    if report.delays:
+        rows = [[report.option_name(d.lever), d.start, _interval(d.on_time), _interval(d.late),
+                 _interval(d.loss)] for d in report.delays]
+        parts += [_paragraph("What acting later costs (loss > 0: the objective is worse when "
+                             "the lever starts later):"),
+                  _table(["lever", "late start", "effect on time", "effect late",
+                          "loss from waiting"], rows)]
+    parts.append(_provenance(report.scenario_id, report.seed, report.draws, report.model))
+    figure = figures.lever_effects(report, Path(folder) / "lever-effects.png")
+    return Section("Policy levers", "\n".join(parts), [figure], anchor="levers")
+
+
+# ---------------------------------------------------------------------------
+def discovery_section(discovery: Discovery, folder: Path) -> Section:
+    """The PRIM boxes with their restrictions, and the ranking of inputs by importance."""
+    parts = [_paragraph(f"Cases of interest: {discovery.outcome.describe()}"
+                        + (f" (threshold {discovery.threshold:g})"
+                           if discovery.threshold is not None else "")
+                        + f"; base rate {discovery.base_rate:.1%} of the draws.")]
+    if not discovery.boxes:
+        parts.append(_paragraph("PRIM found no box denser than the base rate."))
+    for number, found in enumerate(discovery.boxes, start=1):
+        box = found.box
+        parts.append(_paragraph(f"Box {number}: coverage {box.coverage:.1%}, density "
+                                f"{box.density:.1%}, support {box.support:.1%} "
+                                f"({box.count} draws)."))
+        rows = [[r.name, r.describe(), "" if r.p_value is None else f"{r.p_value:.2g}"]
+                for r in found.restrictions]
+        parts.append(_table(["input", "restriction", "quasi-p-value"], rows))
+    rows = [[item.name, f"{item.information:.4f}",
+             " / ".join(f"{rate:.0%}" for rate in item.rates)]
+            for item in discovery.importance[:15]]
+    parts += [_paragraph("Inputs ranked by the mutual information (bits) between the input, in "
+                         "quantile bins, and the cases of interest; rates per bin from the "
+                         "input's low values to its high values:"),
+              _table(["input", "information (bits)", "rate per bin"], rows)]
+    settings = ", ".join(f"{key} {value:g}" for key, value in discovery.settings.items())
+    parts.append(_paragraph(f"PRIM settings: {settings}."))
+    parts.append(_provenance(discovery.scenario_id, discovery.seed, discovery.draws,
+                             discovery.model))
+    return Section("Scenario discovery", "\n".join(parts),
+                   figures.discovery_figures(discovery, Path(folder)), anchor="discovery")
+
+
+# ---------------------------------------------------------------------------
+def sensitivity_section(sensitivity: Sensitivity, folder: Path) -> Section:
+    """Sobol indices and one-at-a-time swings of one outcome."""
+    parts = [_paragraph(f"Outcome: {sensitivity.outcome.describe()}.")]
+    indices = sensitivity.sobol
+    if indices is not None:
+        rows = [[indices.names[j], f"{indices.first[j]:.3f} ± {indices.first_conf[j]:.3f}",
+                 f"{indices.total[j]:.3f} ± {indices.total_conf[j]:.3f}"]
+                for j in indices.ranked()]
+        parts += [_paragraph(f"Sobol indices from {indices.base_samples} base samples "
+                             f"({indices.evaluations:,} runs, Saltelli design, "
+                             f"{indices.conf_level:.0%} bootstrap intervals). Game changers "
+                             "fire on the same random numbers in every design matrix, so the "
+                             "indices are shares of the variance within a realisation of the "
+                             "game changers, averaged over realisations."),
+                  _table(["number", "first-order S1", "total ST"], rows)]
+    swings = sensitivity.tornado
+    if swings is not None:
+        rows = [[s.name, f"{s.low_value:g} → {s.at_low:.3g}", f"{s.high_value:g} → {s.at_high:.3g}",
+                 f"{s.width:.3g}"] for s in swings.swings]
+        parts += [_paragraph(f"One at a time, others at their point estimates (baseline "
+                             f"{swings.baseline:.3g}, mean of {swings.replicates} draws):"),
+                  _table(["number", "low end → outcome", "high end → outcome", "swing"], rows)]
+    parts.append(_provenance(sensitivity.scenario_id, sensitivity.seed, "see above",
+                             sensitivity.model))
+    return Section("Sensitivity", "\n".join(parts),
+                   figures.sensitivity_figures(sensitivity, Path(folder)), anchor="sensitivity")

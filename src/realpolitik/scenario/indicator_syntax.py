@@ -1,0 +1,449 @@
+"""The indicator language: a small, safe expression language over simulation outputs.
+
+An indicator turns an ensemble of simulated futures into a yes/no per draw
+(or a number per draw), so that a forecast question can be answered with a
+probability: the share of draws in which the condition holds.  Examples::
+
+    ruptured(russia_iran) @ 2021-06-30
+    cohesion(russia_iran) < 0.2 and not fired(israel_iran_showdown)
+    settlement(iran_military_presence) @ 2022-12-31 >= 60
+    (cohesion(russia_iran) - cohesion(russia_israel)) * 100 > 10
+
+Grammar (lowest precedence first; ``@`` binds tightest, to one term)::
+
+    expression := or_expr
+    or_expr    := and_expr ("or" and_expr)*
+    and_expr   := not_expr ("and" not_expr)*
+    not_expr   := "not" not_expr | comparison
+    comparison := sum [("<" | "<=" | ">" | ">=" | "==" | "!=") sum]
+    sum        := product (("+" | "-") product)*
+    product    := unary (("*" | "/") unary)*
+    unary      := "-" unary | primary
+    primary    := NUMBER | "(" expression ")" | term
+    term       := FUNCTION "(" ID ")" ["@" DATE]
+    FUNCTION   := cohesion | settlement | ruptured | fired
+
+Comparisons do not chain (``0.2 < x < 0.5`` is an error: write
+``0.2 < x and x < 0.5``).  Text is read by the tokenizer and the
+recursive-descent parser below; it is never handed to Python's ``eval``.
+
+This module only reads and checks expressions (syntax, types, which ids
+they name); it lives in the scenario layer so that a scenario's questions
+are checked when the file is loaded.  Evaluating an expression against an
+ensemble is :mod:`realpolitik.analysis.indicators`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "COMPARISONS",
+    "FUNCTIONS",
+    "BinaryOp",
+    "Compare",
+    "ExpressionError",
+    "Logical",
+    "Negate",
+    "Node",
+    "Not",
+    "Number",
+    "Term",
+    "ValueType",
+    "iter_terms",
+    "parse_expression",
+    "value_type",
+]
+
+ValueType = Literal["number", "condition"]
+
+FUNCTIONS: dict[str, tuple[str, ValueType]] = {
+    "cohesion": ("alliance", "number"),
+    "ruptured": ("alliance", "condition"),
+    "settlement": ("issue", "number"),
+    "fired": ("shock", "condition"),
+}
+"""Each term function: the kind of id it takes and the type of value it gives."""
+
+COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
+KEYWORDS = ("and", "or", "not")
+
+
+class ExpressionError(ValueError):
+    """A malformed or ill-typed indicator expression.
+
+    Parameters
+    ----------
+    message
+        What was found and what was expected.
+    text
+        The whole expression.
+    column
+        1-based column of the problem in ``text`` (None when it concerns the whole).
+    """
+
+    def __init__(self, message: str, text: str = "", column: int | None = None) -> None:
+        self.message = message
+        self.text = text
+        self.column = column
+        where = f"column {column}: " if column is not None else ""
+        shown = f" in '{text}'" if text else ""
+        super().__init__(f"{where}{message}{shown}")
+
+
+# ---------------------------------------------------------------------------
+# Tokens
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical unit and the 1-based column where it starts."""
+
+    kind: Literal["number", "date", "name", "op", "end"]
+    text: str
+    column: int
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPERATORS = ("<=", ">=", "==", "!=", "<", ">", "(", ")", "+", "-", "*", "/", "@")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens, ending with an ``end`` token.
+
+    Raises
+    ------
+    ExpressionError
+        At the first character that starts no token.
+    """
+    tokens: list[Token] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char.isspace():
+            index += 1
+            continue
+        token = _token_at(text, index)
+        if token is None:
+            raise ExpressionError(f"unexpected character {char!r}", text, index + 1)
+        tokens.append(token)
+        index += len(token.text)
+    tokens.append(Token("end", "", len(text) + 1))
+    return tokens
+
+
+def _token_at(text: str, index: int) -> Token | None:
+    column = index + 1
+    for kind, pattern in (("date", _DATE), ("number", _NUMBER), ("name", _NAME)):
+        match = pattern.match(text, index)
+        if match:
+            return Token(kind, match.group(0), column)  # type: ignore[arg-type]
+    for operator in _OPERATORS:
+        if text.startswith(operator, index):
+            return Token("op", operator, column)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Syntax tree
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeric literal."""
+
+    value: float
+    column: int
+
+
+@dataclass(frozen=True)
+class Term:
+    """``function(id)`` optionally read at a date: ``cohesion(russia_iran) @ 2021-06-30``."""
+
+    function: str
+    id: str
+    date: dt.date | None
+    column: int
+    id_column: int
+
+
+@dataclass(frozen=True)
+class Negate:
+    """Unary minus."""
+
+    operand: Node
+    column: int
+
+
+@dataclass(frozen=True)
+class BinaryOp:
+    """Arithmetic: ``+ - * /``."""
+
+    op: str
+    left: Node
+    right: Node
+    column: int
+
+
+@dataclass(frozen=True)
+class Compare:
+    """A comparison of two numbers, giving a condition."""
+
+    op: str
+    left: Node
+    right: Node
+    column: int
+
+
+@dataclass(frozen=True)
+class Not:
+    """Logical negation of a condition."""
+
+    operand: Node
+    column: int
+
+
+@dataclass(frozen=True)
+class Logical:
+    """``and`` / ``or`` of two conditions."""
+
+    op: Literal["and", "or"]
+    left: Node
+    right: Node
+    column: int
+
+
+Node = Number | Term | Negate | BinaryOp | Compare | Not | Logical
+
+
+# ---------------------------------------------------------------------------
+# Parser
+# ---------------------------------------------------------------------------
+
+
+class _Parser:
+    """Recursive descent over the token list, one method per grammar rule."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.index = 0
+
+    # -- helpers
+    @property
+    def current(self) -> Token:
+        return self.tokens[self.index]
+
+    def advance(self) -> Token:
+        token = self.current
+        self.index += 1
+        return token
+
+    def at(self, *texts: str) -> bool:
+        token = self.current
+        return token.kind in ("op", "name") and token.text in texts
+
+    def fail(self, expected: str, token: Token | None = None) -> ExpressionError:
+        token = token or self.current
+        found = "the end of the expression" if token.kind == "end" else f"'{token.text}'"
+        return ExpressionError(f"expected {expected}, found {found}", self.text, token.column)
+
+    def expect(self, text: str, expected: str) -> Token:
+        if not self.at(text):
+            raise self.fail(expected)
+        return self.advance()
+
+    # -- grammar rules
+    def parse(self) -> Node:
+        if self.current.kind == "end":
+            raise self.fail("an expression")
+        node = self.or_expr()
+        if self.current.kind != "end":
+            raise self.fail("an operator ('and', 'or', a comparison, + - * /) or the end")
+        return node
+
+    def or_expr(self) -> Node:
+        node = self.and_expr()
+        while self.at("or"):
+            token = self.advance()
+            node = Logical("or", node, self.and_expr(), token.column)
+        return node
+
+    def and_expr(self) -> Node:
+        node = self.not_expr()
+        while self.at("and"):
+            token = self.advance()
+            node = Logical("and", node, self.not_expr(), token.column)
+        return node
+
+    def not_expr(self) -> Node:
+        if self.at("not"):
+            token = self.advance()
+            return Not(self.not_expr(), token.column)
+        return self.comparison()
+
+    def comparison(self) -> Node:
+        node = self.sum()
+        if self.current.kind == "op" and self.current.text in COMPARISONS:
+            token = self.advance()
+            node = Compare(token.text, node, self.sum(), token.column)
+            if self.current.kind == "op" and self.current.text in COMPARISONS:
+                raise ExpressionError(
+                    "comparisons cannot be chained; join them with 'and'",
+                    self.text, self.current.column,
+                )
+        return node
+
+    def sum(self) -> Node:
+        node = self.product()
+        while self.at("+", "-"):
+            token = self.advance()
+            node = BinaryOp(token.text, node, self.product(), token.column)
+        return node
+
+    def product(self) -> Node:
+        node = self.unary()
+        while self.at("*", "/"):
+            token = self.advance()
+            node = BinaryOp(token.text, node, self.unary(), token.column)
+        return node
+
+    def unary(self) -> Node:
+        if self.at("-"):
+            token = self.advance()
+            return Negate(self.unary(), token.column)
+        return self.primary()
+
+    def primary(self) -> Node:
+        token = self.current
+        if token.kind == "number":
+            self.advance()
+            return Number(float(token.text), token.column)
+        if self.at("("):
+            self.advance()
+            node = self.or_expr()
+            self.expect(")", "')'")
+            return node
+        if token.kind == "name" and token.text in FUNCTIONS:
+            return self.term()
+        if token.kind == "name" and token.text not in KEYWORDS:
+            names = ", ".join(FUNCTIONS)
+            raise ExpressionError(
+                f"unknown function '{token.text}' (known: {names})", self.text, token.column
+            )
+        raise self.fail("a number, '(' or a term such as cohesion(russia_iran)")
+
+    def term(self) -> Term:
+        name = self.advance()
+        self.expect("(", f"'(' after '{name.text}'")
+        ident = self.current
+        if ident.kind != "name" or ident.text in KEYWORDS or not re.fullmatch(
+            r"[a-z][a-z0-9_]*", ident.text
+        ):
+            kind = FUNCTIONS[name.text][0]
+            raise self.fail(f"an {kind} id" if kind[0] in "aeiou" else f"a {kind} id")
+        self.advance()
+        self.expect(")", "')'")
+        date = None
+        if self.at("@"):
+            self.advance()
+            date = self.date()
+        return Term(name.text, ident.text, date, name.column, ident.column)
+
+    def date(self) -> dt.date:
+        token = self.current
+        if token.kind != "date":
+            raise self.fail("a date written YYYY-MM-DD after '@'")
+        try:
+            value = dt.date.fromisoformat(token.text)
+        except ValueError:
+            raise ExpressionError(f"'{token.text}' is not a calendar date", self.text,
+                                  token.column) from None
+        self.advance()
+        return value
+
+
+def parse_expression(text: str) -> Node:
+    """Parse and type-check an indicator expression.
+
+    Parameters
+    ----------
+    text
+        The expression, e.g. ``"ruptured(russia_iran) @ 2021-06-30"``.
+
+    Returns
+    -------
+    Node
+        The syntax tree.
+
+    Raises
+    ------
+    ExpressionError
+        Naming the 1-based column of the first problem and what was expected
+        there, or a type mistake (``not`` applied to a number, a condition
+        compared with ``<``).
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("an indicator must be text")
+    node = _Parser(text).parse()
+    value_type(node, text)
+    return node
+
+
+def value_type(node: Node, text: str = "") -> ValueType:
+    """Return whether ``node`` gives a number or a condition; raise on a type mistake."""
+    if isinstance(node, Number):
+        return "number"
+    if isinstance(node, Term):
+        return FUNCTIONS[node.function][1]
+    if isinstance(node, Negate | BinaryOp):
+        for operand in _operands(node):
+            _require(operand, "number", text, f"'{_symbol(node)}' needs numbers")
+        return "number"
+    if isinstance(node, Compare):
+        for operand in (node.left, node.right):
+            _require(operand, "number", text, f"'{node.op}' compares numbers")
+        return "condition"
+    for operand in _operands(node):
+        _require(operand, "condition", text, f"'{_symbol(node)}' needs conditions")
+    return "condition"
+
+
+def _operands(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Negate | Not):
+        return (node.operand,)
+    if isinstance(node, BinaryOp | Compare | Logical):
+        return (node.left, node.right)
+    return ()
+
+
+def _symbol(node: Node) -> str:
+    if isinstance(node, Negate):
+        return "-"
+    if isinstance(node, Not):
+        return "not"
+    return node.op  # type: ignore[union-attr]
+
+
+def _require(node: Node, wanted: ValueType, text: str, why: str) -> None:
+    found = value_type(node, text)
+    if found != wanted:
+        hint = (" (ruptured/fired give conditions; cohesion/settlement give numbers)"
+                if isinstance(node, Term) else "")
+        raise ExpressionError(f"{why}, got a {found}{hint}", text, node.column)
+
+
+def iter_terms(node: Node) -> Iterator[Term]:
+    """Yield every term of an expression, left to right."""
+    if isinstance(node, Term):
+        yield node
+    for operand in _operands(node):
+        yield from iter_terms(operand)

@@ -1,0 +1,233 @@
+"""Reader for the CSV layout of KTAB's Spatial Model of Politics (KAPSARC, MIT licence).
+
+Layout, one record per line:
+
+1. scenario name, description, number of actors N, number of issues K
+   (fields separated by commas; a first line that only splits into four
+   fields on semicolons is read with semicolons);
+2. headers: actor, description, capability ("Influence" or "Power"), then a
+   position column and a salience column for each issue;
+3. N rows, one per actor: id, description, capability, then position
+   (0-100) and salience (0-100) for each issue.
+
+Trailing commas and spaces are ignored; fields may be quoted. Saliences are
+divided by 100, as KTAB does, so that each actor's saliences sum to at most
+1; positions stay on the 0-100 scale of the rest of realpolitik.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from realpolitik.scenario.errors import ScenarioError
+
+__all__ = ["KtabScenario", "read_ktab_csv"]
+
+_SALIENCE_SUM_SLACK = 1e-6
+"""An actor's saliences may exceed 100 in total by this much (rounding in files)."""
+
+
+@dataclass(frozen=True)
+class KtabScenario:
+    """One KTAB scenario as read from its CSV file.
+
+    Attributes
+    ----------
+    name, description : str
+        From the first line.
+    actors, actor_descriptions : tuple of str
+        Actor ids and descriptions, in file order.
+    capability : numpy.ndarray, shape (N,)
+        One capability per actor (KTAB's "Influence" or "Power").
+    positions : numpy.ndarray, shape (N, K)
+        Positions on the 0-100 scale.
+    salience : numpy.ndarray, shape (N, K)
+        Saliences on [0, 1] (the file's 0-100 values divided by 100).
+    issues : tuple of str
+        Issue names, from the position column headers.
+    """
+
+    name: str
+    description: str
+    actors: tuple[str, ...]
+    actor_descriptions: tuple[str, ...]
+    capability: np.ndarray
+    positions: np.ndarray
+    salience: np.ndarray
+    issues: tuple[str, ...]
+
+
+def _split(line: str, delimiter: str = ",") -> list[str]:
+    """Split one CSV record, strip spaces and drop empty trailing fields."""
+    fields = next(csv.reader(io.StringIO(line), delimiter=delimiter, skipinitialspace=True))
+    fields = [field.strip() for field in fields]
+    while fields and fields[-1] == "":
+        fields.pop()
+    return fields
+
+
+def _first_line(line: str, path: Path) -> tuple[str, str, int, int]:
+    """Parse ``name, description, N, K`` from line 1."""
+    fields = _split(line)
+    if len(fields) < 4 and len(_split(line, ";")) >= 4:
+        fields = _split(line, ";")
+    if len(fields) < 4:
+        raise ScenarioError(
+            f"line 1 must hold 'name, description, number of actors, number of issues'; "
+            f"found {len(fields)} field(s)",
+            path=path,
+            line=1,
+        )
+    counts = []
+    for column, label in ((3, "number of actors"), (4, "number of issues")):
+        text = fields[column - 1]
+        try:
+            value = int(text)
+        except ValueError:
+            raise ScenarioError(
+                f"column {column} ({label}) must be a whole number; found {text!r}",
+                path=path,
+                line=1,
+            ) from None
+        if value < 1:
+            raise ScenarioError(
+                f"column {column} ({label}) must be at least 1; found {value}", path=path, line=1
+            )
+        counts.append(value)
+    return fields[0], fields[1], counts[0], counts[1]
+
+
+def _issue_name(header: str) -> str:
+    """Issue name from a position header: 'Policy Position' -> 'Policy'."""
+    for suffix in (" position", "position"):
+        if header.lower().endswith(suffix) and len(header) > len(suffix):
+            return header[: -len(suffix)].strip()
+    return header
+
+
+def _number(text: str, *, path: Path, line: int, column: int, label: str) -> float:
+    """Parse one numeric cell or raise a ScenarioError naming where it is."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ScenarioError(
+            f"column {column} ({label}) must be a number; found {text!r}",
+            path=path,
+            line=line,
+            field=label,
+        ) from None
+    if not np.isfinite(value):
+        raise ScenarioError(
+            f"column {column} ({label}) must be finite; found {text!r}",
+            path=path,
+            line=line,
+            field=label,
+        )
+    return value
+
+
+def _actor_row(
+    fields: list[str], headers: list[str], k: int, *, path: Path, line: int
+) -> tuple[str, str, float, list[float], list[float]]:
+    """Parse and range-check one actor row."""
+    needed = 3 + 2 * k
+    if len(fields) < needed:
+        raise ScenarioError(
+            f"expected {needed} columns (actor, description, capability and a position and "
+            f"salience for each of {k} issue(s)); found {len(fields)}",
+            path=path,
+            line=line,
+        )
+    capability = _number(fields[2], path=path, line=line, column=3, label=headers[2])
+    if capability < 0.0:
+        raise ScenarioError(
+            f"column 3 ({headers[2]}) must be non-negative; found {capability}",
+            path=path,
+            line=line,
+            field=headers[2],
+        )
+    positions, saliences = [], []
+    for issue in range(k):
+        for offset, bucket in ((3, positions), (4, saliences)):
+            column = offset + 2 * issue + 1
+            label = headers[column - 1]
+            value = _number(fields[column - 1], path=path, line=line, column=column, label=label)
+            if not 0.0 <= value <= 100.0:
+                raise ScenarioError(
+                    f"column {column} ({label}) must lie on 0-100; found {value}",
+                    path=path,
+                    line=line,
+                    field=label,
+                )
+            bucket.append(value)
+    if sum(saliences) > 100.0 + _SALIENCE_SUM_SLACK:
+        raise ScenarioError(
+            f"the saliences of actor {fields[0]!r} sum to {sum(saliences):g}; KTAB needs at most 100",
+            path=path,
+            line=line,
+        )
+    return fields[0], fields[1], capability, positions, saliences
+
+
+def read_ktab_csv(path: str | Path) -> KtabScenario:
+    """Read a scenario in KTAB's CSV layout.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV file.
+
+    Returns
+    -------
+    KtabScenario
+        Names, capabilities, positions (0-100) and saliences (0-1).
+
+    Raises
+    ------
+    ScenarioError
+        If the file is missing, the first line or the header is malformed,
+        the number of actor rows differs from line 1, a cell is not a number
+        or a value is out of range; the message names the file, the line and
+        the column.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ScenarioError(f"cannot read the file: {error.strerror}", path=path) from None
+    numbered = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if len(numbered) < 2:
+        raise ScenarioError("the file needs a first line and a header line", path=path)
+    name, description, n, k = _first_line(numbered[0][1], path)
+    header_line, header = numbered[1]
+    headers = _split(header)
+    if len(headers) < 3 + 2 * k:
+        raise ScenarioError(
+            f"the header needs {3 + 2 * k} columns (actor, description, capability and a "
+            f"position and salience for each of {k} issue(s)); found {len(headers)}",
+            path=path,
+            line=header_line,
+        )
+    rows = numbered[2:]
+    if len(rows) != n:
+        raise ScenarioError(
+            f"line 1 announces {n} actor(s) but the file has {len(rows)} actor row(s)",
+            path=path,
+            line=rows[-1][0] if rows else header_line,
+        )
+    parsed = [_actor_row(_split(line), headers, k, path=path, line=no) for no, line in rows]
+    return KtabScenario(
+        name=name,
+        description=description,
+        actors=tuple(row[0] for row in parsed),
+        actor_descriptions=tuple(row[1] for row in parsed),
+        capability=np.array([row[2] for row in parsed]),
+        positions=np.array([row[3] for row in parsed]),
+        salience=np.array([row[4] for row in parsed]) / 100.0,
+        issues=tuple(_issue_name(headers[3 + 2 * i]) for i in range(k)),
+    )

@@ -1,0 +1,143 @@
+"""Where chunks of draws run: in this process, in threads, or on a dask.distributed cluster.
+
+Every executor runs one function over a list of chunk jobs and hands each
+result to ``collect(job, result)`` as soon as the job finishes (in any
+order): the caller copies it into the ensemble's arrays and advances its
+progress bar, and the chunk's memory is freed at once.  Because each draw's random
+numbers depend only on the seed and the draw's index (see
+:mod:`realpolitik.simulation.parameters`), the executor never changes the
+numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor as _ThreadPool
+from concurrent.futures import as_completed
+from typing import Any, Protocol
+
+__all__ = ["DaskExecutor", "Executor", "LocalExecutor", "ThreadExecutor"]
+
+Collect = Callable[[Any, Any], None]
+
+
+class Executor(Protocol):
+    """Anything that can run a function over chunk jobs and hand back each result."""
+
+    def run(self, function: Callable[[Any], Any], jobs: Sequence[Any], collect: Collect) -> None:
+        """Call ``collect(job, function(job))`` for every job, in any order."""
+        ...
+
+
+class LocalExecutor:
+    """Run the chunks one after another in this process (the default)."""
+
+    def run(self, function: Callable[[Any], Any], jobs: Sequence[Any], collect: Collect) -> None:
+        """Call ``collect(job, function(job))`` for every job, in order."""
+        for job in jobs:
+            collect(job, function(job))
+
+
+class ThreadExecutor:
+    """Run chunks in a pool of threads of this process.
+
+    NumPy releases the interpreter lock inside its array operations, so two
+    threads use two cores for most of a chunk's work without copying any
+    data between processes.
+    """
+
+    def __init__(self, workers: int = 2) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        self.workers = workers
+
+    def run(self, function: Callable[[Any], Any], jobs: Sequence[Any], collect: Collect) -> None:
+        """Call ``collect(job, function(job))`` for every job, as each finishes."""
+        with _ThreadPool(max_workers=self.workers) as pool:
+            futures = {pool.submit(function, job): job for job in jobs}
+            for future in as_completed(futures):
+                collect(futures.pop(future), future.result())
+
+
+class DaskExecutor:
+    """Run chunks on a dask.distributed cluster.
+
+    Parameters
+    ----------
+    address
+        Scheduler address of a running cluster (``tcp://host:8786``).  When
+        None, a ``LocalCluster`` with ``workers`` workers is started for the
+        run and closed afterwards.
+    workers
+        Workers of the local cluster (ignored with an address).
+    processes
+        Whether local workers are processes (True, the default) or threads
+        of this process (False: starts in well under a second; good for tests
+        and small machines).
+    threads_per_worker
+        Threads per local worker.
+
+    The executor may be used as a context manager to keep one cluster for
+    several runs; otherwise each :meth:`run` starts and closes its own.
+    """
+
+    def __init__(
+        self,
+        address: str | None = None,
+        workers: int = 2,
+        *,
+        processes: bool = True,
+        threads_per_worker: int = 1,
+    ) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        self.address = address
+        self.workers = workers
+        self.processes = processes
+        self.threads_per_worker = threads_per_worker
+        self._client = None
+        self._cluster = None
+
+    def __enter__(self) -> DaskExecutor:
+        from distributed import Client, LocalCluster
+
+        if self.address is not None:
+            self._client = Client(self.address)
+        else:
+            self._cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=self.threads_per_worker,
+                processes=self.processes,
+                dashboard_address=None,
+            )
+            self._client = Client(self._cluster)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the client and, if this executor started it, the local cluster."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def run(self, function: Callable[[Any], Any], jobs: Sequence[Any], collect: Collect) -> None:
+        """Call ``collect(job, function(job))`` for every job, computed on the cluster."""
+        if self._client is None:
+            with self:
+                self._run(function, jobs, collect)
+        else:
+            self._run(function, jobs, collect)
+
+    def _run(self, function: Callable[[Any], Any], jobs: Sequence[Any], collect: Collect) -> None:
+        from distributed import as_completed as dask_completed
+
+        futures = self._client.map(function, list(jobs), pure=False)
+        job_of = {future.key: job for future, job in zip(futures, jobs, strict=True)}
+        for future in dask_completed(futures):
+            collect(job_of[future.key], future.result())
+            future.release()

@@ -1,0 +1,203 @@
+"""The numbers a simulation uses, their names, and reproducible sampling per draw.
+
+Every number the simulation reads (capabilities, stances, shared stakes,
+trend drifts, hazards, effect amounts of the scenario's dynamics and of the
+levers applied) is named by its dotted field path, as
+:func:`realpolitik.scenario.schema.dotted` renders it:
+``stances.idlib.russia.position``, ``actors[2].capability``,
+``dynamics.shocks[0].hazard``, ``levers[1].effects[0].shift``.
+
+Seeding
+-------
+Draws are grouped in fixed blocks of :data:`BLOCK_SIZE`.  The values of one
+number in one block come from their own stream, keyed by the run's seed, the
+block and a hash of the number's name::
+
+    SeedSequence(seed, spawn_key=(block, kind, key(name)))
+
+(the same mechanism as ``SeedSequence(seed).spawn``, addressed directly).
+So a draw's values depend only on the seed, the draw's index and the
+number's name, never on the chunk size, the executor, which levers are
+applied or what other numbers the scenario holds: lever runs share common
+random numbers with the baseline draw by draw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from realpolitik.scenario.base import FieldPath
+from realpolitik.scenario.levers import Lever
+from realpolitik.scenario.quantity import Quantity
+from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
+
+__all__ = [
+    "BLOCK_SIZE",
+    "AppliedLever",
+    "block_stream",
+    "check_overrides",
+    "resolve_levers",
+    "sample_values",
+    "shock_uniforms",
+    "simulated_quantities",
+]
+
+BLOCK_SIZE = 1024
+"""Draws per seeding block; fixed so that results never depend on the chunking."""
+
+SIMULATED_SECTIONS = ("actors", "stances", "alliances", "dynamics")
+"""Scenario sections whose numbers the simulation reads (levers are added when applied)."""
+
+KIND_PARAMETER, KIND_SHOCK = 0, 1
+
+
+@dataclass(frozen=True)
+class AppliedLever:
+    """A lever applied in a run, with the field path its numbers are named under."""
+
+    lever: Lever
+    path: FieldPath
+
+
+def resolve_levers(scenario: Scenario, levers: Sequence[Lever | str]) -> list[AppliedLever]:
+    """Turn lever ids and objects into applied levers.
+
+    An id names one of the scenario's levers; its numbers keep their names
+    (``levers[3].effects[0].shift``).  A :class:`Lever` object not in the
+    scenario is named by its id (``levers.my_lever.effects[0].shift``).
+
+    Raises
+    ------
+    ValueError
+        For an id the scenario does not declare, or a lever given twice.
+    """
+    by_id = {lever.id: index for index, lever in enumerate(scenario.levers)}
+    applied: list[AppliedLever] = []
+    for item in levers:
+        if isinstance(item, str):
+            if item not in by_id:
+                known = ", ".join(sorted(by_id)) or "none"
+                raise ValueError(f"unknown lever '{item}' (the scenario declares: {known})")
+            lever, path = scenario.levers[by_id[item]], ("levers", by_id[item])
+        elif isinstance(item, Lever):
+            index = by_id.get(item.id)
+            in_scenario = index is not None and scenario.levers[index] == item
+            lever, path = item, ("levers", index) if in_scenario else ("levers", item.id)
+        else:
+            raise ValueError(f"a lever must be a Lever or a lever id, got {type(item).__name__}")
+        if any(other.lever.id == lever.id for other in applied):
+            raise ValueError(f"lever '{lever.id}' is applied twice")
+        applied.append(AppliedLever(lever, path))
+    return applied
+
+
+def simulated_quantities(
+    scenario: Scenario, levers: Sequence[AppliedLever] = ()
+) -> dict[str, Quantity]:
+    """Return every number the simulation reads, by name, in file order."""
+
+    def numbers() -> Iterator[tuple[FieldPath, Quantity]]:
+        for path, quantity in iter_quantities(scenario):
+            if path[0] in SIMULATED_SECTIONS:
+                yield path, quantity
+        for applied in levers:
+            yield from iter_quantities(applied.lever, applied.path)
+
+    return {dotted(path): quantity for path, quantity in numbers()}
+
+
+def _name_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "little")
+
+
+def block_stream(seed: int, block: int, kind: int, name: str) -> np.random.Generator:
+    """Return the random stream of one named number (or shock) in one block of draws."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(block, kind, _name_key(name)))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def _blocks(start: int, stop: int) -> range:
+    return range(start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE + 1)
+
+
+def _sample_range(quantity: Quantity, seed: int, name: str, start: int, stop: int) -> np.ndarray:
+    """Values of one uncertain number for draws ``start`` to ``stop - 1``."""
+    pieces = [
+        quantity.sample(block_stream(seed, block, KIND_PARAMETER, name), BLOCK_SIZE)
+        for block in _blocks(start, stop)
+    ]
+    offset = (start // BLOCK_SIZE) * BLOCK_SIZE
+    return np.concatenate(pieces)[start - offset : stop - offset]
+
+
+def sample_values(
+    quantities: Mapping[str, Quantity],
+    seed: int,
+    start: int,
+    stop: int,
+    overrides: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """Return every number's values for draws ``start`` to ``stop - 1``, shape (stop - start,).
+
+    Certain numbers are constant; uncertain ones are sampled from their own
+    stream (uniform over the range, or triangular); ``overrides`` (already
+    sliced to the same draws) replace the values of the numbers they name.
+    """
+    size = stop - start
+    values: dict[str, np.ndarray] = {}
+    for name, quantity in quantities.items():
+        if overrides is not None and name in overrides:
+            values[name] = np.asarray(overrides[name], dtype=float)
+        elif quantity.uncertain:
+            values[name] = _sample_range(quantity, seed, name, start, stop)
+        else:
+            values[name] = np.full(size, quantity.point)
+    return values
+
+
+def shock_uniforms(seed: int, shock_id: str, start: int, stop: int, steps: int) -> np.ndarray:
+    """Uniform numbers deciding whether a shock fires, shape (stop - start, steps).
+
+    Column ``t - 1`` serves step ``t``.  Each block draws its numbers step by
+    step, so a shorter horizon sees a prefix of a longer one's numbers.
+    """
+    pieces = [
+        block_stream(seed, block, KIND_SHOCK, shock_id).random((steps, BLOCK_SIZE)).T
+        for block in _blocks(start, stop)
+    ]
+    offset = (start // BLOCK_SIZE) * BLOCK_SIZE
+    return np.concatenate(pieces)[start - offset : stop - offset]
+
+
+def check_overrides(
+    overrides: Mapping[str, object] | None, quantities: Mapping[str, Quantity], draws: int
+) -> dict[str, np.ndarray]:
+    """Validate user overrides: known names, one finite value per draw.
+
+    Raises
+    ------
+    ValueError
+        Naming the unknown parameter (with the closest known names) or the
+        array of the wrong shape.
+    """
+    checked: dict[str, np.ndarray] = {}
+    for name, value in (overrides or {}).items():
+        if name not in quantities:
+            stem = name.split(".")[0].split("[")[0]
+            near = [known for known in quantities if known.startswith(stem)][:5]
+            hint = f"; known names include {', '.join(near)}" if near else ""
+            raise ValueError(f"override '{name}' names no number the simulation uses{hint}")
+        array = np.asarray(value, dtype=float)
+        if array.shape != (draws,):
+            raise ValueError(
+                f"override '{name}' must have one value per draw, shape ({draws},); "
+                f"got shape {array.shape}"
+            )
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"override '{name}' contains NaN or infinite values")
+        checked[name] = array
+    return checked

@@ -1,0 +1,302 @@
+"""Step one chunk of draws through time: trends, shocks, levers, bargaining, cohesion, rupture.
+
+Each step ``t = 0 .. T`` (``t = 0`` is the scenario's ``as_of``):
+
+1. **Shocks fire.**  A shock not yet fired, whose ``requires`` all fired at
+   earlier steps, fires at step ``t >= 1`` when the draw's uniform number for
+   ``(shock, t)`` is below its hazard (after hazard effects of the shocks
+   and levers then in force); a fixed-date shock fires at the first step
+   dated on or after its date (step 0 included) once its requirements hold.
+2. **Stated positions are rebuilt** from the base: trends, then the effects
+   of the shocks in force (fired at or before ``t``, within their duration),
+   then those of the levers in force (started on or before the step's date).
+3. **Bargaining**: the engine forecasts each issue's settlement from the
+   stated positions of this step.  Nothing carries over from the previous
+   step's bargaining (see ``docs/model/dynamics.md`` for why).
+4. **Cohesion** of each watched alliance: the salience-weighted S-score of
+   its members' stated positions, counting shared stakes.
+5. **Rupture**: an alliance ruptures at the step where its rule's metric has
+   been below the threshold for the rule's number of consecutive steps
+   (step 0 counts); it stays ruptured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from realpolitik.models.cohesion import alliance_cohesion
+from realpolitik.scenario.dynamics import (
+    DEFAULT_RUPTURE_RULE,
+    RuptureRule,
+    Trend,
+    parse_rupture_rule,
+    parse_target,
+)
+from realpolitik.scenario.schema import Scenario, dotted
+from realpolitik.simulation.clock import first_step_on_or_after
+from realpolitik.simulation.parameters import (
+    AppliedLever,
+    sample_values,
+    shock_uniforms,
+    simulated_quantities,
+)
+from realpolitik.simulation.state import (
+    Layout,
+    StepEffect,
+    apply_effect,
+    base_state,
+    clip_state,
+    compile_effects,
+    copy_state,
+)
+
+__all__ = ["MODELS", "ChunkJob", "ChunkResult", "bargain", "run_chunk"]
+
+MODELS = ("compromise", "median", "eum")
+"""Bargaining engines a simulation can use at each step."""
+
+NEVER = np.iinfo(np.int64).max
+"""Firing step of a shock that has not fired."""
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """Everything needed to simulate draws ``start`` to ``stop - 1`` (picklable)."""
+
+    scenario: Scenario
+    levers: tuple[AppliedLever, ...]
+    model: str
+    seed: int
+    start: int
+    stop: int
+    dates: tuple[dt.date, ...]
+    overrides: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """The simulated paths of one chunk; time on axis 1, shape (n, T + 1, ...)."""
+
+    start: int
+    stop: int
+    settlement: np.ndarray  # (n, T+1, K)
+    cohesion: np.ndarray  # (n, T+1, A)
+    issue_cohesion: np.ndarray  # (n, T+1, A)
+    ruptured: np.ndarray  # (n, T+1, A) bool
+    shock_fired: np.ndarray  # (n, T+1, S) bool
+    parameters: dict[str, np.ndarray]  # name -> (n,)
+
+
+def bargain(
+    model: str,
+    positions: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    active: np.ndarray,
+) -> np.ndarray:
+    """Forecast each issue's settlement, (n, K), with the named engine."""
+    if model == "compromise":
+        from realpolitik.models.compromise import compromise
+
+        return compromise(positions, salience, capability, active)
+    if model == "median":
+        from realpolitik.models.median import weighted_median
+
+        return weighted_median(positions, salience, capability, active)
+    if model == "eum":
+        from realpolitik.models.eum import expected_utility
+
+        return expected_utility(positions, salience, capability, active).forecast
+    raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)}")
+
+
+def rupture_rules(scenario: Scenario) -> list[RuptureRule]:
+    """Each alliance's rupture rule (the default where none is given)."""
+    return [parse_rupture_rule(a.rupture or DEFAULT_RUPTURE_RULE) for a in scenario.alliances]
+
+
+def trend_steps(trend: Trend, dates: tuple[dt.date, ...]) -> np.ndarray:
+    """How many steps a trend has run by each step, shape (T + 1,).
+
+    Step ``s >= 1`` adds one drift when its date lies within the trend's
+    start and end (start defaults to ``as_of``, end to never).
+    """
+    start = trend.start or dates[0]
+    runs = [0] + [
+        int(start <= date and (trend.end is None or date <= trend.end)) for date in dates[1:]
+    ]
+    return np.cumsum(runs)
+
+
+@dataclass
+class _Plan:
+    """A chunk's compiled scenario."""
+
+    layout: Layout
+    base: dict[str, np.ndarray]
+    active: np.ndarray  # (n, N, K)
+    trends: list[tuple[StepEffect, np.ndarray]]
+    shock_effects: list[list[StepEffect]]
+    fixed_step: np.ndarray  # (S,), NEVER for random shocks
+    requires: list[list[int]]
+    durations: list[int | None]
+    lever_effects: list[list[StepEffect]]
+    lever_start: list[int]
+    rules: list[RuptureRule]
+
+
+def _plan(job: ChunkJob, values: dict[str, np.ndarray]) -> _Plan:
+    scenario, dates, size = job.scenario, list(job.dates), job.stop - job.start
+    layout = Layout.of(scenario)
+    base, active = base_state(scenario, layout, values, size)
+    trends, shock_effects, fixed, requires, durations = [], [], [], [], []
+    if scenario.dynamics is not None:
+        for index, trend in enumerate(scenario.dynamics.trends):
+            array, where = layout.locate(parse_target(trend.target))
+            drift = values[dotted(("dynamics", "trends", index, "drift"))]
+            trends.append((StepEffect(array, where, "shift", drift), trend_steps(trend, job.dates)))
+        for index, shock in enumerate(scenario.dynamics.shocks):
+            prefix = ("dynamics", "shocks", index)
+            shock_effects.append(compile_effects(shock.effects, prefix, layout, values))
+            fixed.append(NEVER if shock.date is None else first_step_on_or_after(dates, shock.date))
+            requires.append([layout.shocks.index(other) for other in shock.requires])
+            durations.append(shock.duration)
+    return _Plan(
+        layout=layout,
+        base=base,
+        active=np.broadcast_to(active, base["positions"].shape).copy(),
+        trends=trends,
+        shock_effects=shock_effects,
+        fixed_step=np.array(fixed, dtype=np.int64),
+        requires=requires,
+        durations=durations,
+        lever_effects=[
+            compile_effects(a.lever.effects, a.path, layout, values) for a in job.levers
+        ],
+        lever_start=[first_step_on_or_after(dates, a.lever.start) for a in job.levers],
+        rules=rupture_rules(scenario),
+    )
+
+
+def _in_force(plan: _Plan, fired_step: np.ndarray, s: int, t: int, *, before: bool) -> np.ndarray:
+    """Draws where shock ``s`` is in force at step ``t`` (fired before ``t`` if ``before``)."""
+    fired = fired_step[:, s] < t if before else fired_step[:, s] <= t
+    duration = plan.durations[s]
+    if duration is not None:
+        fired &= t < fired_step[:, s] + duration
+    return fired
+
+
+def _hazard_now(plan: _Plan, fired_step: np.ndarray, t: int) -> np.ndarray:
+    """Hazards at step ``t`` after the hazard effects of shocks and levers in force."""
+    state = {"hazard": plan.base["hazard"].copy()}
+    for s, effects in enumerate(plan.shock_effects):
+        hazard_effects = [e for e in effects if e.array == "hazard"]
+        if hazard_effects:
+            mask = _in_force(plan, fired_step, s, t, before=True)
+            for effect in hazard_effects:
+                apply_effect(state, effect, mask)
+    for effects, start in zip(plan.lever_effects, plan.lever_start, strict=True):
+        if start <= t:
+            for effect in effects:
+                if effect.array == "hazard":
+                    apply_effect(state, effect)
+    return np.clip(state["hazard"], 0.0, 1.0)
+
+
+def _fire(plan: _Plan, fired_step: np.ndarray, uniforms: np.ndarray, t: int) -> None:
+    """Fire the shocks due at step ``t``, in place in ``fired_step`` (n, S)."""
+    if fired_step.shape[1] == 0:
+        return
+    hazard = _hazard_now(plan, fired_step, t) if t >= 1 else None
+    fired_before = fired_step < t
+    for s, needs in enumerate(plan.requires):
+        ready = (fired_step[:, s] == NEVER) & fired_before[:, needs].all(axis=1)
+        if plan.fixed_step[s] != NEVER:
+            due = ready & (plan.fixed_step[s] <= t)
+        elif hazard is not None:
+            due = ready & (uniforms[:, s, t - 1] < hazard[:, s])
+        else:
+            continue
+        fired_step[due, s] = t
+
+
+def _stated_state(plan: _Plan, fired_step: np.ndarray, t: int) -> dict[str, np.ndarray]:
+    """The state of step ``t``: base, then trends, shocks in force, levers in force; clipped."""
+    state = copy_state(plan.base)
+    for effect, runs in plan.trends:
+        if runs[t]:
+            scaled = StepEffect(effect.array, effect.index, "shift", effect.amount * runs[t])
+            apply_effect(state, scaled)
+    for s, effects in enumerate(plan.shock_effects):
+        mask = _in_force(plan, fired_step, s, t, before=False)
+        if mask.any():
+            for effect in effects:
+                apply_effect(state, effect, mask)
+    for effects, start in zip(plan.lever_effects, plan.lever_start, strict=True):
+        if start <= t:
+            for effect in effects:
+                apply_effect(state, effect)
+    clip_state(state)
+    return state
+
+
+def _cohesion(plan: _Plan, state: dict[str, np.ndarray], alliance: str):
+    a, b = plan.layout.members[alliance]
+    return alliance_cohesion(
+        state["positions"][:, a],
+        state["positions"][:, b],
+        state["salience"][:, a],
+        state["salience"][:, b],
+        active_a=plan.active[:, a],
+        active_b=plan.active[:, b],
+        stake_weights=state[f"stakes.{alliance}"],
+    )
+
+
+def run_chunk(job: ChunkJob) -> ChunkResult:
+    """Simulate draws ``job.start`` to ``job.stop - 1`` over every step of ``job.dates``."""
+    quantities = simulated_quantities(job.scenario, job.levers)
+    values = sample_values(quantities, job.seed, job.start, job.stop, job.overrides)
+    plan = _plan(job, values)
+    size, steps = job.stop - job.start, len(job.dates)
+    n_shocks, alliances = len(plan.layout.shocks), plan.layout.alliances
+    uniforms = np.stack(
+        [shock_uniforms(job.seed, shock, job.start, job.stop, steps - 1)
+         for shock in plan.layout.shocks] or [np.zeros((size, steps - 1))],
+        axis=1,
+    )
+    fired_step = np.full((size, n_shocks), NEVER, dtype=np.int64)
+    settlement = np.empty((size, steps, len(plan.layout.issues)))
+    cohesion = np.empty((size, steps, len(alliances)))
+    issue_cohesion = np.empty_like(cohesion)
+    ruptured = np.zeros((size, steps, len(alliances)), dtype=bool)
+    fired = np.zeros((size, steps, n_shocks), dtype=bool)
+    run_length = np.zeros((size, len(alliances)), dtype=np.int64)
+    broken = np.zeros((size, len(alliances)), dtype=bool)
+    for t in range(steps):
+        _fire(plan, fired_step, uniforms, t)
+        fired[:, t] = fired_step <= t
+        state = _stated_state(plan, fired_step, t)
+        settlement[:, t] = bargain(
+            job.model, state["positions"], state["salience"], state["capability"], plan.active
+        )
+        for a, (alliance, rule) in enumerate(zip(alliances, plan.rules, strict=True)):
+            result = _cohesion(plan, state, alliance)
+            cohesion[:, t, a], issue_cohesion[:, t, a] = result.score, result.s_issues
+            metric = result.score if rule.metric == "cohesion" else result.s_issues
+            run_length[:, a] = np.where(rule.breached(metric), run_length[:, a] + 1, 0)
+            broken[:, a] |= run_length[:, a] >= rule.steps
+        ruptured[:, t] = broken
+    reported = {
+        name: values[name]
+        for name, quantity in quantities.items()
+        if quantity.uncertain or name in job.overrides
+    }
+    return ChunkResult(
+        job.start, job.stop, settlement, cohesion, issue_cohesion, ruptured, fired, reported
+    )

@@ -1,0 +1,235 @@
+"""The flagship scenario (syria-2019): complete, justified, and faithful to the brief."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from realpolitik.scenario.loader import load_scenario
+from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
+
+ACTORS = {
+    "russia", "iran", "assad_regime", "hezbollah", "israel", "turkey", "united_states",
+    "france", "united_kingdom", "saudi_arabia", "uae", "idlib_opposition", "kurdish_forces",
+}
+HORIZONS = {
+    "iran_military_presence": "short",
+    "hezbollah_arms": "short",
+    "security_forces": "short",
+    "fate_of_assad": "long",
+    "idlib": "medium",
+    "north_east": "medium",
+    "state_model": "long",
+    "israeli_strikes": "medium",
+    "economic_spoils": "short",
+    "arab_normalisation": "medium",
+    "militia_withdrawal": "long",
+}
+ALLIANCES = {
+    "russia_iran": ("russia", "iran"),
+    "iran_assad": ("iran", "assad_regime"),
+    "russia_israel": ("russia", "israel"),
+}
+BRIEF_NAME = "russia-iran-syria-2019.txt"
+MAX_QUOTE_WORDS = 30
+
+
+@pytest.fixture(scope="module")
+def flagship() -> Scenario:
+    return load_scenario("syria-2019")
+
+
+def _brief_path() -> Path | None:
+    repo_root = Path(__file__).resolve().parents[1]
+    for folder in (repo_root.parent / "shared", Path("/work/shared")):
+        candidate = folder / "brief" / BRIEF_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _normalise(text: str) -> str:
+    """Undo line-break hyphenation, unify quote marks and collapse whitespace."""
+    text = re.sub(r"(\w)-[ \t]*\n\s*(\w)", r"\1\2", text)
+    for curly, straight in (("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u2019", "'")):
+        text = text.replace(curly, straight)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _stance(scenario: Scenario, issue: str, actor: str):
+    stance = scenario.stance(issue, actor)
+    assert stance is not None, f"{actor} takes no stance on {issue}"
+    return stance
+
+
+# ---- completeness ---------------------------------------------------------
+
+
+def test_default_scenario_is_the_flagship(flagship):
+    default = load_scenario()
+    assert default.scenario.id == "syria-2019"
+    assert default == flagship
+
+
+def test_flagship_metadata(flagship):
+    meta = flagship.scenario
+    assert meta.as_of.isoformat() == "2019-06-01"
+    assert "random" in meta.question and "enduring alliance" in meta.question
+    brief = next(source for source in flagship.sources if source.id == "brief")
+    assert brief.author == "Michel Duclos"
+    assert brief.publisher == "Atlantic Council"
+
+
+def test_every_fixed_actor_is_declared_with_a_description(flagship):
+    assert set(flagship.actor_ids) == ACTORS
+    for actor in flagship.actors:
+        assert actor.description.strip(), f"actor {actor.id} has no description"
+
+
+def test_every_fixed_issue_has_its_horizon_and_both_ends(flagship):
+    assert {issue.id: issue.horizon for issue in flagship.issues} == HORIZONS
+    for issue in flagship.issues:
+        assert issue.low.strip() and issue.high.strip(), issue.id
+        assert issue.low != issue.high, issue.id
+
+
+def test_watched_alliances_and_their_members(flagship):
+    members = {alliance.id: alliance.members for alliance in flagship.alliances}
+    assert members == ALLIANCES
+    russia_iran = next(a for a in flagship.alliances if a.id == "russia_iran")
+    stakes = {stake.id for stake in russia_iran.shared_stakes}
+    assert stakes == {"holding_syria", "russia_needs_iran_on_ground", "cooperation_beyond_syria"}
+
+
+def test_every_issue_has_stances_and_every_actor_takes_some(flagship):
+    assert set(flagship.stances) == set(HORIZONS)
+    for issue_id, by_actor in flagship.stances.items():
+        assert len(by_actor) >= 5, f"{issue_id} has only {len(by_actor)} actors"
+    actors_with_stances = {actor for by_actor in flagship.stances.values() for actor in by_actor}
+    assert actors_with_stances == ACTORS
+
+
+# ---- evidence -------------------------------------------------------------
+
+
+def test_every_number_is_justified(flagship):
+    unjustified = [dotted(path) for path, q in iter_quantities(flagship) if not q.justified]
+    assert unjustified == []
+
+
+def test_quotes_are_short_and_cite_the_brief(flagship):
+    quoted = [(path, q) for path, q in iter_quantities(flagship) if q.quote]
+    assert quoted, "the flagship should quote the brief"
+    for path, quantity in quoted:
+        assert quantity.source == "brief", dotted(path)
+        words = len(quantity.quote.split())
+        assert words <= MAX_QUOTE_WORDS, f"{dotted(path)}: quote of {words} words"
+
+
+def test_every_quote_is_verbatim_in_the_brief(flagship):
+    path_to_brief = _brief_path()
+    if path_to_brief is None:
+        pytest.skip(f"the brief {BRIEF_NAME} is not in ../shared/brief or /work/shared/brief")
+    brief = _normalise(path_to_brief.read_text(encoding="utf-8"))
+    missing = [
+        f"{dotted(path)}: {q.quote!r}"
+        for path, q in iter_quantities(flagship)
+        if q.quote and _normalise(q.quote) not in brief
+    ]
+    assert missing == []
+
+
+def test_normaliser_joins_hyphenated_line_breaks_and_quote_marks():
+    assert _normalise("the follow-\ning night") == "the following night"
+    curly = "\u201cholding Syria\u201d  and\n  Assad\u2019s"
+    assert _normalise(curly) == "\"holding Syria\" and Assad's"
+
+
+# ---- what the brief says ---------------------------------------------------
+
+
+def test_russia_and_iran_both_want_assad_to_stay(flagship):
+    for actor in ("russia", "iran"):
+        assert _stance(flagship, "fate_of_assad", actor).position.low >= 60, actor
+    # Russia "can basically keep its gains ... whatever the future of Syrian leadership".
+    russia = _stance(flagship, "fate_of_assad", "russia")
+    iran = _stance(flagship, "fate_of_assad", "iran")
+    assert iran.salience.point > russia.salience.point
+
+
+def test_israel_does_not_wish_for_assads_departure(flagship):
+    assert _stance(flagship, "fate_of_assad", "israel").position.low > 50
+
+
+def test_iran_cares_more_than_russia_about_arms_to_hezbollah(flagship):
+    iran = _stance(flagship, "hezbollah_arms", "iran")
+    russia = _stance(flagship, "hezbollah_arms", "russia")
+    assert iran.salience.low > russia.salience.high
+    assert iran.position.low > russia.position.high
+
+
+def test_russia_and_iran_diverge_on_security_forces_and_state_model(flagship):
+    for issue in ("security_forces", "state_model"):
+        russia = _stance(flagship, issue, "russia").position
+        iran = _stance(flagship, issue, "iran").position
+        # Russia: national army, secular decentralised Syria (low end); Iran: the opposite.
+        assert russia.high < 50 < iran.low, issue
+        assert iran.point - russia.point >= 40, issue
+
+
+def test_israel_opposes_iranian_presence_and_arms_transfers(flagship):
+    for issue in ("iran_military_presence", "hezbollah_arms"):
+        israel = _stance(flagship, issue, "israel")
+        assert israel.position.high <= 10, issue
+        assert israel.salience.point >= 0.9, issue
+    iran = _stance(flagship, "iran_military_presence", "iran")
+    assert iran.position.low >= 70
+
+
+def test_russia_lets_israel_strike(flagship):
+    russia = _stance(flagship, "israeli_strikes", "russia").position
+    israel = _stance(flagship, "israeli_strikes", "israel").position
+    iran = _stance(flagship, "israeli_strikes", "iran").position
+    assert russia.low > 50 and israel.point > russia.point and iran.high < 50
+
+
+def test_economic_spoils_are_disputed_between_russia_and_iran(flagship):
+    russia = _stance(flagship, "economic_spoils", "russia").position
+    iran = _stance(flagship, "economic_spoils", "iran").position
+    assert russia.high < 50 < iran.low
+
+
+def test_russia_courts_arab_normalisation_more_than_iran(flagship):
+    russia = _stance(flagship, "arab_normalisation", "russia").position
+    iran = _stance(flagship, "arab_normalisation", "iran").position
+    assert russia.point > iran.point
+    assert _stance(flagship, "arab_normalisation", "assad_regime").position.low >= 70
+
+
+def test_iran_keeps_its_militias_while_the_west_wants_them_out(flagship):
+    iran = _stance(flagship, "militia_withdrawal", "iran").position
+    assert iran.high < 50
+    for actor in ("united_states", "france", "united_kingdom", "israel"):
+        assert _stance(flagship, "militia_withdrawal", actor).position.low >= 75, actor
+
+
+def test_holding_syria_binds_more_than_cooperation_beyond_syria(flagship):
+    russia_iran = next(a for a in flagship.alliances if a.id == "russia_iran")
+    weights = {stake.id: stake.weight for stake in russia_iran.shared_stakes}
+    assert weights["holding_syria"].point > weights["cooperation_beyond_syria"].point
+
+
+def test_local_clout_overrides_where_the_brief_implies_it(flagship):
+    def clout(issue: str, actor: str) -> float:
+        stance = _stance(flagship, issue, actor)
+        capability = stance.capability or flagship.actor(actor).capability
+        return capability.point
+
+    general = {actor.id: actor.capability.point for actor in flagship.actors}
+    assert clout("israeli_strikes", "israel") > general["israel"]
+    assert clout("idlib", "turkey") > general["turkey"]
+    assert clout("north_east", "turkey") > general["turkey"]
+    # "they have limited leverage with the Syrian system"
+    assert clout("security_forces", "russia") < general["russia"]

@@ -1,0 +1,275 @@
+"""Expected Utility Model: a hand-worked round, the scalar reference, properties, edges."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from realpolitik.models.compromise import compromise
+from realpolitik.models.eum import EUMResult, expected_utility
+from realpolitik.models.median import weighted_median
+from reference_eum import Reading, reference_eum
+
+
+def column(*values: float) -> np.ndarray:
+    """One draw, one issue: shape (1, N, 1)."""
+    return np.asarray(values, dtype=float)[None, :, None]
+
+
+# --- a round worked by hand ---------------------------------------------------
+
+
+def test_two_actor_round_by_hand():
+    # x = [0, 10] (range 10, so d = 1), c = [3, 1], s = [1, 1]: w = [0.75, 0.25].
+    # Votes in the 0-vs-10 contest: actor 0 gives 0.75 * 10, actor 1 gives -0.25 * 10,
+    # so P(0 beats 1) = 0.75 and P(1 beats 0) = 0.25.
+    # With r = 1: U_s = 2 - 4 * 0 = 2, U_f = 2 - 4 * 1 = -2, U_sq = 2 - 4 * 0.5 = 0;
+    #   E_01 = 1 * (0.75 * 2 + 0.25 * -2) = 1,  E_10 = 0.25 * 2 + 0.75 * -2 = -1.
+    # Dangers S_0 = E_10 = -1, S_1 = E_01 = 1 -> R_0 = -1, R_1 = +1
+    #   -> r_0 = (1 + 1/3) / (1 - 1/3) = 2, r_1 = (1 - 1/3) / (1 + 1/3) = 0.5.
+    # Actor 1 judges actor 0's challenge with r_1 = 0.5: U_sq = 2 - 4 / sqrt(2) = 2 - 2 sqrt(2)
+    #   own   = E_01 = 1 - U_sq = 2 sqrt(2) - 1 = 1.8284 > 0
+    #   other = E_10 = -1 - U_sq = 2 sqrt(2) - 3 = -0.1716 <= 0, and own > |other|
+    #   -> compromise: x_1 = 10 + (0 - 10) * (3 - 2 sqrt(2)) / (2 sqrt(2) - 1) = 9.0616
+    # Actor 0 judges actor 1's challenge with r_0 = 2: U_sq = 2 - 4 * 0.25 = 1,
+    #   E_10 = -1 - 1 = -2 <= 0 -> no offer; actor 0 stays at 0.
+    root2 = math.sqrt(2.0)
+    expected = 10.0 - 10.0 * (3.0 - 2.0 * root2) / (2.0 * root2 - 1.0)
+    result = expected_utility(column(0, 10), column(1, 1), column(3, 1), max_rounds=1)
+    np.testing.assert_allclose(result.trajectory[0, 1, :, 0], [0.0, expected], rtol=1e-12)
+    assert reference_eum([0, 10], [1, 1], [3, 1], max_rounds=1)[1] == pytest.approx(
+        [0.0, expected], rel=1e-12
+    )
+
+
+def test_result_shapes_and_paths():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 100, (3, 5, 2))
+    s = rng.uniform(0.1, 1, (3, 5, 2))
+    c = rng.uniform(0.1, 1, (3, 5, 2))
+    result = expected_utility(x, s, c, max_rounds=7)
+    assert isinstance(result, EUMResult)
+    steps = result.trajectory.shape[1]
+    assert result.trajectory.shape == (3, steps, 5, 2)
+    assert steps == result.rounds.max() + 1 <= 8
+    assert result.median_path.shape == result.mean_path.shape == (3, steps, 2)
+    np.testing.assert_array_equal(result.trajectory[:, 0], x)
+    final = result.trajectory[:, -1]
+    np.testing.assert_allclose(result.forecast, weighted_median(final, s, c))
+    np.testing.assert_allclose(result.mean_forecast, compromise(final, s, c))
+    np.testing.assert_allclose(result.median_path[:, 0], weighted_median(x, s, c))
+
+
+# --- agreement with the scalar reference ------------------------------------
+
+
+def random_issue(rng: np.random.Generator, n: int) -> tuple[list, list, list]:
+    return (
+        list(rng.uniform(0, 100, n)),
+        list(rng.uniform(0.05, 1, n)),
+        list(rng.uniform(0.05, 1, n)),
+    )
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 6),
+    batch=st.integers(1, 2),
+    issues=st.integers(1, 3),
+    vote_share=st.sampled_from(["dyad", "all"]),
+    q=st.sampled_from([1.0, 0.5]),
+)
+@settings(max_examples=40, deadline=None)
+def test_vectorised_engine_matches_scalar_reference(seed, n, batch, issues, vote_share, q):
+    rng = np.random.default_rng(seed)
+    x = np.empty((batch, n, issues))
+    s = np.empty_like(x)
+    c = np.empty_like(x)
+    for b in range(batch):
+        for k in range(issues):
+            x[b, :, k], s[b, :, k], c[b, :, k] = random_issue(rng, n)
+    result = expected_utility(x, s, c, q=q, t=0.7, max_rounds=12, vote_share=vote_share)
+    reading = Reading(probability="pair" if vote_share == "dyad" else "all_pairs")
+    for b in range(batch):
+        for k in range(issues):
+            path = reference_eum(
+                list(x[b, :, k]), list(s[b, :, k]), list(c[b, :, k]),
+                q=q, t=0.7, max_rounds=12, reading=reading,
+            )  # fmt: skip
+            used = len(path) - 1
+            assert result.rounds[b, k] == used
+            np.testing.assert_allclose(
+                result.trajectory[b, : used + 1, :, k], np.array(path), rtol=0, atol=1e-9
+            )
+            # after settling, the remaining rounds repeat the final positions
+            tail = result.trajectory[b, used:, :, k]
+            np.testing.assert_array_equal(tail, np.broadcast_to(tail[0], tail.shape))
+
+
+def test_scholz_input_matches_reference_round_by_round():
+    # integer positions: many exact ties in distance; both tie rules must agree
+    x = [4, 7, 4, 4, 10, 10, 10, 7, 4, 7]
+    c = [0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08]
+    s = [0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1.0, 0.7]
+    for vote_share, probability in (("dyad", "pair"), ("all", "all_pairs")):
+        path = reference_eum(x, s, c, max_rounds=20, reading=Reading(probability=probability))
+        result = expected_utility(
+            column(*x), column(*s), column(*c), max_rounds=20, vote_share=vote_share
+        )
+        assert result.rounds[0, 0] == len(path) - 1
+        np.testing.assert_allclose(result.trajectory[0, :, :, 0], path, rtol=0, atol=1e-9)
+
+
+# --- properties ---------------------------------------------------------------
+
+
+@st.composite
+def scenarios(draw, min_actors=2, max_actors=6):
+    """Random continuous scenarios (via a seed) with an optional inactive mask."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    shape = (draw(st.integers(1, 3)), draw(st.integers(min_actors, max_actors)), 2)
+    x = rng.uniform(0, 100, shape)
+    s = rng.uniform(0.05, 1, shape)
+    c = rng.uniform(0.05, 1, shape)
+    active = rng.uniform(size=shape) < 0.8
+    active[:, :2, :] = True
+    return x, s, c, active
+
+
+RUN = {"max_rounds": 15}
+
+
+@given(data=scenarios())
+@settings(max_examples=30, deadline=None)
+def test_positions_stay_within_initial_span(data):
+    x, s, c, active = data
+    result = expected_utility(x, s, c, active, **RUN)
+    low = np.where(active, x, np.inf).min(axis=1)[:, None, None, :]
+    high = np.where(active, x, -np.inf).max(axis=1)[:, None, None, :]
+    inside = (result.trajectory >= low - 1e-9) & (result.trajectory <= high + 1e-9)
+    assert np.all(inside | ~active[:, None])
+
+
+@given(data=scenarios())
+@settings(max_examples=30, deadline=None)
+def test_converges_or_stops_at_max_rounds(data):
+    x, s, c, active = data
+    result = expected_utility(x, s, c, active, tol=1e-6, **RUN)
+    assert np.all(result.rounds <= RUN["max_rounds"])
+    assert np.all(result.converged | (result.rounds == RUN["max_rounds"]))
+    # a converged issue: its last round moved nobody by more than tol
+    for b, k in zip(*np.nonzero(result.converged & (result.rounds > 0)), strict=True):
+        r = result.rounds[b, k]
+        step = result.trajectory[b, r, :, k] - result.trajectory[b, r - 1, :, k]
+        assert np.abs(step).max() <= 1e-6
+
+
+@given(data=scenarios(), seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=30, deadline=None)
+def test_invariant_to_actor_order(data, seed):
+    x, s, c, active = data
+    order = np.random.default_rng(seed).permutation(x.shape[1])
+    before = expected_utility(x, s, c, active, **RUN)
+    after = expected_utility(x[:, order], s[:, order], c[:, order], active[:, order], **RUN)
+    np.testing.assert_allclose(after.trajectory, before.trajectory[:, :, order], atol=1e-9)
+    np.testing.assert_allclose(after.forecast, before.forecast, atol=1e-9)
+
+
+@given(data=scenarios(), factor=st.floats(1e-3, 1e3))
+@settings(max_examples=30, deadline=None)
+def test_invariant_to_capability_scale(data, factor):
+    x, s, c, active = data
+    before = expected_utility(x, s, c, active, **RUN)
+    after = expected_utility(x, s, c * factor, active, **RUN)
+    np.testing.assert_allclose(after.trajectory, before.trajectory, atol=1e-9)
+
+
+@given(data=scenarios(), copies=st.integers(2, 4))
+@settings(max_examples=20, deadline=None)
+def test_identical_rows_give_identical_answers(data, copies):
+    x, s, c, active = (np.repeat(a[:1], copies, axis=0) for a in data)
+    result = expected_utility(x, s, c, active, **RUN)
+    assert np.all(result.trajectory == result.trajectory[:1])
+    assert np.all(result.rounds == result.rounds[:1])
+
+
+@given(data=scenarios(), where=st.floats(-50, 150), salience=st.floats(0, 1))
+@settings(max_examples=30, deadline=None)
+def test_inactive_actor_changes_nothing(data, where, salience):
+    x, s, c, active = data
+    b, _, k = x.shape
+    extra = np.ones((b, 1, k))
+    x2 = np.concatenate([x, extra * where], axis=1)
+    s2 = np.concatenate([s, extra * salience], axis=1)
+    c2 = np.concatenate([c, extra * 1e3], axis=1)
+    active2 = np.concatenate([active, np.zeros((b, 1, k), bool)], axis=1)
+    before = expected_utility(x, s, c, active, **RUN)
+    after = expected_utility(x2, s2, c2, active2, **RUN)
+    np.testing.assert_allclose(after.trajectory[:, :, :-1], before.trajectory, atol=1e-9)
+    assert np.all(after.trajectory[:, :, -1] == where)  # passes through unchanged
+    np.testing.assert_allclose(after.forecast, before.forecast, atol=1e-9)
+    np.testing.assert_allclose(after.mean_forecast, before.mean_forecast, atol=1e-9)
+
+
+# --- degenerate input and settings -------------------------------------------
+
+
+def test_all_zero_salience_is_defined_and_warns():
+    with pytest.warns(RuntimeWarning, match="zero total weight"):
+        result = expected_utility(column(10, 50, 90), column(0, 0, 0), column(1, 1, 1))
+    assert np.isfinite(result.trajectory).all()
+    assert np.isfinite(result.forecast).all()
+
+
+def test_single_actor_is_returned_unchanged_with_a_warning():
+    with pytest.warns(RuntimeWarning, match="fewer than two active"):
+        result = expected_utility(column(37.0), column(0.5), column(1.0))
+    assert result.trajectory.shape == (1, 1, 1, 1)
+    assert result.forecast[0, 0] == 37.0
+    assert result.rounds[0, 0] == 0 and result.converged[0, 0]
+
+
+def test_identical_positions_are_returned_unchanged_with_a_warning():
+    with pytest.warns(RuntimeWarning, match="identical active positions"):
+        result = expected_utility(column(60, 60, 60), column(0.3, 0.9, 1), column(1, 2, 3))
+    assert np.all(result.trajectory == 60.0)
+    assert result.forecast[0, 0] == result.mean_forecast[0, 0] == 60.0
+
+
+def test_only_the_degenerate_issue_is_held_back():
+    x = np.array([[[60, 10], [60, 90]]], dtype=float)  # issue 0 identical, issue 1 spread
+    ones = np.ones_like(x)
+    with pytest.warns(RuntimeWarning):
+        result = expected_utility(x, ones * 0.5, ones, max_rounds=5)
+    assert result.rounds[0, 0] == 0
+    assert result.rounds[0, 1] >= 1
+
+
+def test_wider_position_range_changes_utilities_not_bounds():
+    x, s, c = column(20, 40, 70), column(0.9, 0.4, 0.6), column(1, 2, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = expected_utility(x, s, c, position_range=100.0, max_rounds=10)
+    assert np.all((result.trajectory >= 20) & (result.trajectory <= 70))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"q": 1.5}, "q is a probability"),
+        ({"t": -0.1}, "t is a probability"),
+        ({"max_rounds": 0}, "max_rounds must be at least 1"),
+        ({"max_rounds": 2.5}, "max_rounds must be an integer"),
+        ({"tol": -1.0}, "tol must be non-negative"),
+        ({"position_range": 10.0}, "smaller than the spread"),
+        ({"vote_share": "votes"}, "vote_share"),
+    ],
+)
+def test_rejects_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        expected_utility(column(0, 50), column(1, 1), column(1, 1), **kwargs)

@@ -1,0 +1,404 @@
+"""Tests of the KTAB-style Spatial Model of Politics and of the KTAB CSV reader.
+
+The reference traces are KTAB ``smpc`` 1.4 runs (positions printed to 0.1 on
+0-100, win probabilities to 4 decimals), so "equal to the trace" means
+within half a printed unit.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import shared_path
+from realpolitik.models.ktab import SpatialResult, spatial_forecast, spatial_model
+from realpolitik.scenario.errors import ScenarioError
+from realpolitik.scenario.ktab_csv import read_ktab_csv
+
+POSITION_PRINT = 0.05 + 1e-9  # trace positions are printed to one decimal
+PROBABILITY_PRINT = 0.5e-4 + 1e-9  # trace probabilities are printed to four decimals
+
+
+# ---------------------------------------------------------------------------
+# data helpers
+# ---------------------------------------------------------------------------
+
+
+def ktab_file(name: str) -> Path:
+    path = shared_path("data", "ktab", name)
+    if path is None:
+        pytest.skip(f"shared KTAB data not available: {name}")
+    return path
+
+
+def parse_trace(path: Path, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return positions (S, N, K) on 0-100 and win probabilities (S, N) of a KTAB trace."""
+    lines = [line.rstrip() for line in path.read_text().splitlines()]
+    split = next(i for i, line in enumerate(lines) if line.startswith("History of actors'"))
+    position_rows = [line.split(":", 1)[1].split() for line in lines[1:split] if ":" in line]
+    probability_rows = [line.split(":", 1)[1].split() for line in lines[split + 1 :] if ":" in line]
+    positions = np.array(position_rows, dtype=float).reshape(n, k, -1).transpose(2, 0, 1)
+    probabilities = np.array(probability_rows, dtype=float).T
+    return positions, probabilities
+
+
+def run_case(csv_name: str) -> tuple[SpatialResult, np.ndarray, np.ndarray]:
+    scenario = read_ktab_csv(ktab_file(csv_name))
+    result = spatial_model(
+        scenario.positions[None], scenario.salience[None], scenario.capability[None]
+    )
+    return result, scenario.positions, scenario.salience
+
+
+@pytest.fixture(scope="module")
+def soe():
+    result, x, _ = run_case("SOE-Pol-Comp.csv")
+    trace = parse_trace(ktab_file("SOE-Pol-Comp.ktab-trace.txt"), *x.shape)
+    return result, trace
+
+
+@pytest.fixture(scope="module")
+def dim3():
+    result, x, _ = run_case("dummyData_3Dim.csv")
+    trace = parse_trace(ktab_file("dummyData_3Dim.ktab-trace.txt"), *x.shape)
+    return result, trace
+
+
+# ---------------------------------------------------------------------------
+# reproduction of KTAB's traces
+# ---------------------------------------------------------------------------
+
+
+def test_soe_trace_parses_as_documented(soe):
+    _, (positions, probabilities) = soe
+    assert positions.shape == (28, 13, 2)
+    assert probabilities.shape == (28, 13)
+
+
+def test_soe_positions_match_ktab_through_state_15(soe):
+    result, (positions, _) = soe
+    ours = result.trajectory[0, :16]
+    assert np.all(np.abs(ours - positions[:16]) <= POSITION_PRINT)
+
+
+def test_soe_state_16_differs_by_one_rounding_unit_at_most(soe):
+    # KTAB leaves MOF one 4-decimal unit (0.01 on 0-100) above XJ after their bargain.
+    result, (positions, _) = soe
+    assert np.all(np.abs(result.trajectory[0, 16] - positions[16]) <= POSITION_PRINT + 0.01)
+
+
+def test_soe_win_probabilities_match_ktab_through_state_15(soe):
+    result, (_, probabilities) = soe
+    ours = result.win_probability[0, :16]
+    assert np.all(np.abs(ours - probabilities[:16]) <= PROBABILITY_PRINT)
+
+
+def test_dim3_first_step_and_first_election_match_ktab(dim3):
+    result, (positions, probabilities) = dim3
+    assert np.all(np.abs(result.trajectory[0, :2] - positions[:2]) <= POSITION_PRINT)
+    assert np.all(np.abs(result.win_probability[0, 0] - probabilities[0]) <= PROBABILITY_PRINT)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="KTAB places the two sides of some bargains one rounding unit apart (see "
+    "docs/model/ktab.md); from SOE state 17 and 3Dim state 2 the runs follow other paths",
+)
+@pytest.mark.parametrize("case", ["soe", "dim3"])
+def test_final_positions_within_one_point_and_states_within_one(case, request):
+    result, (positions, _) = request.getfixturevalue(case)
+    assert abs(int(result.states[0]) - positions.shape[0]) <= 1
+    assert np.all(np.abs(result.trajectory[0, -1] - positions[-1]) <= 1.0)
+
+
+def test_stopping_rule_reproduces_ktab_state_counts_on_its_own_trajectories(soe, dim3):
+    # KTAB's trajectories, fed through the stopping rule, stop where KTAB stopped
+    # (movement is measured on printed positions, so the rule's 2% margin matters).
+    for (positions, _), expected in ((soe[1], 28), (dim3[1], 11)):
+        moves = np.sqrt((np.diff(positions, axis=0) ** 2).sum(axis=2)).sum(axis=1)
+        quiet = np.flatnonzero(moves[1:] < 0.02 * moves[0])
+        assert quiet[0] + 2 + 1 == expected
+
+
+# ---------------------------------------------------------------------------
+# hand-worked cases
+# ---------------------------------------------------------------------------
+
+
+def test_two_opposed_actors_first_election_is_their_capability_share():
+    # d = 1 between them, so each one's utility of the other's position is 0 and the
+    # conditional election gives P[1 > 2] = (c1 + 1e-8) / (c1 + c2 + 2e-8).
+    x = np.array([[[0.0], [100.0]]])
+    s = np.array([[[0.6], [0.4]]])
+    c = np.array([[3.0, 1.0]])
+    result = spatial_model(x, s, c)
+    expected = np.array([3.0 + 1e-8, 1.0 + 1e-8]) / (4.0 + 2e-8)
+    np.testing.assert_allclose(result.win_probability[0, 0], expected, rtol=1e-12)
+
+
+def test_two_opposed_actors_bargain_by_squared_salience_and_odds():
+    # One issue, no third parties. The strong actor (c=3) challenges the weak one:
+    # P = S1 c1 / (S1 c1 + S2 c2) = 1.8 / 2.2 and both meet at
+    # (s1^2 P^2 * 0 + s2^2 (1-P)^2 * 1) / (s1^2 P^2 + s2^2 (1-P)^2).
+    x = np.array([[[0.0], [100.0]]])
+    s = np.array([[[0.6], [0.4]]])
+    c = np.array([[3.0, 1.0]])
+    result = spatial_model(x, s, c)
+    p = (1.8 + 1e-8) / (2.2 + 2e-8)
+    w1, w2 = 0.36 * p**2, 0.16 * (1 - p) ** 2
+    meeting = round(w2 / (w1 + w2), 4) * 100
+    assert result.trajectory[0, 1, 0, 0] == pytest.approx(meeting, abs=1e-9)
+    assert result.trajectory[0, 1, 1, 0] == pytest.approx(meeting, abs=1e-9)
+
+
+def test_one_actor_is_its_own_forecast_with_a_warning():
+    with pytest.warns(RuntimeWarning, match="fewer than two active"):
+        result = spatial_model([[[42.0, 7.0]]], [[[0.5, 0.5]]], [[2.0]])
+    np.testing.assert_allclose(result.forecast, [[42.0, 7.0]])
+    assert result.states[0] == 2
+    assert np.all(np.isfinite(result.win_probability))
+
+
+def test_identical_positions_warn_and_stand_still():
+    x = np.full((1, 3, 2), 30.0)
+    with pytest.warns(RuntimeWarning, match="same position"):
+        result = spatial_model(x, np.full((1, 3, 2), 0.4), np.ones((1, 3)))
+    np.testing.assert_allclose(result.trajectory[0, -1], x[0])
+    np.testing.assert_allclose(result.forecast, [[30.0, 30.0]])
+
+
+def test_bad_inputs_raise_clear_errors():
+    x, s, c = np.full((1, 2, 2), 50.0), np.full((1, 2, 2), 0.4), np.ones((1, 2))
+    with pytest.raises(ValueError, match="one capability per actor"):
+        spatial_model(x, s, np.ones((1, 2, 2)))
+    with pytest.raises(ValueError, match="sum to at most 1"):
+        spatial_model(x, np.full((1, 2, 2), 0.6), c)
+    with pytest.raises(ValueError, match="0-100"):
+        spatial_model(x + 60.0, s, c)
+    with pytest.raises(ValueError, match="boolean"):
+        spatial_model(x, s, c, active=np.ones((1, 2)))
+
+
+# ---------------------------------------------------------------------------
+# properties on small random problems
+# ---------------------------------------------------------------------------
+
+
+def random_problem(seed: int, batch: int, n: int, k: int):
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.uniform(0.0, 100.0, (batch, n, k)), 2)
+    s = rng.dirichlet(np.ones(k + 1), (batch, n))[..., :k]
+    c = rng.uniform(0.5, 100.0, (batch, n))
+    return x, s, c
+
+
+problems = st.tuples(
+    st.integers(0, 2**32 - 1), st.integers(1, 2), st.integers(2, 6), st.integers(1, 3)
+)
+fast = settings(max_examples=25, deadline=None)
+
+
+@fast
+@given(problems)
+def test_positions_stay_on_the_scale_and_probabilities_are_probabilities(problem):
+    x, s, c = random_problem(*problem)
+    result = spatial_model(x, s, c)
+    assert np.all((result.trajectory >= 0.0) & (result.trajectory <= 100.0))
+    assert np.all((result.forecast >= 0.0) & (result.forecast <= 100.0))
+    assert np.all((result.win_probability >= 0.0) & (result.win_probability <= 1.0 + 1e-12))
+    assert np.all(result.states >= 2)
+    # padding repeats each row's final state
+    for row, count in enumerate(result.states):
+        assert np.array_equal(result.trajectory[row, count - 1 :], 
+                              np.broadcast_to(result.trajectory[row, count - 1],
+                                              result.trajectory[row, count - 1 :].shape))
+
+
+@fast
+@given(problems, st.randoms(use_true_random=False))
+def test_forecast_does_not_depend_on_actor_order(problem, random):
+    x, s, c = random_problem(*problem)
+    order = list(range(x.shape[1]))
+    random.shuffle(order)
+    first = spatial_model(x, s, c)
+    second = spatial_model(x[:, order], s[:, order], c[:, order])
+    np.testing.assert_allclose(second.forecast, first.forecast, atol=1e-6)
+    np.testing.assert_array_equal(second.states, first.states)
+    np.testing.assert_allclose(second.trajectory, first.trajectory[:, :, order], atol=1e-6)
+
+
+@fast
+@given(problems)
+def test_same_input_same_output_and_identical_rows_agree(problem):
+    seed, _, n, k = problem
+    x, s, c = random_problem(seed, 1, n, k)
+    once = spatial_model(x, s, c)
+    again = spatial_model(x.copy(), s.copy(), c.copy())
+    np.testing.assert_array_equal(once.trajectory, again.trajectory)
+    np.testing.assert_array_equal(once.forecast, again.forecast)
+    stacked = spatial_model(np.repeat(x, 3, 0), np.repeat(s, 3, 0), np.repeat(c, 3, 0))
+    for row in range(3):
+        np.testing.assert_array_equal(stacked.trajectory[row], once.trajectory[0])
+        np.testing.assert_array_equal(stacked.forecast[row], once.forecast[0])
+
+
+@fast
+@given(problems, st.integers(1, 3))
+def test_inactive_actors_change_nothing(problem, extra):
+    seed, batch, n, k = problem
+    x, s, c = random_problem(seed, batch, n, k)
+    more_x, more_s, more_c = random_problem(seed + 1, batch, extra, k)
+    where = np.arange(n + extra) % 2 == 1  # interleave the inactive actors
+    where[: n + extra][np.cumsum(~where) > n] = True
+    active_rows = np.flatnonzero(~where)[:n]
+    idle_rows = np.setdiff1d(np.arange(n + extra), active_rows)
+    big_x = np.empty((batch, n + extra, k))
+    big_s = np.empty((batch, n + extra, k))
+    big_c = np.empty((batch, n + extra))
+    big_x[:, active_rows], big_x[:, idle_rows] = x, more_x
+    big_s[:, active_rows], big_s[:, idle_rows] = s, more_s
+    big_c[:, active_rows], big_c[:, idle_rows] = c, more_c
+    mask = np.zeros((batch, n + extra), dtype=bool)
+    mask[:, active_rows] = True
+    alone = spatial_model(x, s, c)
+    crowd = spatial_model(big_x, big_s, big_c, active=mask)
+    np.testing.assert_array_equal(crowd.states, alone.states)
+    np.testing.assert_allclose(crowd.forecast, alone.forecast, atol=1e-9)
+    np.testing.assert_allclose(crowd.trajectory[:, :, active_rows], alone.trajectory, atol=1e-9)
+    np.testing.assert_allclose(
+        crowd.win_probability[:, :, active_rows], alone.win_probability, atol=1e-12
+    )
+    assert np.all(crowd.trajectory[:, :, idle_rows] == big_x[:, None, idle_rows])
+    assert np.all(crowd.win_probability[:, :, idle_rows] == 0.0)
+
+
+# ---------------------------------------------------------------------------
+# the common-contract front
+# ---------------------------------------------------------------------------
+
+
+def test_spatial_forecast_matches_the_model_on_per_actor_inputs():
+    x, s, c = random_problem(7, 2, 5, 2)
+    per_issue_c = np.repeat(c[:, :, None], 2, axis=2)
+    np.testing.assert_allclose(
+        spatial_forecast(x, s, per_issue_c), spatial_model(x, s, c).forecast, atol=1e-12
+    )
+
+
+def test_spatial_forecast_rescales_saliences_that_sum_above_one():
+    x, s, c = random_problem(11, 1, 4, 2)
+    heavy = s / s.sum(axis=2, keepdims=True)  # sums to exactly 1
+    per_issue_c = np.repeat(c[:, :, None], 2, axis=2)
+    np.testing.assert_allclose(
+        spatial_forecast(x, np.clip(heavy * 1.7, 0, 1), per_issue_c),
+        spatial_forecast(x, heavy, per_issue_c),
+        atol=1e-9,
+    ) if np.all(heavy * 1.7 <= 1.0) else None
+    forecast = spatial_forecast(x, np.full((1, 4, 2), 0.9), per_issue_c)
+    assert forecast.shape == (1, 2) and np.all(np.isfinite(forecast))
+
+
+def test_spatial_forecast_drops_actors_inactive_everywhere():
+    x, s, c = random_problem(3, 1, 4, 2)
+    per_issue_c = np.repeat(c[:, :, None], 2, axis=2)
+    mask = np.ones((1, 5, 2), dtype=bool)
+    mask[:, 4] = False
+    wide = lambda a, fill: np.concatenate([a, np.full((1, 1, 2), fill)], axis=1)  # noqa: E731
+    np.testing.assert_allclose(
+        spatial_forecast(wide(x, 99.0), wide(s, 0.3), wide(per_issue_c, 50.0), mask),
+        spatial_forecast(x, s, per_issue_c),
+        atol=1e-9,
+    )
+
+
+# ---------------------------------------------------------------------------
+# the KTAB CSV reader
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "n", "k", "issues"),
+    [
+        ("SOE-Pol-Comp.csv", 13, 2, ("Policy", "Competitive")),
+        ("dummyData_3Dim.csv", 7, 3, ("Pstn1", "Pstn2", "Pstn3")),
+        ("dummyData-a040.csv", 40, 1, ("XYZ",)),
+        ("dummyData-a080.csv", 80, 1, ("XYZ",)),
+    ],
+)
+def test_reader_reads_every_shipped_file(name, n, k, issues):
+    scenario = read_ktab_csv(ktab_file(name))
+    assert len(scenario.actors) == len(scenario.actor_descriptions) == n
+    assert scenario.positions.shape == scenario.salience.shape == (n, k)
+    assert scenario.capability.shape == (n,)
+    assert scenario.issues == issues
+    assert np.all((scenario.positions >= 0) & (scenario.positions <= 100))
+    assert np.all(scenario.salience.sum(axis=1) <= 1.0 + 1e-9)
+
+
+def test_reader_values_from_the_soe_file():
+    scenario = read_ktab_csv(ktab_file("SOE-Pol-Comp.csv"))
+    assert scenario.name == "China Policy/Competitive; scen 2"
+    assert scenario.actors[0] == "XJ" and scenario.actor_descriptions[0] == "Xi Jinping"
+    assert scenario.capability[1] == pytest.approx(60.2)
+    np.testing.assert_allclose(scenario.positions[1], [45.0, 65.0])
+    np.testing.assert_allclose(scenario.salience[1], [0.447, 0.413])
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "case.csv"
+    path.write_text(text)
+    return path
+
+
+GOOD = (
+    "Case, A test case, 2, 1,\n"
+    "Actor, Description, Power, X Position, X Salience,\n"
+    "A, First, 10, 20, 50,\n"
+    "B, Second, 5, 80, 40,\n"
+)
+
+
+def test_reader_accepts_a_semicolon_first_line(tmp_path):
+    scenario = read_ktab_csv(write(tmp_path, GOOD.replace("Case, A test case, 2, 1,", "Case;Desc;2;1")))
+    assert scenario.name == "Case" and scenario.issues == ("X",)
+
+
+def test_reader_names_file_line_and_column_of_a_bad_cell(tmp_path):
+    path = write(tmp_path, GOOD.replace("B, Second, 5, 80, 40,", "B, Second, 5, eighty, 40,"))
+    with pytest.raises(ScenarioError) as caught:
+        read_ktab_csv(path)
+    message = str(caught.value)
+    assert str(path) in message and ":4:" in message and "column 4" in message
+    assert "X Position" in message
+
+
+def test_reader_rejects_a_missing_column(tmp_path):
+    path = write(tmp_path, GOOD.replace("B, Second, 5, 80, 40,", "B, Second, 5, 80,"))
+    with pytest.raises(ScenarioError, match=r":4: .*expected 5 columns"):
+        read_ktab_csv(path)
+
+
+def test_reader_rejects_a_wrong_actor_count_and_bad_ranges(tmp_path):
+    with pytest.raises(ScenarioError, match="announces 3 actor"):
+        read_ktab_csv(write(tmp_path, GOOD.replace(" 2, 1,", " 3, 1,", 1)))
+    with pytest.raises(ScenarioError, match="0-100"):
+        read_ktab_csv(write(tmp_path, GOOD.replace("80, 40", "180, 40")))
+    with pytest.raises(ScenarioError, match="whole number"):
+        read_ktab_csv(write(tmp_path, GOOD.replace(" 2, 1,", " two, 1,", 1)))
+    with pytest.raises(ScenarioError, match="cannot read"):
+        read_ktab_csv(tmp_path / "absent.csv")
+
+
+def test_reader_output_runs_in_the_model_without_warnings():
+    scenario = read_ktab_csv(ktab_file("dummyData_3Dim.csv"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = spatial_model(
+            scenario.positions[None], scenario.salience[None], scenario.capability[None]
+        )
+    assert result.forecast.shape == (1, 3)
