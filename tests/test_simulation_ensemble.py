@@ -271,3 +271,22 @@ def test_progress_and_parquet_round_trip(tmp_path) -> None:
     again = EnsembleResult.from_parquet(folder)
     assert_same(result, again)
     assert again.dates == result.dates and again.seed == 9
+
+
+def test_executors_are_made_from_command_line_names() -> None:
+    from realpolitik.simulation import LocalExecutor, make_executor
+
+    assert isinstance(make_executor("local"), LocalExecutor)
+    assert make_executor("threads", workers=3).workers == 3
+    assert make_executor("dask", workers=2).address is None
+    with pytest.raises(ValueError, match="unknown scheduler"):
+        make_executor("mpi")
+    with pytest.raises(ValueError, match="only used with the dask"):
+        make_executor("threads", address="tcp://host:8786")
+
+
+def test_lever_from_outside_the_scenario_is_checked() -> None:
+    stray = Lever(id="stray", name="Stray",
+                  effects=[{"target": "stances.x.nobody.position", "shift": 5}])
+    with pytest.raises(ValueError, match="lever 'stray', effect 0 .*undeclared actor 'nobody'"):
+        simulate_ensemble(toy(SHOCKS), draws=5, levers=[stray])

@@ -64,5 +64,5 @@ def test_public_namespace_is_pinned() -> None:
 
     assert sorted(simulation.__all__) == sorted([
         "DEFAULT_CHUNK_SIZE", "MODELS", "Band", "DaskExecutor", "EnsembleResult",
-        "LocalExecutor", "ThreadExecutor", "scenario_hash", "simulate_ensemble",
+        "LocalExecutor", "ThreadExecutor", "make_executor", "scenario_hash", "simulate_ensemble",
     ])

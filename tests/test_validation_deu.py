@@ -280,6 +280,18 @@ def test_grids_list_the_plain_compromise_first(three_issue_file: Path):
     assert blend.forecasts[:, 1] == pytest.approx(np.full(blend.forecasts.shape[0], 50.0))
 
 
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_models=st.integers(1, 4))
+def test_blends_stay_between_the_models_they_mix(seed, n_models):
+    rng = np.random.default_rng(seed)
+    stack = rng.uniform(0, 100, (n_models, 12))
+    stack[1:, rng.random(12) < 0.3] = np.nan  # unknown forecasts (e.g. no status quo)
+    grid = blend_grid({f"m{i}": row for i, row in enumerate(stack)}, step=0.25)
+    low, high = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
+    assert np.all(grid.forecasts >= low - 1e-9) and np.all(grid.forecasts <= high + 1e-9)
+    assert grid.forecasts[0] == pytest.approx(stack[0])
+
+
 # --- probabilistic scores ---------------------------------------------------------------
 
 
@@ -340,6 +352,18 @@ def test_every_model_is_scored_with_finite_values(real_result):
         assert score.mae.low <= score.mae.estimate <= score.mae.high
         assert math.isfinite(score.probabilistic.crps.estimate)
         assert 0.0 <= score.probabilistic.coverage50 <= score.probabilistic.coverage90 <= 1.0
+    for score in real_result.scores:  # per-issue quantiles agree with the coverage scores
+        q = real_result.predictive[score.name]
+        rows = np.isfinite(q).all(axis=1)
+        assert np.all(np.diff(q[rows], axis=1) >= 0)
+        y = real_result.data.outcome[rows]
+        inside50 = (y >= q[rows, 1]) & (y <= q[rows, 3])
+        assert inside50.mean() == pytest.approx(score.probabilistic.coverage50)
+        curve = score.probabilistic.coverage_curve
+        assert (curve[4], curve[8]) == (
+            score.probabilistic.coverage50, score.probabilistic.coverage90
+        )
+        assert all(a <= b for a, b in zip(curve, curve[1:], strict=False))  # nested intervals
     fitted = [s for s in real_result.scores if s.kind.startswith("fitted")]
     assert fitted and all(s.name.endswith("(CV)") for s in fitted)
     groups = {(g.dimension, g.group) for g in real_result.breakdowns}
@@ -356,7 +380,8 @@ def test_cli_on_the_real_file(tmp_path: Path):
     assert "compromise" in result.stdout and "MAE" in result.stdout
     assert "d05127i1" in result.stdout  # unscored issues are listed
     assert {p.name for p in out.iterdir()} >= {
-        "deu-scatter.png", "deu-validation.json", "deu-forecasts.csv", "manifest.json"
+        "deu-scatter.png", "deu-validation.json", "deu-forecasts.csv", "deu-predictive.csv",
+        "deu-coverage.png", "manifest.json",
     }
     summary = json.loads((out / "deu-validation.json").read_text(encoding="utf-8"))
     assert summary["issues_scored"] == 157 and len(summary["unscored"]) == 3

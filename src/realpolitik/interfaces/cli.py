@@ -11,10 +11,13 @@ import typer
 from rich.console import Console
 
 from realpolitik import __version__
+from realpolitik.analysis.outcomes import OutcomeError
 from realpolitik.analysis.static import MODEL_NAMES
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
+from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.outputs.rundir import RunDirectoryError
 from realpolitik.scenario.errors import ScenarioError
+from realpolitik.scenario.indicator_syntax import ExpressionError
 from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
 
 app = typer.Typer(
@@ -30,7 +33,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-USER_ERRORS: tuple[type[Exception], ...] = (ScenarioError, RunDirectoryError)
+USER_ERRORS: tuple[type[Exception], ...] = (ScenarioError, RunDirectoryError, OutcomeError,
+                                             ExpressionError)
 
 ScenarioArg = Annotated[
     str | None,
@@ -74,6 +78,14 @@ def _main(
     """Explicit, checkable models of international politics."""
 
 
+class StepModel(StrEnum):
+    """Engines the ensemble can bargain with at each step."""
+
+    compromise = "compromise"
+    median = "median"
+    eum = "eum"
+
+
 @app.command()
 def run(
     scenario: ScenarioArg = None,
@@ -81,20 +93,62 @@ def run(
         "--out", "-o", help="Folder to write the run into (must not exist yet). "
                             "Default: realpolitik-runs/<scenario>-<time>.")] = None,
     model: Annotated[ModelChoice, typer.Option(
-        "--model", "-m", help="Which bargaining engine(s) to run.")] = ModelChoice.all,
+        "--model", "-m", help="Which bargaining engine(s) forecast the settlements.")
+    ] = ModelChoice.all,
+    draws: Annotated[int | None, typer.Option(
+        "--draws", "-n", min=10, help="Simulated futures per ensemble. Default: the "
+                                      "scenario's analysis.draws, else 1000.")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random draw; "
+                                                            "the same seed gives the same "
+                                                            "numbers.")] = 0,
+    horizon: Annotated[float | None, typer.Option(
+        "--horizon", min=0.25, help="Years to simulate. Default: the scenario's "
+                                    "dynamics.horizon_years.")] = None,
+    step_model: Annotated[StepModel, typer.Option(
+        "--step-model", help="Engine that bargains at every time step of the ensembles "
+                             "(eum is exact but about 3,000 times slower).")
+    ] = StepModel.compromise,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, help="Start a local dask cluster with this many worker "
+                                 "processes (1: run in this process).")] = 1,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786, "
+                            "to spread the ensembles over its workers.")] = None,
+    static: Annotated[bool, typer.Option(
+        "--static", help="Only the static forecast: no ensembles, levers or sensitivity.")
+    ] = False,
+    levers: Annotated[bool, typer.Option(help="Evaluate the scenario's levers.")] = True,
+    sobol_samples: Annotated[int, typer.Option(
+        "--sobol-samples", min=0, help="Base samples of the Sobol design (a power of two; "
+                                       "0 skips the sensitivity analysis).")] = 64,
 ) -> None:
-    """Forecast how each issue settles and how cohesive each alliance is; write a report.
+    """Forecast how issues settle, how alliances hold, what breaks them, which levers work.
 
     Prints each issue's forecast by each model, how far each actor moved while
-    bargaining and the cohesion of each watched alliance, then writes a run
-    folder with results (JSON, CSV, Parquet), figures (PNG) and a self-contained
-    HTML report.
+    bargaining and the cohesion of each watched alliance. When the scenario has
+    dynamics, it then simulates many futures: the chance each alliance still
+    holds after 1, 2 and 5 years, which game changers go with a rupture, how
+    each lever moves the outcomes, scenario discovery and sensitivity. Writes a
+    run folder with results (JSON, CSV, Parquet), figures (PNG) and a
+    self-contained HTML report.
     """
-    from realpolitik.interfaces.pipeline import run_analysis
+    from realpolitik.analysis.outlook import OutlookOptions
+    from realpolitik.interfaces.pipeline import RunOptions, run_analysis
+    from realpolitik.simulation.executors import DaskExecutor, LocalExecutor
 
+    if sobol_samples and sobol_samples & (sobol_samples - 1):
+        fail(f"--sobol-samples must be a power of two (or 0), got {sobol_samples}")
+    if scheduler is not None or workers > 1:
+        executor = DaskExecutor(scheduler, workers)
+    else:
+        executor = LocalExecutor()
+    outlook = OutlookOptions(draws=draws, seed=seed, model=step_model.value,
+                             horizon_years=horizon, executor=executor, levers=levers,
+                             sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)
     models = MODEL_NAMES if model is ModelChoice.all else (model.value,)
+    options = RunOptions(models=models, dynamics=not static, outlook=outlook)
     try:
-        run_analysis(scenario, out=out, models=models, console=Console())
+        run_analysis(scenario, out=out, options=options, console=Console())
     except USER_ERRORS as error:
         report_user_errors(error)
 
@@ -127,6 +181,7 @@ def scenarios() -> None:
         console.print(f"[bold]{name}[/]  {title}")
 
 
+app.command("levers")(levers_command)
 app.command("hypotheses")(hypotheses_command)
 app.command("score")(score_command)
 app.add_typer(sources_app, name="sources")

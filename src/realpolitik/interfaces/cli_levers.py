@@ -226,6 +226,10 @@ def discovery_table(discovery: Discovery, top: int = 8) -> Group:
     parts: list[Any] = [Text(f"Scenario discovery: {discovery.outcome.describe()} happens in "
                              f"{discovery.base_rate:.1%} of {discovery.draws:,} draws",
                              style="bold")]
+    if discovery.base_rate in (0.0, 1.0):
+        parts.append(Text("it happens in every draw or in none, so there is nothing to "
+                          "discover"))
+        return Group(*parts)
     for number, found in enumerate(discovery.boxes, start=1):
         box = found.box
         table = Table(title=f"box {number}: coverage {box.coverage:.0%}, density "

@@ -75,7 +75,9 @@ def deu(
     the KTAB spatial model and the status quo on every scorable issue, fits the
     challengers by leave-one-proposal-out cross-validation, prints the tables
     and lists the issues that could not be scored, then writes a scatter plot
-    (PNG), a summary (JSON) and the per-issue forecasts (CSV).
+    and a coverage plot of the predictive distributions (PNG), a summary
+    (JSON), the per-issue forecasts (CSV) and the per-issue predictive
+    quantiles of every model (CSV).
     """
     from realpolitik.analysis.validation.benchmark import run_deu_validation
     from realpolitik.outputs.rundir import RunDirectory, RunDirectoryError, default_run_path
@@ -134,8 +136,12 @@ def _print_tables(console: Console, result: DeuValidation) -> None:
 
 
 def _write_run(run_dir: RunDirectory, result: DeuValidation) -> None:
-    from realpolitik.analysis.validation.plots import scatter_predicted_observed
-    from realpolitik.analysis.validation.report import summary_dict, write_issue_csv
+    from realpolitik.analysis.validation.plots import coverage_plot, scatter_predicted_observed
+    from realpolitik.analysis.validation.report import (
+        summary_dict,
+        write_issue_csv,
+        write_predictive_csv,
+    )
     from realpolitik.outputs.rundir import make_manifest
 
     with run_dir:
@@ -149,4 +155,6 @@ def _write_run(run_dir: RunDirectory, result: DeuValidation) -> None:
         )  # fmt: skip
         run_dir.write_json("deu-validation.json", summary_dict(result))
         write_issue_csv(result, run_dir.path / "deu-forecasts.csv")
+        write_predictive_csv(result, run_dir.path / "deu-predictive.csv")
         scatter_predicted_observed(result, run_dir.path / "deu-scatter.png")
+        coverage_plot(result, run_dir.path / "deu-coverage.png")

@@ -1,12 +1,12 @@
 """KTAB-style Spatial Model of Politics, vectorised over a batch of cases.
 
 The Spatial Model of Politics (SMP) comes from KAPSARC's open-source KTAB
-toolkit (copyright 2015 KAPSARC, MIT licence; Wise, Lester and Efird,
-"The KAPSARC Toolkit for Behavioral Analysis (KTAB) using Multi-actor
-Spatial Models", 2015). This module re-states the algorithm from its
-published description and checks it against traces of KTAB's ``smpc``; the
-code is written here from that description. ``docs/model/ktab.md`` states
-every equation and constant; the short version:
+toolkit (copyright 2015 KAPSARC, MIT licence; https://github.com/KAPSARC/KTAB;
+KAPSARC discussion papers "An Introduction to the KAPSARC Toolkit for
+Behavioral Analysis (KTAB)" and "Multidimensional Bargaining using KTAB").
+This module re-states the algorithm from its description and checks it
+against traces of KTAB's ``smpc``. ``docs/model/ktab.md`` states every
+equation and constant; the short version:
 
 * Positions ``x`` and ideals live on [0, 1] (inputs on 0-100 are divided by
   100). Ideals equal positions (KTAB's default identity accommodation).
@@ -23,7 +23,9 @@ every equation and constant; the short version:
   the largest expected gain from challenging it (principals vote with
   weight ``S c``, third parties by comparing the coalitions they could
   join), and proposes a bargain that splits each issue by weights
-  ``s^2 P^2``; positions are rounded to 4 decimals.
+  ``s^2 P^2``; each side also gives its own position a weight of ``1e-6``
+  and rounds to 4 decimals (so the two sides can end one unit apart, as in
+  KTAB's traces).
 * Every actor holds a queue of the bargains it is part of plus the status
   quo; a capability-weighted election over the queue, with each actor
   valuing a bargain by its mean utility over all positions after it, picks
@@ -48,6 +50,7 @@ __all__ = [
     "MIN_COALITION",
     "MIN_GAIN",
     "DECIMALS",
+    "ANCHOR",
     "SAME_POSITION",
 ]
 
@@ -59,6 +62,12 @@ MIN_GAIN = 1e-5
 
 DECIMALS = 4
 """Bargained positions (on [0, 1]) are rounded to this many decimals."""
+
+ANCHOR = 1e-6
+"""Weight each side of a bargain adds to its own current position.
+
+Inferred from KTAB's traces: both are reproduced in full for values from
+about 0.95e-6 to 1.4e-6 and for none outside (docs/model/ktab.md)."""
 
 SAME_POSITION = 1e-3
 """Positions closer than this (Euclidean, on [0, 1]) share one win probability."""
@@ -86,8 +95,9 @@ class SpatialResult:
         state (actors sharing a position share its probability; inactive
         actors get 0). Padded like ``trajectory``.
     forecast : numpy.ndarray, shape (B, K)
-        The model's point forecast: the win-probability-weighted mean of the
-        distinct positions of the final state (0-100).
+        The model's point forecast (0-100): the expected position under an
+        election of the final state, near-equal positions merged at their
+        mean (see ``docs/model/ktab.md``).
     """
 
     trajectory: np.ndarray
@@ -195,18 +205,22 @@ def _warn_degenerate(x: np.ndarray, s: np.ndarray, c: np.ndarray, active: np.nda
 # ---------------------------------------------------------------------------
 
 
-def _distances(x: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Salience-weighted distance ``d[b, i, j]`` from ideal ``i`` to position ``j``.
+def _distances_to(x: np.ndarray, s: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Salience-weighted distance ``d[b, a, p]`` from actor a's ideal to point p.
 
-    ``d_ij = sqrt(sum_k (s_ik (x_ik - x_jk))^2 / sum_k s_ik^2)``, which lies
-    in [0, 1] for positions on [0, 1]. An actor with no salience at all gets
-    distance 0 to everything (it is indifferent).
+    ``d_ap = sqrt(sum_k (s_ak (x_ak - y_pk))^2 / sum_k s_ak^2)``, in [0, 1] for
+    positions on [0, 1]; the ideal is the actor's position. An actor with no
+    salience at all gets distance 0 to everything (it is indifferent).
     """
-    gap = x[:, None, :, :] - x[:, :, None, :]
-    weighted = (s[:, :, None, :] * gap) ** 2
+    gap = points[:, None, :, :] - x[:, :, None, :]
     norm = (s**2).sum(axis=2)[:, :, None]
-    squared = np.divide(weighted.sum(axis=3), norm, out=np.zeros(gap.shape[:3]), where=norm > 0.0)
-    return np.sqrt(squared)
+    weighted = ((s[:, :, None, :] * gap) ** 2).sum(axis=3)
+    return np.sqrt(np.divide(weighted, norm, out=np.zeros(weighted.shape), where=norm > 0.0))
+
+
+def _distances(x: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """Distance ``d[b, i, j]`` from actor i's ideal to actor j's position."""
+    return _distances_to(x, s, x)
 
 
 def _utility(d: np.ndarray, risk: np.ndarray) -> np.ndarray:
@@ -221,12 +235,21 @@ def _pairwise_win(utility: np.ndarray, weight: np.ndarray, voter: np.ndarray) ->
     its voting weight; votes are proportional, ``v_k = w_k (u_ki - u_kj)``,
     and each side's coalition adds the positive votes to ``MIN_COALITION``.
     Uses ``sum_k max(0, v_k) = (sum_k |v_k| + sum_k v_k) / 2`` so that only
-    one (B, N, O, O) pass is needed.
+    the absolute differences need a (voter, option, option) pass, done in
+    blocks of voters.
     """
+    bsz, n, o = utility.shape
     w = np.where(voter, weight, 0.0)
-    spread = utility[:, :, :, None] - utility[:, :, None, :]
-    np.abs(spread, out=spread)  # in place: a second large allocation costs more than the math
-    total = np.einsum("bk,bkij->bij", w, spread)
+    total = np.zeros((bsz, o, o))
+    # voters in cache-sized blocks, reusing one buffer (fresh large arrays cost page faults)
+    block = max(1, _BLOCK_ELEMENTS // max(1, bsz * o * o))
+    buffer = np.empty((bsz, min(block, n), o, o))
+    for start in range(0, n, block):
+        rows = slice(start, min(start + block, n))
+        spread = buffer[:, : rows.stop - rows.start]
+        np.subtract(utility[:, rows, :, None], utility[:, rows, None, :], out=spread)
+        np.abs(spread, out=spread)
+        total += np.einsum("bk,bkij->bij", w[:, rows], spread)
     score = np.einsum("bk,bki->bi", w, utility)
     lead = score[:, :, None] - score[:, None, :]
     strength = MIN_COALITION + 0.5 * (total + lead)
@@ -242,9 +265,11 @@ def _conditional_election(win: np.ndarray, option: np.ndarray) -> np.ndarray:
     """
     log_win = np.where(option[:, None, :], np.log(win), 0.0)
     score = np.where(option, log_win.sum(axis=2), -np.inf)
-    score = score - score.max(axis=1, keepdims=True)
-    p = np.exp(score)
-    return p / p.sum(axis=1, keepdims=True)
+    top = np.where(option, score, 0.0).max(axis=1, keepdims=True, initial=-np.inf)
+    top = np.where(np.isfinite(top), top, 0.0)  # rows without options
+    p = np.exp(score - top)
+    total = p.sum(axis=1, keepdims=True)
+    return np.divide(p, total, out=np.zeros_like(p), where=total > 0.0)
 
 
 def _risk_attitudes(p: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -253,8 +278,9 @@ def _risk_attitudes(p: np.ndarray, active: np.ndarray) -> np.ndarray:
     The most likely position gets R = 1 (risk averse), the least likely
     R = -1/2. When all probabilities are equal the attitude is neutral (0).
     """
-    p_max = np.where(active, p, -np.inf).max(axis=1, keepdims=True)
-    p_min = np.where(active, p, np.inf).min(axis=1, keepdims=True)
+    present = active.any(axis=1, keepdims=True)
+    p_max = np.where(present, np.where(active, p, -np.inf).max(axis=1, keepdims=True), 0.0)
+    p_min = np.where(present, np.where(active, p, np.inf).min(axis=1, keepdims=True), 0.0)
     span = p_max - p_min
     risk = np.divide(
         3.0 * p - (p_max + 2.0 * p_min),
@@ -372,13 +398,27 @@ def _targets(gain: np.ndarray) -> np.ndarray:
     return np.where(top > MIN_GAIN, best, -1)
 
 
-def _bargains(x: np.ndarray, s: np.ndarray, target: np.ndarray, odds: np.ndarray) -> np.ndarray:
-    """Bargained position ``y[b, i]`` of the challenge initiated by each actor i.
+def _bargains(
+    x: np.ndarray, s: np.ndarray, target: np.ndarray, odds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the initiator and the target of each actor's challenge would move.
 
-    On each issue both sides move to ``(w_i x_i + w_j x_j) / (w_i + w_j)``
-    with ``w_i = s_ik^2 P^2`` and ``w_j = s_jk^2 (1 - P)^2``, rounded to
-    ``DECIMALS``. Where both saliences on an issue are zero the weights fall
-    back to ``P^2`` and ``(1 - P)^2``. Rows without a target keep x_i.
+    With the initiator's estimate P, each side weights the initiator by
+    ``w_i = s_ik^2 P^2`` and the target by ``w_j = s_jk^2 (1 - P)^2``, and adds
+    ``ANCHOR`` to the weight of its own current position:
+
+        y_i = (w_i x_i + w_j x_j + ANCHOR x_i) / (w_i + w_j + ANCHOR)
+        y_j = (w_i x_i + w_j x_j + ANCHOR x_j) / (w_i + w_j + ANCHOR)
+
+    both rounded to ``DECIMALS``. The anchor keeps the result defined when
+    both saliences on an issue are zero (each side then stays put), and
+    leaves the two sides one rounding unit apart where the shared point lies
+    close to a rounding boundary, as in KTAB's traces.
+
+    Returns
+    -------
+    y_init, y_target : numpy.ndarray, shape (B, N, K)
+        Indexed by initiator; rows without a target hold their position.
     """
     j = np.maximum(target, 0)
     p = np.take_along_axis(odds, j[:, :, None], axis=2)  # (B, N, 1)
@@ -386,67 +426,61 @@ def _bargains(x: np.ndarray, s: np.ndarray, target: np.ndarray, odds: np.ndarray
     s_j = np.take_along_axis(s, j[:, :, None], axis=1)
     w_i = s**2 * p**2
     w_j = s_j**2 * (1.0 - p) ** 2
-    none = (w_i + w_j) <= 0.0
-    w_i = np.where(none, p**2, w_i)
-    w_j = np.where(none, (1.0 - p) ** 2, w_j)
-    y = np.round((w_i * x + w_j * x_j) / (w_i + w_j), DECIMALS)
-    return np.where((target >= 0)[:, :, None], y, x)
+    shared = w_i * x + w_j * x_j
+    total = w_i + w_j + ANCHOR
+    y_init = np.round((shared + ANCHOR * x) / total, DECIMALS)
+    y_target = np.round((shared + ANCHOR * x_j) / total, DECIMALS)
+    has = (target >= 0)[:, :, None]
+    return np.where(has, y_init, x), np.where(has, y_target, x_j)
 
 
 def _accepted(
     x: np.ndarray,
     s: np.ndarray,
-    d: np.ndarray,
     own_utility: np.ndarray,
     risk: np.ndarray,
     capability: np.ndarray,
     active: np.ndarray,
     target: np.ndarray,
-    y: np.ndarray,
+    y_init: np.ndarray,
+    y_target: np.ndarray,
 ) -> np.ndarray:
     """Positions after every actor accepts the best bargain in its queue.
 
     Options are the N bargains (indexed by initiator) and the status quo
     (index N). Voter a values a bargain by its mean utility over all active
-    positions after it (initiator and target both at ``y``). The pairwise
-    win probabilities over all options are computed once; each owner's
-    conditional election uses only the options in its queue: the status
-    quo, its own bargain and those aimed at it.
+    positions after it (initiator at ``y_init``, target at ``y_target``). The
+    pairwise win probabilities over all options are computed once; each
+    owner's conditional election uses only the options in its queue: the
+    status quo, its own bargain and those aimed at it. The owner moves to
+    its side of the chosen bargain.
     """
     bsz, n, _ = x.shape
-    count = active.sum(axis=1)[:, None]
+    count = np.maximum(active.sum(axis=1), 1)[:, None]
     base = np.where(active[:, None, :], own_utility, 0.0).sum(axis=2)  # (B, a)
     j = np.maximum(target, 0)
     has = target >= 0
-    # voter a's distance (from its ideal = position) to each bargain point
-    gap = y[:, None, :, :] - x[:, :, None, :]
-    norm = (s**2).sum(axis=2)[:, :, None]
-    d_y = np.sqrt(
-        np.divide(
-            ((s[:, :, None, :] * gap) ** 2).sum(axis=3),
-            norm,
-            out=np.zeros((bsz, n, n)),
-            where=norm > 0.0,
-        )
-    )
-    u_y = _utility(d_y, risk[:, :, None])
+    u_new_i = _utility(_distances_to(x, s, y_init), risk[:, :, None])
+    u_new_j = _utility(_distances_to(x, s, y_target), risk[:, :, None])
     u_i = own_utility  # [b, a, i]
     u_j = np.take_along_axis(own_utility, np.broadcast_to(j[:, None, :], (bsz, n, n)), axis=2)
-    value = (base[:, :, None] - u_i - u_j + 2.0 * u_y) / count[:, :, None]
+    value = (base[:, :, None] - u_i - u_j + u_new_i + u_new_j) / count[:, :, None]
     value = np.concatenate([value, (base / count[:, 0:1])[:, :, None]], axis=2)
     win = _pairwise_win(value, capability, active)  # (B, N+1, N+1)
     owner = np.arange(n)
-    queue = np.zeros((bsz, n, n + 1), dtype=bool)
-    queue[:, owner, owner] = has
-    queue[:, :, :n] |= has[:, None, :] & (j[:, None, :] == owner[None, :, None])
+    own_offer = np.zeros((bsz, n, n + 1), dtype=bool)
+    own_offer[:, owner, owner] = has
+    received = np.zeros((bsz, n, n + 1), dtype=bool)
+    received[:, :, :n] = has[:, None, :] & (j[:, None, :] == owner[None, :, None])
+    queue = own_offer | received
     queue[:, :, n] = True
-    log_win = np.log(win)
-    score = np.einsum("bqk,bok->bqo", queue.astype(float), log_win)
-    score = np.where(queue, score, -np.inf)
-    choice = np.argmax(score, axis=2)  # (B, N)
-    moved = (choice < n) & active
-    new = np.take_along_axis(y, np.minimum(choice, n - 1)[:, :, None], axis=1)
-    return np.where(moved[:, :, None], new, x)
+    score = np.einsum("bqk,bok->bqo", queue.astype(float), np.log(win))
+    choice = np.argmax(np.where(queue, score, -np.inf), axis=2)  # (B, N)
+    offer = np.minimum(choice, n - 1)[:, :, None]
+    as_initiator = np.take_along_axis(y_init, offer, axis=1)
+    as_target = np.take_along_axis(y_target, offer, axis=1)
+    new = np.where((choice == owner[None, :])[:, :, None], as_initiator, as_target)
+    return np.where(((choice < n) & active)[:, :, None], new, x)
 
 
 def _win_probability(
@@ -465,7 +499,7 @@ def _win_probability(
     representative : numpy.ndarray of bool, shape (B, N)
         True for the actor that stands for its group of equal positions.
     """
-    first, representative = _distinct(x, active)
+    first, representative = _groups(x, active, by_position=False)
     win = _pairwise_win(own_utility, capability, active)
     p = _conditional_election(win, representative)
     shared = np.take_along_axis(p, first, axis=1)
@@ -491,8 +525,8 @@ def _step(
     probability, _ = _win_probability(x, own, c, active)
     gain, odds = _challenge(d, risk, s.sum(axis=2) * c, s.sum(axis=2), active)
     target = _targets(gain)
-    y = _bargains(x, s, target, odds)
-    return _accepted(x, s, d, own, risk, c, active, target, y), probability
+    y_init, y_target = _bargains(x, s, target, odds)
+    return _accepted(x, s, own, risk, c, active, target, y_init, y_target), probability
 
 
 def _movement(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -562,48 +596,79 @@ def _pad_states(array: np.ndarray, length: int) -> np.ndarray:
     return np.concatenate([array, tail], axis=1)
 
 
-def _distinct(x: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Group positions closer than ``SAME_POSITION``.
+def _groups(
+    x: np.ndarray, active: np.ndarray, *, by_position: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group active positions closer than ``SAME_POSITION`` to one another.
 
-    Returns ``first[b, i]``, the lowest-index active actor whose position is
-    within ``SAME_POSITION`` of i's, and the mask of actors that represent
-    their group (``first[b, i] == i``).
+    Each actor is assigned to a representative among the active actors within
+    ``SAME_POSITION`` of it: the lowest-index one (``by_position=False``,
+    KTAB's rule, used for the reported win probabilities) or the one whose
+    position comes first in lexicographic order (``by_position=True``, which
+    does not depend on the order of the actors; used for the forecast).
+
+    Returns
+    -------
+    first : numpy.ndarray of int, shape (B, N)
+        Index of each actor's representative.
+    representative : numpy.ndarray of bool, shape (B, N)
+        True for active actors that represent their group.
     """
-    n = x.shape[1]
+    bsz, n, _ = x.shape
+    key = np.broadcast_to(np.arange(n), (bsz, n))
+    if by_position:
+        order = np.lexsort(x.transpose(2, 0, 1)[::-1], axis=-1)
+        key = np.empty((bsz, n), dtype=int)
+        np.put_along_axis(key, order, np.broadcast_to(np.arange(n), (bsz, n)), axis=1)
     gap = np.sqrt(((x[:, :, None, :] - x[:, None, :, :]) ** 2).sum(axis=3))
     near = (gap <= SAME_POSITION) & active[:, :, None] & active[:, None, :]
-    first = np.argmax(near, axis=2)
+    first = np.argmin(np.where(near, key[:, None, :], n), axis=2)
     return first, active & (first == np.arange(n)[None, :])
 
 
-def _expected_position(x: np.ndarray, probability: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Win-probability-weighted mean of the distinct positions (on [0, 1]).
+def _forecast(
+    x: np.ndarray, s: np.ndarray, c: np.ndarray, active: np.ndarray, on_issue: np.ndarray
+) -> np.ndarray:
+    """The point forecast: expected position under an election of the final state.
 
-    ``active`` may be (B, N) or (B, N, K) (per-issue participation); each
-    group of equal positions counts once, through its representative.
+    Near-equal final positions (within ``SAME_POSITION``) are merged into one
+    option at their mean, so that the forecast does not depend on the order
+    of the actors; every active actor votes with its capability and its own
+    utilities (risk attitudes of the final state). The forecast of issue k
+    is the win-probability-weighted mean of the options' positions on k,
+    over the options with at least one member taking part in issue k
+    (``on_issue``, shape (B, N, K)).
     """
-    _, representative = _distinct(x, active if active.ndim == 2 else active.any(axis=2))
-    mask = active if active.ndim == 3 else active[:, :, None]
-    mask = np.broadcast_to(mask, x.shape)
-    weight = np.where(representative[:, :, None] & mask, probability[:, :, None], 0.0)
+    bsz, n, k = x.shape
+    first, representative = _groups(x, active, by_position=True)
+    member = (first[:, :, None] == np.arange(n)[None, None, :]) & active[:, :, None]
+    count = member.sum(axis=1)[:, :, None]
+    centre = np.einsum("big,bik->bgk", member.astype(float), x) / np.maximum(count, 1)
+    _, risk, _ = _state(x, s, c, active)
+    utility = _utility(_distances_to(x, s, centre), risk[:, :, None])
+    p = _conditional_election(_pairwise_win(utility, c, active), representative)
+    taking_part = member[:, :, :, None] & on_issue[:, :, None, :]  # [b, i, g, k]
+    size = taking_part.sum(axis=1)  # [b, g, k]
+    position = np.divide(
+        np.einsum("bigk,bik->bgk", taking_part.astype(float), x),
+        size,
+        out=np.zeros((bsz, n, k)),
+        where=size > 0,
+    )
+    weight = np.where(size > 0, p[:, :, None], 0.0)
     total = weight.sum(axis=1)
-    mean = np.divide((weight * x).sum(axis=1), total, out=np.zeros(total.shape), where=total > 0)
+    forecast = np.divide(
+        (weight * position).sum(axis=1), total, out=np.zeros((bsz, k)), where=total > 0.0
+    )
     if np.any(total <= 0.0):
         warnings.warn(
-            "spatial model: no active actor carries win probability on some issue; "
-            "the forecast there is the plain mean of the active positions",
+            "spatial model: no active actor takes part in some issue; "
+            "its forecast is the plain mean of all positions",
             RuntimeWarning,
             stacklevel=3,
         )
-        present = mask.sum(axis=1)
-        plain = np.divide(
-            (np.where(mask, x, 0.0)).sum(axis=1),
-            present,
-            out=x.mean(axis=1),
-            where=present > 0,
-        )
-        mean = np.where(total > 0.0, mean, plain)
-    return mean
+        forecast = np.where(total > 0.0, forecast, x.mean(axis=1))
+    return forecast
 
 
 def spatial_model(
@@ -683,7 +748,7 @@ def spatial_model(
     length = int(states.max())
     trajectory = np.concatenate([_pad_states(part[0], length) for part in parts], axis=0)
     probability = np.concatenate([_pad_states(part[1], length) for part in parts], axis=0)
-    forecast = _expected_position(trajectory[:, -1], probability[:, -1], mask)
+    forecast = _forecast(trajectory[:, -1], s, c, mask, np.broadcast_to(mask[:, :, None], x.shape))
     return SpatialResult(
         trajectory=trajectory * 100.0,
         states=states,
@@ -760,4 +825,4 @@ def spatial_forecast(
     actor_active = present > 0
     result = spatial_model(x, s, actor_capability, actor_active)
     final = result.trajectory[:, -1] / 100.0
-    return _expected_position(final, result.win_probability[:, -1], mask) * 100.0
+    return _forecast(final, s, actor_capability, actor_active, mask) * 100.0

@@ -10,7 +10,8 @@ from realpolitik import __version__
 from realpolitik.analysis.static import MODEL_LABELS, AllianceReading, StaticForecast
 from realpolitik.outputs.section import Figure
 
-MODEL_MARKERS = {"eum": ("D", "black"), "compromise": ("s", "tab:blue"), "median": ("^", "tab:red")}
+MODEL_MARKERS = {"eum": ("D", "black"), "compromise": ("s", "white"), "median": ("^", "gold")}
+"""Marker and fill of each model's forecast (all edged in black, unlike the actors' dots)."""
 
 
 def _pyplot():
@@ -27,8 +28,10 @@ def provenance(scenario_id: str, seed: int | None = None, draws: int | None = No
     """Return the footer every figure carries: scenario, seed, draws and version."""
     seed_text = "none (point estimates)" if seed is None else str(seed)
     draws_text = "1 (point estimates)" if draws is None else f"{draws:,}"
-    return (f"scenario {scenario_id} · seed {seed_text} · draws {draws_text} · "
-            f"realpolitik {__version__}")
+    return (
+        f"scenario {scenario_id} · seed {seed_text} · draws {draws_text} · "
+        f"realpolitik {__version__}"
+    )
 
 
 def _save(fig, path: Path, footer: str) -> Path:
@@ -40,40 +43,88 @@ def _save(fig, path: Path, footer: str) -> Path:
 
 
 def _actor_colours(count: int) -> list:
+    """Distinct colours: the strong half of tab20 first, then the pale half."""
     cmap = _pyplot().get_cmap("tab20")
-    return [cmap(i % 20) for i in range(count)]
+    order = list(range(0, 20, 2)) + list(range(1, 20, 2))
+    return [cmap(order[i % 20]) for i in range(count)]
 
 
 def issue_map(forecast: StaticForecast, path: Path) -> Figure:
     """Each issue's scale with every actor's stated position and each model's forecast."""
     plt = _pyplot()
+    from matplotlib.lines import Line2D
+
     scenario, arrays = forecast.scenario, forecast.arrays
     n_issues = len(arrays.issue_ids)
-    fig, ax = plt.subplots(figsize=(10, 0.55 * n_issues + 1.6))
+    fig, ax = plt.subplots(figsize=(11, 0.55 * n_issues + 1.6))
     colours = _actor_colours(len(arrays.actor_ids))
     for k in range(n_issues):
         row = n_issues - 1 - k
         ax.axhline(row, color="lightgray", lw=0.8, zorder=0)
-        for i, actor_id in enumerate(arrays.actor_ids):
-            if arrays.active[i, k]:
-                size = 20 + 120 * arrays.salience[i, k]
-                ax.scatter(arrays.position[i, k], row, s=size, color=colours[i], alpha=0.75,
-                           label=actor_id if k == 0 or not arrays.active[i, :k].any() else None)
+        active = arrays.active[:, k]
+        ax.scatter(
+            arrays.position[active, k],
+            np.full(active.sum(), row),
+            s=20 + 160 * arrays.salience[active, k],
+            color=[colours[i] for i in np.flatnonzero(active)],
+            alpha=0.8,
+            edgecolor="white",
+            linewidth=0.5,
+        )
         for model, value in forecast.forecasts.items():
             marker, colour = MODEL_MARKERS[model]
-            ax.scatter(value[k], row + 0.28, marker=marker, color=colour, s=40,
-                       label=MODEL_LABELS[model] if k == 0 else None, zorder=3)
+            ax.scatter(
+                value[k],
+                row + 0.3,
+                marker=marker,
+                facecolor=colour,
+                edgecolor="black",
+                s=45,
+                zorder=3,
+            )
+    handles = [
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            markersize=7,
+            color=colours[i],
+            label=scenario.actor(actor_id).name,
+        )
+        for i, actor_id in enumerate(arrays.actor_ids)
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker=MODEL_MARKERS[m][0],
+            markerfacecolor=MODEL_MARKERS[m][1],
+            markeredgecolor="black",
+            markersize=7,
+            label=f"forecast: {MODEL_LABELS[m]}",
+        )
+        for m in forecast.forecasts
+    ]
     ax.set_yticks(range(n_issues))
     ax.set_yticklabels([issue.name for issue in reversed(scenario.issues)], fontsize=8)
     ax.set_xlim(-3, 103)
     ax.set_xlabel("position (0-100; each issue's ends are described in the report)")
-    ax.set_title(f"{scenario.scenario.title}: stated positions (dot size = salience) "
-                 "and forecasts", fontsize=10)
-    ax.legend(fontsize=7, ncol=1, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False)
+    ax.set_title(
+        f"{scenario.scenario.title}: stated positions (dot size = salience) and forecasts",
+        fontsize=10,
+    )
+    ax.legend(
+        handles=handles, fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False
+    )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _save(fig, path, provenance(scenario.scenario.id))
-    return Figure(path, "Stated positions of every actor on every issue (dot size shows "
-                        "salience) and each model's forecast of the settlement.")
+    return Figure(
+        path,
+        "Stated positions of every actor on every issue (dot size shows "
+        "salience) and each model's forecast of the settlement.",
+    )
 
 
 def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
@@ -87,8 +138,9 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
     n_issues = len(arrays.issue_ids)
     columns = 3
     rows = int(np.ceil(n_issues / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(12, 2.6 * rows + 0.8), squeeze=False,
-                             sharex=True)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(12, 2.6 * rows + 0.8), squeeze=False, sharex=True
+    )
     colours = _actor_colours(len(arrays.actor_ids))
     last_round = int(forecast.eum.rounds[0].max())
     rounds = np.arange(trajectory.shape[0])[: last_round + 1]
@@ -96,10 +148,21 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
         ax = axes[k // columns][k % columns]
         for i, actor_id in enumerate(arrays.actor_ids):
             if arrays.active[i, k]:
-                ax.plot(rounds, trajectory[: last_round + 1, i, k], color=colours[i], lw=1.2,
-                        label=actor_id)
-        ax.plot(rounds, median_path[: last_round + 1, k], color="black", lw=2.2, ls="--",
-                label="forecast (median voter)")
+                ax.plot(
+                    rounds,
+                    trajectory[: last_round + 1, i, k],
+                    color=colours[i],
+                    lw=1.2,
+                    label=actor_id,
+                )
+        ax.plot(
+            rounds,
+            median_path[: last_round + 1, k],
+            color="black",
+            lw=2.2,
+            ls="--",
+            label="forecast (median voter)",
+        )
         ax.set_title(issue.name, fontsize=9)
         ax.set_ylim(-3, 103)
         ax.tick_params(labelsize=7)
@@ -111,17 +174,27 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
             if label not in handles:
                 handles[label] = handle
                 labels.append(label)
-    fig.legend([handles[label] for label in labels], labels, loc="lower center",
-               ncol=min(7, len(labels)), fontsize=7, frameon=False)
+    fig.legend(
+        [handles[label] for label in labels],
+        labels,
+        loc="lower center",
+        ncol=min(7, len(labels)),
+        fontsize=7,
+        frameon=False,
+    )
     fig.suptitle("Positions over the rounds of the Expected Utility Model", fontsize=11)
     fig.tight_layout(rect=(0, 0.08, 1, 0.97))
     _save(fig, path, provenance(scenario.scenario.id))
-    return Figure(path, "How each actor's position moves over the bargaining rounds of the "
-                        "Expected Utility Model; the dashed line is the forecast.")
+    return Figure(
+        path,
+        "How each actor's position moves over the bargaining rounds of the "
+        "Expected Utility Model; the dashed line is the forecast.",
+    )
 
 
-def cohesion_decomposition(forecast: StaticForecast, reading: AllianceReading,
-                           path: Path) -> Figure:
+def cohesion_decomposition(
+    forecast: StaticForecast, reading: AllianceReading, path: Path
+) -> Figure:
     """Each issue's and shared stake's part of a pair's S-score, stated and bargained."""
     plt = _pyplot()
     scenario = forecast.scenario
@@ -129,31 +202,53 @@ def cohesion_decomposition(forecast: StaticForecast, reading: AllianceReading,
     stakes = reading.alliance.shared_stakes
     labels = [f"{issue.name} ({issue.horizon})" for issue in issues]
     labels += [f"shared stake: {stake.name}" for stake in stakes]
-    stated = np.concatenate([reading.stated.issue_contributions[0],
-                             reading.stated.stake_contributions[0]])
+    stated = np.concatenate(
+        [reading.stated.issue_contributions[0], reading.stated.stake_contributions[0]]
+    )
     fig, ax = plt.subplots(figsize=(9, 0.38 * len(labels) + 1.8))
     y = np.arange(len(labels))[::-1]
     height = 0.38 if reading.bargained is not None else 0.7
-    ax.barh(y + (height / 2 if reading.bargained is not None else 0), stated, height=height,
-            color=np.where(stated >= 0, "tab:green", "tab:red"), alpha=0.85,
-            label="stated positions")
+    ax.barh(
+        y + (height / 2 if reading.bargained is not None else 0),
+        stated,
+        height=height,
+        color=np.where(stated >= 0, "tab:green", "tab:red"),
+        alpha=0.85,
+        label="stated positions",
+    )
     if reading.bargained is not None:
-        bargained = np.concatenate([reading.bargained.issue_contributions[0],
-                                    reading.bargained.stake_contributions[0]])
-        ax.barh(y - height / 2, bargained, height=height, color="none",
-                edgecolor=np.where(bargained >= 0, "darkgreen", "darkred"), hatch="///",
-                label="after bargaining (EUM)")
+        bargained = np.concatenate(
+            [reading.bargained.issue_contributions[0], reading.bargained.stake_contributions[0]]
+        )
+        ax.barh(
+            y - height / 2,
+            bargained,
+            height=height,
+            color="none",
+            edgecolor=np.where(bargained >= 0, "darkgreen", "darkred"),
+            hatch="///",
+            label="after bargaining (EUM)",
+        )
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=8)
     ax.set_xlabel("contribution to the S-score (right: binds the pair; left: divides it)")
     members = " & ".join(scenario.actor(member).name for member in reading.alliance.members)
-    after = ("" if reading.bargained is None
-             else f", after bargaining {float(reading.bargained.score[0]):+.2f}")
-    ax.set_title(f"{reading.alliance.name} ({members}): cohesion "
-                 f"{float(reading.stated.score[0]):+.2f} stated{after}", fontsize=10)
+    after = (
+        ""
+        if reading.bargained is None
+        else f", after bargaining {float(reading.bargained.score[0]):+.2f}"
+    )
+    ax.set_title(
+        f"{reading.alliance.name} ({members}): cohesion "
+        f"{float(reading.stated.score[0]):+.2f} stated{after}",
+        fontsize=10,
+    )
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _save(fig, path, provenance(scenario.scenario.id))
-    return Figure(path, f"Where {members} converge (right) and diverge (left): each issue's "
-                        "term of the salience-weighted S-score, and each shared stake's.")
+    return Figure(
+        path,
+        f"Where {members} converge (right) and diverge (left): each issue's "
+        "term of the salience-weighted S-score, and each shared stake's.",
+    )

@@ -88,6 +88,10 @@ def discovery_section(discovery: Discovery, folder: Path) -> Section:
                         + (f" (threshold {discovery.threshold:g})"
                            if discovery.threshold is not None else "")
                         + f"; base rate {discovery.base_rate:.1%} of the draws.")]
+    if discovery.base_rate in (0.0, 1.0):
+        parts.append(_paragraph("It happens in every draw or in none, so there is nothing to "
+                                "discover."))
+        return Section("Scenario discovery", "\n".join(parts), anchor="discovery")
     if not discovery.boxes:
         parts.append(_paragraph("PRIM found no box denser than the base rate."))
     for number, found in enumerate(discovery.boxes, start=1):

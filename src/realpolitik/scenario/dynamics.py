@@ -35,7 +35,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from realpolitik.scenario.base import ID_PATTERN, FieldPath, Frozen
-from realpolitik.scenario.quantity import Amount, Weight
+from realpolitik.scenario.quantity import Amount, Quantity, Weight
 
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
@@ -146,8 +146,8 @@ class Effect(Frozen):
         return "set" if self.set is not None else "scale"
 
     @property
-    def amount(self):
-        """The amount of the operation (a Quantity)."""
+    def amount(self) -> Quantity:
+        """The amount of the operation."""
         return getattr(self, self.operation)
 
     @property

@@ -3,8 +3,9 @@
 Layout, one record per line:
 
 1. scenario name, description, number of actors N, number of issues K
-   (fields separated by commas; a first line that only splits into four
-   fields on semicolons is read with semicolons);
+   (fields separated by commas; a line that only splits into enough fields
+   on semicolons is read with semicolons, for line 1 and for the header and
+   actor rows);
 2. headers: actor, description, capability ("Influence" or "Power"), then a
    position column and a salience column for each issue;
 3. N rows, one per actor: id, description, capability, then position
@@ -167,7 +168,8 @@ def _actor_row(
             bucket.append(value)
     if sum(saliences) > 100.0 + _SALIENCE_SUM_SLACK:
         raise ScenarioError(
-            f"the saliences of actor {fields[0]!r} sum to {sum(saliences):g}; KTAB needs at most 100",
+            f"the saliences of actor {fields[0]!r} sum to {sum(saliences):g}; "
+            "KTAB needs at most 100",
             path=path,
             line=line,
         )
@@ -205,7 +207,11 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
         raise ScenarioError("the file needs a first line and a header line", path=path)
     name, description, n, k = _first_line(numbered[0][1], path)
     header_line, header = numbered[1]
+    delimiter = ","
     headers = _split(header)
+    if len(headers) < 3 + 2 * k and len(_split(header, ";")) >= 3 + 2 * k:
+        delimiter = ";"  # a file separated by semicolons throughout
+        headers = _split(header, delimiter)
     if len(headers) < 3 + 2 * k:
         raise ScenarioError(
             f"the header needs {3 + 2 * k} columns (actor, description, capability and a "
@@ -220,7 +226,9 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
             path=path,
             line=rows[-1][0] if rows else header_line,
         )
-    parsed = [_actor_row(_split(line), headers, k, path=path, line=no) for no, line in rows]
+    parsed = [
+        _actor_row(_split(line, delimiter), headers, k, path=path, line=no) for no, line in rows
+    ]
     return KtabScenario(
         name=name,
         description=description,

@@ -28,6 +28,7 @@ from realpolitik.scenario.judgment import (
 )
 from realpolitik.scenario.levers import Lever, lever_reference_errors
 from realpolitik.scenario.quantity import Capability, Position, Quantity, Salience, Weight
+from realpolitik.scenario.settings import AnalysisSettings, settings_reference_errors
 
 Horizon = Literal["short", "medium", "long"]
 HORIZONS: tuple[Horizon, ...] = ("short", "medium", "long")
@@ -125,6 +126,7 @@ class Scenario(Frozen):
     hypotheses: list[Hypothesis] = []
     evidence: list[EvidenceItem] = []
     questions: list[Question] = []
+    analysis: AnalysisSettings | None = None
 
     @model_validator(mode="after")
     def _check_references(self) -> Scenario:
@@ -201,6 +203,7 @@ def reference_errors(scenario: Scenario) -> Iterator[tuple[Path, str]]:
     yield from dynamics_reference_errors(scenario)
     yield from lever_reference_errors(scenario)
     yield from judgment_reference_errors(scenario)
+    yield from settings_reference_errors(scenario)
 
 
 def _quote_reference_errors(scenario: Scenario) -> Iterator[tuple[Path, str]]:

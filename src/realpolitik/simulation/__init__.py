@@ -6,7 +6,12 @@ Chunks of draws run on an executor: :class:`LocalExecutor` (default),
 """
 
 from realpolitik.simulation.ensemble import DEFAULT_CHUNK_SIZE, scenario_hash, simulate_ensemble
-from realpolitik.simulation.executors import DaskExecutor, LocalExecutor, ThreadExecutor
+from realpolitik.simulation.executors import (
+    DaskExecutor,
+    LocalExecutor,
+    ThreadExecutor,
+    make_executor,
+)
 from realpolitik.simulation.results import Band, EnsembleResult
 from realpolitik.simulation.stepping import MODELS
 
@@ -19,5 +24,6 @@ __all__ = [
     "LocalExecutor",
     "ThreadExecutor",
     "scenario_hash",
+    "make_executor",
     "simulate_ensemble",
 ]

@@ -16,7 +16,14 @@ from concurrent.futures import ThreadPoolExecutor as _ThreadPool
 from concurrent.futures import as_completed
 from typing import Any, Protocol
 
-__all__ = ["DaskExecutor", "Executor", "LocalExecutor", "ThreadExecutor"]
+__all__ = [
+    "SCHEDULERS",
+    "DaskExecutor",
+    "Executor",
+    "LocalExecutor",
+    "ThreadExecutor",
+    "make_executor",
+]
 
 Collect = Callable[[Any, Any], None]
 
@@ -141,3 +148,43 @@ class DaskExecutor:
         for future in dask_completed(futures):
             collect(job_of[future.key], future.result())
             future.release()
+
+
+SCHEDULERS = ("local", "threads", "dask")
+"""Names of the executors, as a command line would offer them."""
+
+
+def make_executor(
+    scheduler: str = "local", workers: int = 1, address: str | None = None
+) -> Executor:
+    """Return the executor named by ``scheduler`` (for command-line options).
+
+    Parameters
+    ----------
+    scheduler
+        ``local`` (one chunk after another in this process), ``threads`` (a
+        pool of ``workers`` threads) or ``dask`` (a dask.distributed cluster at
+        ``address``, or a local cluster of ``workers`` processes).
+    workers
+        Threads or local dask workers.
+    address
+        Scheduler address of a running dask cluster (``dask`` only).
+
+    Raises
+    ------
+    ValueError
+        For an unknown scheduler, fewer than one worker, or an address
+        given to a scheduler other than ``dask``.
+    """
+    if scheduler not in SCHEDULERS:
+        choices = ", ".join(SCHEDULERS)
+        raise ValueError(f"unknown scheduler '{scheduler}'; expected one of {choices}")
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if address is not None and scheduler != "dask":
+        raise ValueError("a scheduler address is only used with the dask scheduler")
+    if scheduler == "threads":
+        return ThreadExecutor(workers)
+    if scheduler == "dask":
+        return DaskExecutor(address, workers)
+    return LocalExecutor()

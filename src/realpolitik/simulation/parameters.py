@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from realpolitik.scenario.base import FieldPath
+from realpolitik.scenario.dynamics import parse_target, target_reference_error
 from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.quantity import Quantity
 from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
@@ -89,10 +90,19 @@ def resolve_levers(scenario: Scenario, levers: Sequence[Lever | str]) -> list[Ap
             lever, path = item, ("levers", index) if in_scenario else ("levers", item.id)
         else:
             raise ValueError(f"a lever must be a Lever or a lever id, got {type(item).__name__}")
+        _check_lever_targets(scenario, lever)
         if any(other.lever.id == lever.id for other in applied):
             raise ValueError(f"lever '{lever.id}' is applied twice")
         applied.append(AppliedLever(lever, path))
     return applied
+
+
+def _check_lever_targets(scenario: Scenario, lever: Lever) -> None:
+    """Reject a lever (possibly made outside the scenario) whose effects name unknown things."""
+    for index, effect in enumerate(lever.effects):
+        problem = target_reference_error(scenario, parse_target(effect.target))
+        if problem is not None:
+            raise ValueError(f"lever '{lever.id}', effect {index} ({effect.target}): {problem}")
 
 
 def simulated_quantities(

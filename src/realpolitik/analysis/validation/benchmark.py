@@ -49,6 +49,7 @@ from realpolitik.analysis.validation.probabilistic import (
     crps,
     interval_coverage,
     residual_ensemble,
+    weighted_quantile,
 )
 from realpolitik.analysis.validation.scoring import (
     IntervalEstimate,
@@ -62,13 +63,21 @@ from realpolitik.models.median import weighted_median
 
 __all__ = [
     "BREAKDOWNS",
+    "COVERAGE_LEVELS",
     "DEFAULT_DRAWS",
+    "PREDICTIVE_PROBABILITIES",
     "DeuValidation",
     "GroupScore",
     "ModelScore",
     "ProbabilisticScore",
     "run_deu_validation",
 ]
+
+COVERAGE_LEVELS: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+"""Nominal levels of the central intervals whose coverage is reported."""
+
+PREDICTIVE_PROBABILITIES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+"""Quantiles of each predictive distribution written per issue."""
 
 DEFAULT_DRAWS = 2000
 """Bootstrap replicates for every interval."""
@@ -85,11 +94,17 @@ STATUS_QUO = "status quo (rp)"
 
 @dataclass(frozen=True)
 class ProbabilisticScore:
-    """Scores of a predictive distribution: mean CRPS and 50%/90% interval coverage."""
+    """Scores of a predictive distribution: mean CRPS and central-interval coverage.
+
+    ``coverage_curve[i]`` is the share of outcomes inside the central interval
+    of nominal level ``COVERAGE_LEVELS[i]`` (a calibrated forecast lies on the
+    diagonal).
+    """
 
     crps: IntervalEstimate
     coverage50: float
     coverage90: float
+    coverage_curve: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,7 +131,13 @@ class GroupScore:
 
 @dataclass(frozen=True)
 class DeuValidation:
-    """Everything the DEU benchmark measured, ready for tables, plots and JSON."""
+    """Everything the DEU benchmark measured, ready for tables, plots and JSON.
+
+    ``forecasts[model]`` is the point forecast per issue (held-out forecasts
+    for fitted models); ``predictive[model]`` has shape ``(B, 5)``: the
+    quantiles :data:`PREDICTIVE_PROBABILITIES` of the model's out-of-sample
+    residual ensemble per issue (NaN where the model gives no forecast).
+    """
 
     data: DeuData
     capability: str
@@ -128,6 +149,7 @@ class DeuValidation:
     breakdowns: list[GroupScore]
     fitted_choices: dict[str, list[tuple[str, int]]]
     engine_warnings: dict[str, list[str]]
+    predictive: dict[str, np.ndarray] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -201,13 +223,17 @@ def _probabilistic(ensemble: Ensemble, observed: np.ndarray, clusters: np.ndarra
         crps=cluster_bootstrap_mean(scores, clusters, rng, draws=draws),
         coverage50=float(interval_coverage(ensemble, observed, 0.5).mean()),
         coverage90=float(interval_coverage(ensemble, observed, 0.9).mean()),
+        coverage_curve=tuple(
+            float(interval_coverage(ensemble, observed, level).mean()) for level in COVERAGE_LEVELS
+        ),
     )
 
 
 def _score_point_model(
     name: str, kind: str, forecast: np.ndarray, calibration: np.ndarray | None,
     context: _Context, note: str = "",
-) -> ModelScore:  # fmt: skip
+) -> tuple[ModelScore, np.ndarray]:  # fmt: skip
+    """Scores of one model and the quantiles of its predictive distribution per issue."""
     y, clusters = context.observed, context.clusters
     errors = np.abs(forecast - y)
     known = np.isfinite(errors)
@@ -215,6 +241,7 @@ def _score_point_model(
     difference = errors - context.compromise_errors
     versus = cluster_bootstrap_mean(difference, clusters, context.rng, draws=context.draws)
     probabilistic = None
+    quantiles = np.full((y.size, len(PREDICTIVE_PROBABILITIES)), np.nan)
     if np.unique(clusters[known]).size >= 2:  # calibration needs another proposal
         sub = np.flatnonzero(known)
         sub_clusters = cluster_index(clusters[sub])
@@ -223,7 +250,9 @@ def _score_point_model(
             sub_calibration = calibration[np.unique(clusters[sub])][:, sub]
         ensemble = residual_ensemble(forecast[sub], y[sub], sub_clusters, sub_calibration)
         probabilistic = _probabilistic(ensemble, y[sub], sub_clusters, context.rng, context.draws)
-    return ModelScore(name, kind, mae, versus, probabilistic, note)
+        for column, probability in enumerate(PREDICTIVE_PROBABILITIES):
+            quantiles[sub, column] = weighted_quantile(ensemble, probability)
+    return ModelScore(name, kind, mae, versus, probabilistic, note), quantiles
 
 
 @dataclass(frozen=True)
@@ -251,7 +280,7 @@ def _fit_grids(
 
 
 def _cross_validate(
-    grids: list[CandidateGrid], context: _Context
+    grids: list[CandidateGrid], context: _Context, predictive: dict[str, np.ndarray]
 ) -> tuple[list[ModelScore], dict[str, np.ndarray], dict[str, list[tuple[str, int]]]]:
     """Score each grid-fitted family on its leave-one-proposal-out forecasts only."""
     scores: list[ModelScore] = []
@@ -265,9 +294,10 @@ def _cross_validate(
         forecasts[name] = cv.forecast
         choices[name] = _choice_summary(grid, cv.chosen)
         note = f"{grid.forecasts.shape[0]} candidates"
-        scores.append(
-            _score_point_model(name, "fitted (LOPO CV)", cv.forecast, calibration, context, note)
+        score, predictive[name] = _score_point_model(
+            name, "fitted (LOPO CV)", cv.forecast, calibration, context, note
         )
+        scores.append(score)
     return scores, forecasts, choices
 
 
@@ -330,13 +360,15 @@ def run_deu_validation(
     clusters = cluster_index(data.proposal_ids)
     y = data.outcome
     context = _Context(y, clusters, np.abs(forecasts[COMPROMISE] - y), rng, draws)
-    scores = [
-        _score_point_model(name, "baseline" if name == STATUS_QUO else "engine", f, None, context)
-        for name, f in forecasts.items()
-    ]
+    scores: list[ModelScore] = []
+    predictive: dict[str, np.ndarray] = {}
+    for name, forecast in forecasts.items():
+        kind = "baseline" if name == STATUS_QUO else "engine"
+        score, predictive[name] = _score_point_model(name, kind, forecast, None, context)
+        scores.append(score)
     fit_start = time.perf_counter()
     grids = _fit_grids(data, cap, capability, forecasts) if clusters.max() >= 1 else []
-    fitted_scores, fitted, choices = _cross_validate(grids, context)
+    fitted_scores, fitted, choices = _cross_validate(grids, context, predictive)
     scores.extend(fitted_scores)
     timings["fitting (LOPO CV)"] = time.perf_counter() - fit_start
     mixture = actor_mixture(data.positions, data.salience * cap[None, :] * data.coded)
@@ -347,5 +379,6 @@ def run_deu_validation(
     return DeuValidation(
         data=data, capability=capability, seed=seed if isinstance(seed, int) else -1,
         draws=draws, forecasts=all_forecasts, scores=scores, distributions=distributions,
-        breakdowns=breakdowns, fitted_choices=choices, engine_warnings=notes, timings=timings,
+        breakdowns=breakdowns, fitted_choices=choices, engine_warnings=notes,
+        predictive=predictive, timings=timings,
     )  # fmt: skip

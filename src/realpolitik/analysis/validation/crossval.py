@@ -14,7 +14,7 @@ issues get that candidate's forecasts. Proposals, not issues, are the unit,
 because issues of one proposal are bargained together (package deals) and
 coded by the same experts; holding out single issues would let a model learn
 a proposal's idiosyncrasies from its sibling issues (Arlot and Celisse 2010,
-*Statistics Surveys* 4:40-79, section 8.3 on dependent data).
+*Statistics Surveys* 4:40-79, on cross-validation with dependent data).
 
 Ties between candidates go to the one listed first, so listing the
 unfitted baseline first makes a fitted model fall back to it when the data

@@ -245,8 +245,12 @@ def _check_header(path: Path, header: list[str]) -> dict[str, int]:
         if has_p != has_s:
             missing.append(f"s{code}" if has_p else f"p{code}")
     if missing:
+        hint = ""
+        if len(header) == 1 and ";" in header[0]:
+            hint = " (the header has one column holding ';': the file must be comma-separated)"
         raise DeuFormatError(
             f"{path}: line 1: missing required column(s) {', '.join(missing)} in the header"
+            + hint
         )
     return columns
 

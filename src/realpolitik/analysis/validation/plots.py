@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from realpolitik import __version__
-from realpolitik.analysis.validation.benchmark import DeuValidation
+from realpolitik.analysis.validation.benchmark import COVERAGE_LEVELS, DeuValidation
 
-__all__ = ["scatter_predicted_observed"]
+__all__ = ["coverage_plot", "scatter_predicted_observed"]
 
 
 def _footer(result: DeuValidation) -> str:
@@ -64,6 +64,53 @@ def scatter_predicted_observed(result: DeuValidation, path: Path) -> Path:
     figure.suptitle("DEU: forecast against observed outcome", fontsize=11)
     figure.text(0.5, 0.005, _footer(result), ha="center", fontsize=7, color="dimgrey")
     figure.tight_layout(rect=(0, 0.02, 1, 0.97))
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return Path(path)
+
+
+def coverage_plot(result: DeuValidation, path: Path) -> Path:
+    """Write a calibration plot of the predictive distributions as a PNG.
+
+    For each model's out-of-sample residual ensemble and for the actor
+    mixture, the share of outcomes inside the central interval of each
+    nominal level (10%, ..., 90%) against that level; a calibrated forecast
+    follows the diagonal, one too narrow lies below it, one too wide above.
+
+    Parameters
+    ----------
+    result : DeuValidation
+        Output of :func:`realpolitik.analysis.validation.benchmark.run_deu_validation`.
+    path : Path
+        PNG file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    levels = np.array(COVERAGE_LEVELS)
+    curves = [(s.name, s.probabilistic) for s in result.scores if s.probabilistic is not None]
+    curves += list(result.distributions)
+    figure, axis = plt.subplots(figsize=(6.4, 5.6))
+    axis.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle="--", label="calibrated")
+    colours = plt.get_cmap("tab20").colors
+    for index, (name, score) in enumerate(curves):
+        if score.coverage_curve:
+            axis.plot(levels, score.coverage_curve, marker="o", markersize=3, linewidth=1,
+                      color=colours[(2 * index) % 20 + (2 * index) // 20],
+                      label=f"{name} (CRPS {score.crps.estimate:.1f})")  # fmt: skip
+    axis.set(xlim=(0, 1), ylim=(0, 1), xlabel="nominal level of the central interval",
+             ylabel="share of outcomes inside")  # fmt: skip
+    axis.set_title("DEU: coverage of the predictive distributions (out of sample)", fontsize=10)
+    axis.legend(fontsize=6.5, loc="lower right")
+    figure.text(0.5, 0.005, _footer(result), ha="center", fontsize=6, color="dimgrey")
+    figure.tight_layout(rect=(0, 0.03, 1, 1))
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return Path(path)

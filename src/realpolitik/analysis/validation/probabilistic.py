@@ -17,7 +17,7 @@ both as weighted ensembles on the 0-100 scale:
   the compromise model's weights as a lottery over the actors' proposals.
 
 Scores: the continuous ranked probability score (CRPS; Gneiting and
-Raftery 2007, *JASA* 102(477):359-378, eq. 21; computed with
+Raftery 2007, *JASA* 102(477):359-378; computed with
 ``scoringrules.crps_ensemble`` with member weights), in the units of the
 scale (0-100) and equal to the absolute error for a point forecast; and the
 empirical coverage of the central 50% and 90% intervals (a calibrated

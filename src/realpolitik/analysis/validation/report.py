@@ -6,9 +6,15 @@ import csv
 import math
 from pathlib import Path
 
+import numpy as np
 from rich.table import Table
 
-from realpolitik.analysis.validation.benchmark import DeuValidation, ModelScore
+from realpolitik.analysis.validation.benchmark import (
+    COVERAGE_LEVELS,
+    PREDICTIVE_PROBABILITIES,
+    DeuValidation,
+    ModelScore,
+)
 from realpolitik.analysis.validation.scoring import IntervalEstimate
 
 __all__ = [
@@ -19,6 +25,7 @@ __all__ = [
     "summary_dict",
     "unscored_table",
     "write_issue_csv",
+    "write_predictive_csv",
 ]
 
 
@@ -140,6 +147,9 @@ def summary_dict(result: DeuValidation) -> dict:
                 "crps": s.probabilistic.crps.as_dict() if s.probabilistic else None,
                 "coverage50": s.probabilistic.coverage50 if s.probabilistic else None,
                 "coverage90": s.probabilistic.coverage90 if s.probabilistic else None,
+                "coverage_curve": dict(zip(
+                    COVERAGE_LEVELS, s.probabilistic.coverage_curve, strict=True
+                )) if s.probabilistic else None,
             }
             for s in result.scores
         ],
@@ -180,4 +190,26 @@ def write_issue_csv(result: DeuValidation, path: Path) -> Path:
                 *("" if math.isnan(result.forecasts[n][b]) else f"{result.forecasts[n][b]:.4f}"
                   for n in names),
             ])  # fmt: skip
+    return Path(path)
+
+
+def write_predictive_csv(result: DeuValidation, path: Path) -> Path:
+    """Write the predictive quantiles per issue and model (long format, one row each).
+
+    Columns: ``issue``, ``proposal``, ``model``, ``forecast``, ``q05`` ... ``q95``
+    (the out-of-sample residual ensemble's quantiles) and ``out``. Issues a
+    model does not forecast (the status quo where ``rp`` is blank) are left out.
+    """
+    data = result.data
+    names = [f"q{round(100 * p):02d}" for p in PREDICTIVE_PROBABILITIES]
+    with Path(path).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["issue", "proposal", "model", "forecast", *names, "out"])
+        for model, quantiles in result.predictive.items():
+            forecast = result.forecasts[model]
+            for b in np.flatnonzero(np.isfinite(quantiles).all(axis=1)):
+                writer.writerow([
+                    data.issue_ids[b], data.proposal_ids[b], model, f"{forecast[b]:.4f}",
+                    *(f"{q:.4f}" for q in quantiles[b]), f"{data.outcome[b]:g}",
+                ])  # fmt: skip
     return Path(path)
