@@ -15,3 +15,10 @@ def shared_path(*parts: str) -> Path | None:
         if candidate.exists():
             return candidate
     return None
+
+TIME_MARKER = "\n# --- Time"
+
+
+def basic_example_text() -> str:
+    """The tutorial scenario up to its dynamics: actors, issues, stances and an alliance."""
+    return EXAMPLE.read_text(encoding="utf-8").split(TIME_MARKER)[0] + "\n"

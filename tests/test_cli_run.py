@@ -10,7 +10,7 @@ runner = CliRunner()
 
 def test_run_writes_a_complete_run_folder(tmp_path):
     out = tmp_path / "run"
-    result = runner.invoke(app, ["run", str(EXAMPLE), "--out", str(out)])
+    result = runner.invoke(app, ["run", str(EXAMPLE), "--out", str(out), "--static"])
     assert result.exit_code == 0, result.output
     assert "How each issue settles" in result.output
     assert "Cohesion of watched alliances" in result.output
@@ -23,20 +23,21 @@ def test_run_writes_a_complete_run_folder(tmp_path):
     assert len(manifest["scenario_hash"]) == 64
     assert {"seed", "version", "created", "draws"} <= set(manifest)
     report = (out / "report.html").read_text()
-    assert report.count("data:image/png;base64,") == 3
+    assert report.count("data:image/png;base64,") == 3  # issue map, EUM rounds, one pair
     assert "Sharing the river after the new dam" in report
 
 
 def test_same_scenario_same_forecast(tmp_path):
     for name in ("a", "b"):
-        assert runner.invoke(app, ["run", str(EXAMPLE), "-o", str(tmp_path / name)]).exit_code == 0
+        result = runner.invoke(app, ["run", str(EXAMPLE), "-o", str(tmp_path / name), "--static"])
+        assert result.exit_code == 0, result.output
     first = (tmp_path / "a" / "forecast.json").read_text()
     assert first == (tmp_path / "b" / "forecast.json").read_text()
 
 
 def test_single_model(tmp_path):
     result = runner.invoke(app, ["run", str(EXAMPLE), "-o", str(tmp_path / "r"), "-m",
-                                 "compromise"])
+                                 "compromise", "--static"])
     assert result.exit_code == 0, result.output
     forecast = json.loads((tmp_path / "r" / "forecast.json").read_text())
     assert set(forecast["issues"][0]["forecast"]) == {"compromise"}

@@ -6,7 +6,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from helpers import EXAMPLE, shared_path
+from helpers import EXAMPLE, basic_example_text, shared_path
 from realpolitik.analysis.evidence import (
     _check_one,
     _Document,
@@ -82,7 +82,7 @@ def test_altered_quote_shows_the_closest_passage_and_the_word():
 
 
 def test_quotes_are_found_everywhere_in_a_scenario():
-    text = EXAMPLE.read_text() + (
+    text = basic_example_text() + (
         "hypotheses:\n  - {id: ha, name: A}\n"
         "evidence:\n  - {id: e1, text: t, source: notes, quote: \"the economy weaker\"}\n")
     paths = [path for path, _, _ in iter_quotes(parse_scenario(text))]
@@ -130,8 +130,8 @@ def test_sources_check_catches_a_quote_altered_by_one_word(tmp_path):
     assert "weak" in result.output and "strong" in result.output
 
 
-def test_sources_check_without_documents_reports_unchecked():
-    result = CliRunner().invoke(cli(), ["sources", "check", str(EXAMPLE)])
+def test_sources_check_without_documents_reports_unchecked(basic_example):
+    result = CliRunner().invoke(cli(), ["sources", "check", str(basic_example)])
     assert result.exit_code == 0
     assert "1 unchecked" in result.output and "not a failure" in result.output
 
@@ -151,8 +151,8 @@ def test_sources_check_refuses_a_document_for_an_undeclared_source(tmp_path):
     assert "zz" in result.output
 
 
-def test_sources_listing_shows_every_number(tmp_path):
-    result = CliRunner().invoke(cli(), ["sources", str(EXAMPLE)])
+def test_sources_listing_shows_every_number(basic_example):
+    result = CliRunner().invoke(cli(), ["sources", str(basic_example)])
     assert result.exit_code == 0, result.output
     assert "16 numbers: 1 quote a source, 1 state an estimate, 14 give no evidence" in (
         result.output)
@@ -171,8 +171,8 @@ def test_sources_listing_reports_a_bad_scenario_in_one_line(tmp_path):
 # ---- hypotheses command ------------------------------------------------------------
 
 
-def test_hypotheses_on_a_scenario_without_any():
-    result = CliRunner().invoke(cli(), ["hypotheses", str(EXAMPLE)])
+def test_hypotheses_on_a_scenario_without_any(basic_example):
+    result = CliRunner().invoke(cli(), ["hypotheses", str(basic_example)])
     assert result.exit_code == 0
     assert "declares no competing hypotheses" in result.output
 

@@ -749,8 +749,11 @@ def spatial_model(
     trajectory = np.concatenate([_pad_states(part[0], length) for part in parts], axis=0)
     probability = np.concatenate([_pad_states(part[1], length) for part in parts], axis=0)
     forecast = _forecast(trajectory[:, -1], s, c, mask, np.broadcast_to(mask[:, :, None], x.shape))
+    # inactive actors and state 0 carry the input values exactly (no round trip via [0, 1])
+    given = np.asarray(positions, dtype=float)[:, None]
+    keep = ~mask[:, None, :, None] | (np.arange(length) == 0)[None, :, None, None]
     return SpatialResult(
-        trajectory=trajectory * 100.0,
+        trajectory=np.where(keep, given, trajectory * 100.0),
         states=states,
         win_probability=probability,
         forecast=forecast * 100.0,
