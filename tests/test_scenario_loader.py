@@ -138,3 +138,18 @@ def test_every_number_is_visited():
     assert "levers.0.effects.0.shift" in paths
     # before the dynamics: 3 capabilities + 6 stances x 2 numbers + 1 stake weight
     assert len([p for p in paths if p.split(".")[0] in ("actors", "stances", "alliances")]) == 16
+
+
+def test_ktab_csv_is_read_as_a_scenario():
+    from helpers import shared_path
+
+    path = shared_path("data", "ktab", "SOE-Pol-Comp.csv")
+    if path is None:
+        pytest.skip("data/ktab/SOE-Pol-Comp.csv is not available beside the repo")
+    scenario = load_scenario(path)
+    assert len(scenario.actors) == 13
+    assert scenario.issue_ids == ["policy", "competitive"]
+    xi = scenario.actor("xj")
+    assert xi.name == "Xi Jinping" and xi.capability.point == 100.0
+    stance = scenario.stance("competitive", "lk")
+    assert (stance.position.point, stance.salience.point) == (65.0, pytest.approx(0.413))

@@ -16,16 +16,18 @@ import numpy as np
 from realpolitik.models.cohesion import Cohesion, alliance_cohesion
 from realpolitik.models.compromise import compromise
 from realpolitik.models.eum import EUMResult, expected_utility
+from realpolitik.models.ktab import spatial_forecast
 from realpolitik.models.median import weighted_median
 from realpolitik.scenario.arrays import StanceArrays, point_arrays
 from realpolitik.scenario.schema import HORIZONS, Alliance, Scenario
 
-ModelName = Literal["eum", "compromise", "median"]
-MODEL_NAMES: tuple[ModelName, ...] = ("eum", "compromise", "median")
+ModelName = Literal["eum", "compromise", "median", "spatial"]
+MODEL_NAMES: tuple[ModelName, ...] = ("eum", "compromise", "median", "spatial")
 MODEL_LABELS = {
     "eum": "Expected Utility",
     "compromise": "Compromise",
     "median": "Median voter",
+    "spatial": "Spatial (KTAB)",
 }
 
 
@@ -94,6 +96,8 @@ def forecast_static(scenario: Scenario, models: tuple[str, ...] = MODEL_NAMES) -
         forecasts["compromise"] = compromise(x, s, c, active)[0]
     if "median" in models:
         forecasts["median"] = weighted_median(x, s, c, active)[0]
+    if "spatial" in models:
+        forecasts["spatial"] = spatial_forecast(x, s, c, active)[0]
     bargained = None if eum is None else eum.trajectory[:, -1]
     readings = [_read_alliance(scenario, arrays, alliance, bargained)
                 for alliance in scenario.alliances]

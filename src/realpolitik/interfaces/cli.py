@@ -49,6 +49,7 @@ class ModelChoice(StrEnum):
     eum = "eum"
     compromise = "compromise"
     median = "median"
+    spatial = "spatial"
     all = "all"
 
 

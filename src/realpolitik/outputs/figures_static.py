@@ -10,7 +10,8 @@ from realpolitik import __version__
 from realpolitik.analysis.static import MODEL_LABELS, AllianceReading, StaticForecast
 from realpolitik.outputs.section import Figure
 
-MODEL_MARKERS = {"eum": ("D", "black"), "compromise": ("s", "white"), "median": ("^", "gold")}
+MODEL_MARKERS = {"eum": ("D", "black"), "compromise": ("s", "white"), "median": ("^", "gold"),
+                 "spatial": ("P", "lightgray")}
 """Marker and fill of each model's forecast (all edged in black, unlike the actors' dots)."""
 
 

@@ -8,7 +8,7 @@ from rich.table import Table
 from realpolitik.analysis.static import StaticForecast
 from realpolitik.scenario.schema import HORIZONS
 
-MODEL_SHORT = {"eum": "EUM", "compromise": "Compromise", "median": "Median"}
+MODEL_SHORT = {"eum": "EUM", "compromise": "Compromise", "median": "Median", "spatial": "Spatial"}
 
 
 def forecast_table(forecast: StaticForecast, wide: bool = False) -> Table:

@@ -19,6 +19,7 @@ divided by 100, as KTAB does, so that each actor's saliences sum to at most
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from realpolitik.scenario.errors import ScenarioError
+from realpolitik.scenario.schema import slug
 
 __all__ = ["KtabScenario", "read_ktab_csv"]
 
@@ -239,3 +241,43 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
         salience=np.array([row[4] for row in parsed]) / 100.0,
         issues=tuple(_issue_name(headers[3 + 2 * i]) for i in range(k)),
     )
+
+
+def ktab_scenario_data(ktab: KtabScenario, as_of: dt.date) -> dict:
+    """Turn a KTAB input into scenario data (a dict for :class:`Scenario` to validate).
+
+    Every issue gets a 'medium' horizon and generic end labels, since KTAB's
+    layout records neither; KTAB files carry no date, so ``as_of`` is given.
+    """
+    actor_ids = _unique_ids(ktab.actors)
+    issue_ids = _unique_ids(ktab.issues)
+    return {
+        "scenario": {"id": slug(ktab.name).replace("_", "-")[:60] or "ktab",
+                     "title": ktab.name, "description": ktab.description, "as_of": as_of},
+        "actors": [{"id": actor_id, "name": description or name,
+                    "description": f"{name}: {description}" if description else name,
+                    "capability": float(capability)}
+                   for actor_id, name, description, capability in zip(
+                       actor_ids, ktab.actors, ktab.actor_descriptions, ktab.capability,
+                       strict=True)],
+        "issues": [{"id": issue_id, "name": name, "low": f"0 on KTAB's {name} scale",
+                    "high": f"100 on KTAB's {name} scale", "horizon": "medium"}
+                   for issue_id, name in zip(issue_ids, ktab.issues, strict=True)],
+        "stances": {issue_id: {actor_id: {"position": float(ktab.positions[i, k]),
+                                          "salience": float(ktab.salience[i, k])}
+                               for i, actor_id in enumerate(actor_ids)}
+                    for k, issue_id in enumerate(issue_ids)},
+    }
+
+
+def _unique_ids(names: tuple[str, ...]) -> list[str]:
+    """Id-shaped, distinct words for free names (``XJ`` -> ``xj``; ``2nd`` -> ``x_2nd``)."""
+    ids: list[str] = []
+    for name in names:
+        base = slug(name)
+        base = base if base[0].isalpha() else f"x_{base}"
+        candidate, number = base, 2
+        while candidate in ids:
+            candidate, number = f"{base}_{number}", number + 1
+        ids.append(candidate)
+    return ids

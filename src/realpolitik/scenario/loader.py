@@ -7,6 +7,7 @@ problem is traced back to the line of the field it concerns.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -52,13 +53,29 @@ def resolve_scenario(name_or_path: str | Path | None) -> Path:
 
 
 def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
-    """Load and validate a scenario file or a built-in scenario by name."""
+    """Load and validate a scenario file or a built-in scenario by name.
+
+    A ``.csv`` file is read in KTAB's input layout (see docs/scenario-format.md).
+    """
     path = resolve_scenario(name_or_path)
+    if path.suffix.lower() == ".csv":
+        return _load_ktab(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(f"cannot be read: {error}", path=path) from None
     return parse_scenario(text, path=path)
+
+
+def _load_ktab(path: Path) -> Scenario:
+    from realpolitik.scenario.ktab_csv import ktab_scenario_data, read_ktab_csv
+
+    as_of = dt.date.fromtimestamp(path.stat().st_mtime)
+    data = ktab_scenario_data(read_ktab_csv(path), as_of)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioErrors(list(_explain(error, {}, path))) from None
 
 
 def parse_scenario(text: str, *, path: str | Path = "<scenario>") -> Scenario:
