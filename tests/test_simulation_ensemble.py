@@ -290,3 +290,13 @@ def test_lever_from_outside_the_scenario_is_checked() -> None:
                   effects=[{"target": "stances.x.nobody.position", "shift": 5}])
     with pytest.raises(ValueError, match="lever 'stray', effect 0 .*undeclared actor 'nobody'"):
         simulate_ensemble(toy(SHOCKS), draws=5, levers=[stray])
+
+
+def test_dask_worker_processes_give_identical_results() -> None:
+    """Real worker processes: jobs and results cross process boundaries by pickling."""
+    scenario = load_scenario()
+    local = simulate_ensemble(scenario, draws=60, seed=11, chunk_size=20)
+    with DaskExecutor(workers=2, processes=True) as executor:
+        remote = simulate_ensemble(scenario, draws=60, seed=11, chunk_size=15,
+                                   executor=executor)
+    assert_same(local, remote)

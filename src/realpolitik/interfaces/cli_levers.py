@@ -41,6 +41,7 @@ from realpolitik.analysis.levers import (
 )
 from realpolitik.analysis.outcomes import Outcome, OutcomeError, check_outcome, parse_outcome
 from realpolitik.analysis.sensitivity import Sensitivity
+from realpolitik.outputs.sections_analysis import regret_sentence
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import load_scenario
 
@@ -147,8 +148,8 @@ def levers_command(
         console.print(outcome_table(report))
     if report.delays:
         console.print(delay_table(report))
-    console.print(Text(f"Least maximum regret: {report.option_name(report.minimax_regret)}; "
-                       f"least mean regret: {report.option_name(report.least_mean_regret)}."))
+    regret = {summary.option: summary for summary in report.regret}
+    console.print(Text(regret_sentence(report, regret)))
     if out is not None:
         _write(report, out, console)
 

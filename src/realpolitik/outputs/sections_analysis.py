@@ -29,7 +29,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def _interval(value: Interval, digits: int = 3) -> str:
-    return f"{value.mean:+.{digits}g} [{value.low:+.{digits}g}, {value.high:+.{digits}g}]"
+    return f"{value.mean:+.{digits}f} [{value.low:+.{digits}f}, {value.high:+.{digits}f}]"
 
 
 def _paragraph(text: str) -> str:
@@ -48,7 +48,7 @@ def levers_section(report: LeverReport, folder: Path) -> Section:
     ranking_rows = [
         [str(rank), report.option_name(option),
          _interval(report.objective_effect(option).effect),
-         f"{regret[option].mean:.3g}", f"{regret[option].p90:.3g}", f"{regret[option].max:.3g}",
+         f"{regret[option].mean:.3f}", f"{regret[option].p90:.3f}", f"{regret[option].max:.3f}",
          _interval(report.synergy[option]) if option in report.synergy else ""]
         for rank, option in enumerate(report.ranking, start=1)
     ]
@@ -60,8 +60,7 @@ def levers_section(report: LeverReport, folder: Path) -> Section:
                    "reaches in that draw minus the option's own."),
         _table(["rank", "option", "effect on objective [95% interval]", "mean regret",
                 "90th pct regret", "max regret", "pair synergy"], ranking_rows),
-        _paragraph(f"Least maximum regret: {report.option_name(report.minimax_regret)}. "
-                   f"Least mean regret: {report.option_name(report.least_mean_regret)}."),
+        _paragraph(regret_sentence(report, regret)),
     ]
     others = [label for label in report.outcomes if label != report.objective]
     if others:
@@ -79,6 +78,16 @@ def levers_section(report: LeverReport, folder: Path) -> Section:
     parts.append(_provenance(report.scenario_id, report.seed, report.draws, report.model))
     figure = figures.lever_effects(report, Path(folder) / "lever-effects.png")
     return Section("Policy levers", "\n".join(parts), [figure], anchor="levers")
+
+
+def regret_sentence(report: LeverReport, regret: dict) -> str:
+    """Name the least-regret options; say so when maximum regret cannot tell them apart."""
+    mean = f"Least mean regret: {report.option_name(report.least_mean_regret)}."
+    if len({round(summary.max, 12) for summary in regret.values()}) == 1:
+        return (f"{mean} Maximum regret is the same ({next(iter(regret.values())).max:.3f}) "
+                "for every option, so it does not tell them apart (as happens with a yes/no "
+                "objective such as a rupture).")
+    return f"Least maximum regret: {report.option_name(report.minimax_regret)}. {mean}"
 
 
 # ---------------------------------------------------------------------------
