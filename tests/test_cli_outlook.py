@@ -113,3 +113,28 @@ def test_score_on_the_tutorial_scenario_once_outcomes_are_recorded(tmp_path, exa
     assert result.exit_code == 0, result.output
     assert "Scores over 2 questions" in result.output
     assert (out / "scores.json").is_file() and (out / "reliability.png").is_file()
+
+
+def test_compare_two_runs(outlook_run, tmp_path, example_text):
+    first, _ = outlook_run
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(example_text.replace("downstream: {position: 90, salience: 1.0}",
+                                            "downstream: {position: 80, salience: 1.0}"))
+    second = tmp_path / "second"
+    assert runner.invoke(app, ["run", str(changed), "-o", str(second), *SMALL]).exit_code == 0
+    result = runner.invoke(app, ["compare", str(first), str(second)], terminal_width=160)
+    assert result.exit_code == 0, result.output
+    assert "hashes differ" in result.output
+    # the compromise forecast of flow_share drops: the downstream state moved from 90 to 80
+    before = json.loads((first / "forecast.json").read_text())["issues"][0]["forecast"]
+    after = json.loads((second / "forecast.json").read_text())["issues"][0]["forecast"]
+    change = after["compromise"] - before["compromise"]
+    assert change < 0
+    assert f"({change:+.1f})" in result.output
+    assert "holds after" in result.output
+
+
+def test_compare_refuses_a_folder_that_is_not_a_run(tmp_path, outlook_run):
+    result = runner.invoke(app, ["compare", str(outlook_run[0]), str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is not a realpolitik run folder" in result.output

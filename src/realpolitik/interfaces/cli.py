@@ -183,6 +183,29 @@ def scenarios() -> None:
         console.print(f"[bold]{name}[/]  {title}")
 
 
+@app.command()
+def compare(
+    first: Annotated[Path, typer.Argument(help="A run folder written by 'realpolitik run'.")],
+    second: Annotated[Path, typer.Argument(help="Another run folder, to compare with.")],
+) -> None:
+    """Reopen two run folders and show what moved: forecasts, cohesion, survival."""
+    from realpolitik.outputs.compare import (
+        alliance_changes,
+        comparison_header,
+        forecast_changes,
+        open_run,
+    )
+
+    try:
+        runs = open_run(first), open_run(second)
+    except USER_ERRORS as error:
+        report_user_errors(error)
+    console = Console()
+    console.print(comparison_header(*runs), highlight=False)
+    console.print(forecast_changes(*runs))
+    console.print(alliance_changes(*runs))
+
+
 app.command("levers")(levers_command)
 app.command("hypotheses")(hypotheses_command)
 app.command("score")(score_command)
