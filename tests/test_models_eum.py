@@ -47,6 +47,26 @@ def test_two_actor_round_by_hand():
     )
 
 
+def test_fixed_position_range_by_hand():
+    # Same actors, distances scaled by position_range = 20, so d = 0.5.
+    # r = 1: U_s = 2 - 4 * 0.25 = 1, U_f = 2 - 4 * 0.75 = -1, U_sq = 0;
+    #   E_01 = 0.75 - 0.25 = 0.5, E_10 = 0.25 - 0.75 = -0.5 -> again r_0 = 2, r_1 = 0.5.
+    # Actor 1 (r = 0.5): U_s = 2 - 4 sqrt(0.25) = 0, U_f = 2 - 4 sqrt(0.75) = 2 - 2 sqrt(3),
+    #   U_sq = 2 - 2 sqrt(2);
+    #   own   = 0.25 (2 - 2 sqrt 3) - (2 - 2 sqrt 2) = 2 sqrt 2 - 0.5 sqrt 3 - 1.5 =  0.4624
+    #   other = 0.75 (2 - 2 sqrt 3) - (2 - 2 sqrt 2) = 2 sqrt 2 - 1.5 sqrt 3 - 0.5 = -0.2696
+    #   -> compromise: x_1 = 10 - 10 * 0.2696 / 0.4624 = 4.168
+    # Actor 0 (r = 2): E_10 = 0.25 * 1.75 + 0.75 * -0.25 - 1 = -0.75 -> no offer.
+    root2, root3 = math.sqrt(2.0), math.sqrt(3.0)
+    own = 2 * root2 - 0.5 * root3 - 1.5
+    other = 2 * root2 - 1.5 * root3 - 0.5
+    expected = 10.0 - 10.0 * (-other / own)
+    result = expected_utility(
+        column(0, 10), column(1, 1), column(3, 1), max_rounds=1, position_range=20.0
+    )
+    np.testing.assert_allclose(result.trajectory[0, 1, :, 0], [0.0, expected], rtol=1e-12)
+
+
 def test_result_shapes_and_paths():
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 100, (3, 5, 2))

@@ -326,7 +326,7 @@ def _warn_idle(idle: np.ndarray) -> None:
             "actors or identical active positions; nothing to bargain over, "
             "positions are returned unchanged",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of expected_utility
         )
 
 

@@ -1,0 +1,32 @@
+"""The benchmark scripts still run (in their quick modes); their figures are not asserted."""
+
+import subprocess
+import sys
+
+import pytest
+
+from helpers import REPO, shared_path
+
+
+def run_script(*args: str) -> str:
+    result = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_eum_benchmark_quick():
+    output = run_script("benchmarks/bench_eum.py", "--quick")
+    assert "vs scalar" in output
+
+
+def test_ensemble_benchmark_quick():
+    output = run_script("benchmarks/bench_ensemble.py", "--quick", "--no-dask")
+    assert "draws/s" in output and "identical to in-process: True" in output
+
+
+def test_ktab_benchmark():
+    if shared_path("data", "ktab", "dummyData-a080.csv") is None:
+        pytest.skip("data/ktab is not available beside the repo")
+    output = run_script("benchmarks/bench_ktab.py", "--repeat", "1", "--batch", "4")
+    assert "scaling exponent" in output
