@@ -29,8 +29,15 @@ class Reading:
     choice : "least_move" (take the offer that moves the actor least),
         "by_type" (conflicts first, then compromises, then capitulations; the
         least move within the type) or "by_type_weighted" (as "by_type", but
-        compromises ranked by the EU-weighted average of the two positions,
-        lowest first, as reported of the program behind Table 2).
+        compromises ranked by the average of the two positions, each weighted
+        by the size of its holder's expected utility, lowest first, as
+        reported of the program behind Table 2).
+    votes : "linear" (a vote is ``w_k`` times the difference of the distances
+        from the voter to the two positions, the stated equation) or "risk"
+        (the difference of those scaled distances each raised to the voter's
+        own risk exponent ``r_k``: Bueno de Mesquita's vote as a difference of
+        the voter's utilities, as reported of the program behind Table 2).
+        Exponents are always computed from linear votes.
     scale : "initial" (range of initial positions, fixed) or "current"
         (range recomputed each round).
     risk : "per_round" (exponents recomputed every round), "first_round"
@@ -42,6 +49,7 @@ class Reading:
     choice: str = "least_move"
     scale: str = "initial"
     risk: str = "per_round"
+    votes: str = "linear"
 
 
 PROJECT_READING = Reading()
@@ -72,21 +80,31 @@ def weighted_mean(xs: list[float], ws: list[float]) -> float:
     return sum(w * x for w, x in zip(ws, xs, strict=True)) / sum(ws)
 
 
-def probability(xs, ws, i, j, reading):
-    """Probability that i prevails over j from everyone's votes."""
+def vote(xs, ws, k, i, j, scale, exponents):
+    """Actor k's support for i against j: weighted difference of (powered) distances."""
+    power = 1.0 if exponents is None else exponents[k]
+    return ws[k] * ((abs(xs[k] - xs[j]) / scale) ** power - (abs(xs[k] - xs[i]) / scale) ** power)
+
+
+def probability(xs, ws, i, j, reading, scale=1.0, exponents=None):
+    """Probability that i prevails over j from everyone's votes.
+
+    ``exponents`` (one per voter) turns the votes into differences of the
+    voters' risk-shaped utilities; None means linear votes.
+    """
     favour = 0.0
     total = 0.0
     for k in range(len(xs)):
-        vote = ws[k] * (abs(xs[k] - xs[j]) - abs(xs[k] - xs[i]))
-        if vote > 0:
-            favour += vote
-        total += abs(vote)
+        support = vote(xs, ws, k, i, j, scale, exponents)
+        if support > 0:
+            favour += support
+        total += abs(support)
     if reading.probability == "all_pairs":
         total = 0.0
         for a in range(len(xs)):
             for b in range(len(xs)):
                 for k in range(len(xs)):
-                    total += abs(ws[k] * (abs(xs[k] - xs[b]) - abs(xs[k] - xs[a])))
+                    total += abs(vote(xs, ws, k, a, b, scale, exponents))
     if total <= 0:
         return 0.5
     return favour / total
@@ -181,7 +199,7 @@ def pick(received, x_j, reading):
     for kind, new, value, other, x_i in received:
         key = (abs(new - x_j), -value, new)
         if reading.choice == "by_type_weighted" and kind == "compromise":
-            key = ((value * x_j + -other * x_i) / (value - other), -value, new)
+            key = ((-other * x_j + value * x_i) / (value - other), -value, new)
         if best is None or key < best[0]:
             best = (key, new)
     return best[1]
@@ -198,6 +216,8 @@ def one_round(xs, ss, ws, scale, q, t, reading, fixed_r=None):
         r = [1.0] * n
     else:
         r = risk_exponents(xs, ss, prob, mu, scale, q, t)
+    if reading.votes == "risk":
+        prob = [[probability(xs, ws, i, j, reading, scale, r) for j in range(n)] for i in range(n)]
     new_xs = []
     for j in range(n):
         received = offers_to(xs, ss, prob, r, mu, scale, q, t, j, reading)

@@ -196,8 +196,8 @@ def tornado(
     ax.set_yticks(rows)
     ax.set_yticklabels([f"{_short(s.name)} [{s.low_value:g}, {s.high_value:g}]"
                         for s in shown], fontsize=7)
-    ax.set_xlabel(f"{outcome}, mean of {swings.replicates} draws "
-                  f"(line: all at point estimates, {swings.baseline:.3g})")
+    ax.set_xlabel(f"{outcome}, mean of {swings.replicates} draws\n"
+                  f"(line: all at point estimates, {swings.baseline:.3g})", fontsize=9)
     ax.set_title(f"Tornado: {outcome}\none number at a time at its low and high end",
                  fontsize=9)
     if shown:

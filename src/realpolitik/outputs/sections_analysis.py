@@ -127,14 +127,19 @@ def discovery_section(discovery: Discovery, folder: Path) -> Section:
 
 
 # ---------------------------------------------------------------------------
+SHOWN_NUMBERS = 20
+"""Rows of the sensitivity tables: the numbers that matter most, not all of them."""
+
+
 def sensitivity_section(sensitivity: Sensitivity, folder: Path) -> Section:
     """Sobol indices and one-at-a-time swings of one outcome."""
     parts = [_paragraph(f"Outcome: {sensitivity.outcome.describe()}.")]
     indices = sensitivity.sobol
     if indices is not None:
+        ranked = list(indices.ranked())
         rows = [[indices.names[j], f"{indices.first[j]:.3f} ± {indices.first_conf[j]:.3f}",
                  f"{indices.total[j]:.3f} ± {indices.total_conf[j]:.3f}"]
-                for j in indices.ranked()]
+                for j in ranked[:SHOWN_NUMBERS]]
         parts += [_paragraph(f"Sobol indices from {indices.base_samples} base samples "
                              f"({indices.evaluations:,} runs, Saltelli design, "
                              f"{indices.conf_level:.0%} bootstrap intervals). Game changers "
@@ -142,10 +147,15 @@ def sensitivity_section(sensitivity: Sensitivity, folder: Path) -> Section:
                              "indices are shares of the variance within a realisation of the "
                              "game changers, averaged over realisations."),
                   _table(["number", "first-order S1", "total ST"], rows)]
+        if len(ranked) > SHOWN_NUMBERS:
+            rest = ranked[SHOWN_NUMBERS:]
+            parts.append(_paragraph(
+                f"{len(rest)} more numbers, each with a total index of at most "
+                f"{max(indices.total[j] for j in rest):.3f}, are left out of this table."))
     swings = sensitivity.tornado
     if swings is not None:
         rows = [[s.name, f"{s.low_value:g} → {s.at_low:.3g}", f"{s.high_value:g} → {s.at_high:.3g}",
-                 f"{s.width:.3g}"] for s in swings.swings]
+                 f"{s.width:.3g}"] for s in swings.swings[:SHOWN_NUMBERS]]
         parts += [_paragraph(f"One at a time, others at their point estimates (baseline "
                              f"{swings.baseline:.3g}, mean of {swings.replicates} draws):"),
                   _table(["number", "low end → outcome", "high end → outcome", "swing"], rows)]
