@@ -103,9 +103,13 @@ def random_issue(rng: np.random.Generator, n: int) -> tuple[list, list, list]:
     issues=st.integers(1, 3),
     vote_share=st.sampled_from(["dyad", "all"]),
     q=st.sampled_from([1.0, 0.5]),
+    votes=st.sampled_from(["linear", "risk"]),
+    offer_choice=st.sampled_from(["least_move", "by_type_weighted"]),
 )
-@settings(max_examples=40, deadline=None)
-def test_vectorised_engine_matches_scalar_reference(seed, n, batch, issues, vote_share, q):
+@settings(max_examples=60, deadline=None)
+def test_vectorised_engine_matches_scalar_reference(
+    seed, n, batch, issues, vote_share, q, votes, offer_choice
+):
     rng = np.random.default_rng(seed)
     x = np.empty((batch, n, issues))
     s = np.empty_like(x)
@@ -113,8 +117,15 @@ def test_vectorised_engine_matches_scalar_reference(seed, n, batch, issues, vote
     for b in range(batch):
         for k in range(issues):
             x[b, :, k], s[b, :, k], c[b, :, k] = random_issue(rng, n)
-    result = expected_utility(x, s, c, q=q, t=0.7, max_rounds=12, vote_share=vote_share)
-    reading = Reading(probability="pair" if vote_share == "dyad" else "all_pairs")
+    result = expected_utility(
+        x, s, c, q=q, t=0.7, max_rounds=12, vote_share=vote_share, votes=votes,
+        offer_choice=offer_choice,
+    )  # fmt: skip
+    reading = Reading(
+        probability="pair" if vote_share == "dyad" else "all_pairs",
+        votes=votes,
+        choice=offer_choice,
+    )
     for b in range(batch):
         for k in range(issues):
             path = reference_eum(
@@ -136,11 +147,21 @@ def test_scholz_input_matches_reference_round_by_round():
     x = [4, 7, 4, 4, 10, 10, 10, 7, 4, 7]
     c = [0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08]
     s = [0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1.0, 0.7]
-    for vote_share, probability in (("dyad", "pair"), ("all", "all_pairs")):
-        path = reference_eum(x, s, c, max_rounds=20, reading=Reading(probability=probability))
-        result = expected_utility(
-            column(*x), column(*s), column(*c), max_rounds=20, vote_share=vote_share
+    options = [
+        (vote_share, votes, choice)
+        for vote_share in ("dyad", "all")
+        for votes in ("linear", "risk")
+        for choice in ("least_move", "by_type_weighted")
+    ]
+    for vote_share, votes, choice in options:
+        reading = Reading(
+            probability="pair" if vote_share == "dyad" else "all_pairs", votes=votes, choice=choice
         )
+        path = reference_eum(x, s, c, max_rounds=20, reading=reading)
+        result = expected_utility(
+            column(*x), column(*s), column(*c), max_rounds=20, vote_share=vote_share,
+            votes=votes, offer_choice=choice,
+        )  # fmt: skip
         assert result.rounds[0, 0] == len(path) - 1
         np.testing.assert_allclose(result.trajectory[0, :, :, 0], path, rtol=0, atol=1e-9)
 

@@ -110,7 +110,12 @@ class _Issues:
 
 
 def _success_probability(
-    x: np.ndarray, weight: np.ndarray, active: np.ndarray, vote_share: str
+    x: np.ndarray,
+    weight: np.ndarray,
+    active: np.ndarray,
+    vote_share: str,
+    exponents: np.ndarray | None = None,
+    scale: np.ndarray | None = None,
 ) -> np.ndarray:
     """Probability ``P[p, i, j]`` that ``i`` prevails over ``j`` (step 1).
 
@@ -125,8 +130,15 @@ def _success_probability(
     The votes in favour follow from ``max(d, 0) = (|d| + d) / 2`` and
     ``sum_k w_k d_k = L_j - L_i`` with ``L_m = sum_k w_k |x_k - x_m|``, so only
     the absolute votes need the (N, N, N) tensor.
+
+    With ``exponents`` (P, N) and ``scale`` (P,), every distance is first
+    scaled by the range and raised to the voter's own exponent ``r_k``:
+    the vote becomes a difference of the voter's risk-shaped utilities
+    (``votes="risk"``). The identities above hold unchanged.
     """
     dist = np.abs(x[:, :, None] - x[:, None, :])  # [p, k, m] = |x_k - x_m|
+    if exponents is not None:
+        dist = np.power(dist / scale[:, None, None], exponents[:, :, None])
     diff = dist[:, :, None, :] - dist[:, :, :, None]  # [p, k, i, j]
     total = np.einsum("pk,pkij->pij", weight, np.abs(diff, out=diff))
     loss = np.einsum("pk,pkm->pm", weight, dist)  # L_m
@@ -220,7 +232,15 @@ def _risk_exponents(
     return (1.0 - relative / 3.0) / (1.0 + relative / 3.0)
 
 
-def _one_round(x: np.ndarray, issues: _Issues, q: float, t: float, vote_share: str) -> np.ndarray:
+def _one_round(
+    x: np.ndarray,
+    issues: _Issues,
+    q: float,
+    t: float,
+    vote_share: str,
+    votes: str = "linear",
+    offer_choice: str = "least_move",
+) -> np.ndarray:
     """Play one round of challenges and offers; return the new positions."""
     scale = issues.scale[:, None, None]
     gap = x[:, :, None] - x[:, None, :]  # [p, i, j] = x_i - x_j
@@ -231,7 +251,12 @@ def _one_round(x: np.ndarray, issues: _Issues, q: float, t: float, vote_share: s
     to_median = np.minimum(np.abs(x - mu[:, None]) / issues.scale[:, None], 1.0)
     prob = _success_probability(x, issues.weight, issues.active, vote_share)
 
-    r_receiver = _risk_exponents(prob, distance, to_median, issues, q, t)[:, None, :]
+    exponents = _risk_exponents(prob, distance, to_median, issues, q, t)
+    if votes == "risk":  # exponents come from linear votes; offers from risk-shaped ones
+        prob = _success_probability(
+            x, issues.weight, issues.active, vote_share, exponents, issues.scale
+        )
+    r_receiver = exponents[:, None, :]
     # In the dyad (i, j) both values are judged by the receiver j with r_j, and
     # both challenges span the same distance: one set of utilities serves both.
     utilities = _utilities(distance, r_receiver, q)
@@ -241,7 +266,7 @@ def _one_round(x: np.ndarray, issues: _Issues, q: float, t: float, vote_share: s
         own -= _changed_status_quo(distance, to_median[:, :, None], r_receiver, q, t)
         other -= _changed_status_quo(distance, to_median[:, None, :], r_receiver, q, t)
     contest = issues.active[:, :, None] & issues.active[:, None, :] & (distance > SAME_POSITION)
-    return _accept_offers(x, gap, distance, own, other, contest)
+    return _accept_offers(x, gap, distance, own, other, contest, offer_choice)
 
 
 def _accept_offers(
@@ -251,6 +276,7 @@ def _accept_offers(
     own: np.ndarray,
     other: np.ndarray,
     contest: np.ndarray,
+    offer_choice: str = "least_move",
 ) -> np.ndarray:
     """Classify each dyad from the receiver's view and apply the best offers.
 
@@ -262,14 +288,35 @@ def _accept_offers(
     conflict ``i`` wins (``other > 0``) or ``j`` yields (``other <= 0``). A
     yielding ``j`` compromises when ``own > -other``, moving the share
     ``-other / own`` of the way; otherwise it capitulates to ``x_i``.
+
+    ``offer_choice="by_type_weighted"`` first restricts each ``j`` to its
+    conflicts, else its compromises, else its capitulations, and ranks
+    compromises by ``(|other| x_j + own x_i) / (own + |other|)``, lowest
+    first (the ranking reported of the program behind Scholz et al.'s
+    Table 2); conflicts and capitulations still by least move.
     """
     made = contest & (own > 0.0) & (own > other)
     compromise = made & (other <= 0.0) & (own + other > 0.0)
     share = np.divide(-other, own, out=np.zeros_like(own), where=compromise)
     move = np.where(compromise, distance * share, distance)
-    move[~made] = np.inf
+    eligible = made
+    if offer_choice == "by_type_weighted":
+        conflict = made & (other > 0.0)
+        eligible = np.where(
+            conflict.any(axis=1, keepdims=True),
+            conflict,
+            np.where(compromise.any(axis=1, keepdims=True), compromise, made),
+        )
+        weighted = np.divide(
+            own * x[:, :, None] - other * x[:, None, :],
+            own - other,
+            out=np.zeros_like(own),
+            where=compromise,
+        )
+        move = np.where(compromise, weighted, move)
+    move[~eligible] = np.inf
     least = move.min(axis=1, keepdims=True)
-    tied = made & (move == least)
+    tied = eligible & (move == least)
     best_value = np.where(tied, own, -np.inf).max(axis=1, keepdims=True)
     tied &= own == best_value
     offer = np.where(compromise, x[:, None, :] + gap * share, x[:, :, None])
@@ -333,7 +380,7 @@ def _warn_idle(idle: np.ndarray) -> None:
 def _bargain_chunk(
     x0: np.ndarray,
     issues: _Issues,
-    settings: tuple[float, float, str],
+    settings: tuple[float, float, str, str, str],
     max_rounds: int,
     tol: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -378,7 +425,7 @@ def _path_forecasts(path: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, n
 def _bargain(
     x0: np.ndarray,
     issues: _Issues,
-    settings: tuple[float, float, str],
+    settings: tuple[float, float, str, str, str],
     max_rounds: int,
     tol: float,
 ) -> tuple[np.ndarray, ...]:
@@ -429,6 +476,8 @@ def expected_utility(
     tol: float = 1e-6,
     position_range: float | None = None,
     vote_share: str = "dyad",
+    votes: str = "linear",
+    offer_choice: str = "least_move",
 ) -> EUMResult:
     """Run Bueno de Mesquita's Expected Utility Model on every issue and draw.
 
@@ -466,6 +515,21 @@ def expected_utility(
         contest between ``i`` and ``j`` (the published equation; a proper
         probability). ``"all"``: votes cast in every contest of the round, the
         normaliser reported of the program behind Scholz et al.'s Table 2.
+    votes : {"linear", "risk"}, default "linear"
+        ``"linear"``: a vote is ``w_k`` times the difference of the voter's
+        distances to the two positions (the stated equation). ``"risk"``: the
+        difference of those range-scaled distances, each raised to the
+        voter's own risk exponent ``r_k`` (Bueno de Mesquita's vote as a
+        difference of utilities). Risk exponents are always computed from
+        linear votes.
+    offer_choice : {"least_move", "by_type_weighted"}, default "least_move"
+        ``"least_move"``: each actor takes the offer that moves it least (as
+        stated by Scholz et al. and Bueno de Mesquita). ``"by_type_weighted"``:
+        conflicts before compromises before capitulations, compromises ranked
+        by the expected-utility-weighted average of the two positions, as
+        reported of the program behind Table 2. With ``vote_share="all"`` and
+        ``votes="risk"`` this reproduces 13 of the 16 values of Table 2 (see
+        ``docs/model/engines.md``).
 
     Returns
     -------
@@ -487,6 +551,12 @@ def expected_utility(
     _check_settings(q, t, max_rounds, tol)
     if vote_share not in ("dyad", "all"):
         raise ValueError(f'vote_share must be "dyad" or "all"; got {vote_share!r}')
+    if votes not in ("linear", "risk"):
+        raise ValueError(f'votes must be "linear" or "risk"; got {votes!r}')
+    if offer_choice not in ("least_move", "by_type_weighted"):
+        raise ValueError(
+            f'offer_choice must be "least_move" or "by_type_weighted"; got {offer_choice!r}'
+        )
     inputs = check_inputs(positions, salience, capability, active)
     weights = voting_weights(inputs, engine="expected_utility")
     batch, actors, n_issues = inputs.positions.shape
@@ -499,7 +569,7 @@ def expected_utility(
         scale=_position_scale(x0, flat_active, position_range),
     )
     path, median_path, mean_path, rounds, converged = _bargain(
-        x0, issues, (float(q), float(t), vote_share), max_rounds, tol
+        x0, issues, (float(q), float(t), vote_share, votes, offer_choice), max_rounds, tol
     )
     return EUMResult(
         trajectory=_unflatten(path, batch, n_issues),

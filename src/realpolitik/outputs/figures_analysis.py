@@ -15,6 +15,8 @@ from realpolitik import __version__
 from realpolitik.analysis.discovery import Discovery, PrimResult
 from realpolitik.analysis.levers import BASELINE, LeverReport
 from realpolitik.analysis.sensitivity import Sensitivity, SobolIndices, Tornado
+from realpolitik.outputs.plotting import pyplot as _pyplot
+from realpolitik.outputs.plotting import save_figure
 from realpolitik.outputs.section import Figure
 
 __all__ = [
@@ -31,29 +33,10 @@ __all__ = [
 GOOD, BAD, NEUTRAL = "tab:green", "tab:red", "tab:gray"
 
 
-def _pyplot():
-    """Import pyplot on the file-writing backend (never at module import)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def footer(scenario_id: str, seed: int, draws: int | str) -> str:
     """The provenance line every figure carries: scenario, seed, draws, version."""
     shown = f"{draws:,}" if isinstance(draws, int) else draws
     return f"scenario {scenario_id} · seed {seed} · draws {shown} · realpolitik {__version__}"
-
-
-def _save(fig, path: Path, text: str) -> Path:
-    fig.text(0.99, 0.005, text, ha="right", va="bottom", fontsize=7, color="dimgray")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    _pyplot().close(fig)
-    return path
 
 
 def _short(name: str, width: int = 48) -> str:
@@ -84,7 +67,7 @@ def lever_effects(report: LeverReport, path: Path) -> Figure:
     ax.set_title(f"Levers ranked by their effect on {report.objective} ({report.direction})\n"
                  "bars: mean effect; whiskers: 95% interval", fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path, footer(report.scenario_id, report.seed, report.draws))
+    save_figure(fig, path, footer(report.scenario_id, report.seed, report.draws))
     return Figure(Path(path), f"Mean effect of each lever and pair of levers on "
                               f"{report.objective}, with its 95% interval from the paired "
                               "draws; green helps, red hurts, grey is not distinguishable "
@@ -119,7 +102,7 @@ def peeling_trajectory(
     ax.legend(fontsize=8, loc="lower left")
     ax.set_title(title, fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path, footer(scenario_id, seed, draws))
+    save_figure(fig, path, footer(scenario_id, seed, draws))
     return Figure(Path(path), "PRIM peeling trajectory: each dot is a box, from the whole "
                               "ensemble (right) to the smallest box allowed (left); the "
                               "circle is the chosen box, the star the box after pasting.")
@@ -151,7 +134,7 @@ def prim_box(
     ax.set_title(f"{title}: coverage {found.box.coverage:.0%}, density "
                  f"{found.box.density:.0%} (base rate {found.base_rate:.0%})", fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path, footer(scenario_id, seed, draws))
+    save_figure(fig, path, footer(scenario_id, seed, draws))
     return Figure(Path(path), "The box's range (blue) on each input it restricts, against "
                               "the input's whole range (grey), most significant first.")
 
@@ -203,7 +186,7 @@ def tornado(
     if shown:
         ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path, footer(scenario_id, seed, f"{swings.replicates} per point"))
+    save_figure(fig, path, footer(scenario_id, seed, f"{swings.replicates} per point"))
     return Figure(Path(path), "Tornado plot: how far the outcome moves when one uncertain "
                               "number goes to the low (blue) or high (orange) end of its range "
                               "while every other number stays at its point estimate.")
@@ -230,7 +213,7 @@ def sobol_bars(
                  fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path, footer(scenario_id, indices.seed, f"{indices.evaluations:,}"))
+    save_figure(fig, path, footer(scenario_id, indices.seed, f"{indices.evaluations:,}"))
     return Figure(Path(path), "Sobol indices: the first-order index is the share of the "
                               "outcome's variance a number explains alone, the total index the "
                               "share it takes part in, interactions included.")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from realpolitik.outputs.plotting import pyplot as _pyplot
+from realpolitik.outputs.plotting import save_figure
 from realpolitik.outputs.section import Figure, Section
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.results import EnsembleResult
@@ -26,16 +28,6 @@ HOLDING_YEARS = (1, 2, 5)
 """Years after as_of at which the report tabulates whether alliances still hold."""
 
 
-def _pyplot():
-    """Import pyplot on the file-writing backend (never at module import)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def footer(result: EnsembleResult) -> str:
     """The provenance line every figure carries: scenario, seed, draws, model, version."""
     levers = f" · levers {', '.join(result.levers)}" if result.levers else ""
@@ -46,12 +38,7 @@ def footer(result: EnsembleResult) -> str:
 
 
 def _save(fig, result: EnsembleResult, path: str | Path) -> Path:
-    path = Path(path)
-    fig.text(0.99, 0.005, footer(result), ha="right", va="bottom", fontsize=7, color="dimgray")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    _pyplot().close(fig)
-    return path
+    return save_figure(fig, path, footer(result))
 
 
 def _dates(result: EnsembleResult) -> np.ndarray:

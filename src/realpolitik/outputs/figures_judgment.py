@@ -12,6 +12,8 @@ from realpolitik.analysis.ach import AchResult, analyse_hypotheses
 from realpolitik.analysis.indicators import EnsembleOutputs
 from realpolitik.analysis.questions import QuestionForecast, forecast_questions
 from realpolitik.analysis.scores import ScoreSummary
+from realpolitik.outputs.plotting import pyplot as _pyplot
+from realpolitik.outputs.plotting import save_figure
 from realpolitik.outputs.section import Figure, Section
 from realpolitik.scenario.schema import Scenario
 
@@ -30,29 +32,11 @@ RATING_COLOURS = {"CC": "#1a7f37", "C": "#7bc77e", "N": "#d0d0d0", "I": "#f08a80
 _TEXT_ON = {"CC": "white", "C": "black", "N": "black", "I": "black", "II": "white"}
 
 
-def _pyplot():
-    """Import pyplot on the file-writing backend (never at module import)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def _footer(scenario_id: str, seed: int | None, draws: int | None) -> str:
     seed_text = "none" if seed is None else str(seed)
     draws_text = "none" if draws is None else f"{draws:,}"
     return (f"scenario {scenario_id} · seed {seed_text} · draws {draws_text} · "
             f"realpolitik {__version__}")
-
-
-def _save(fig, path: Path, footer: str) -> Path:
-    fig.text(0.99, 0.005, footer, ha="right", va="bottom", fontsize=7, color="dimgray")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    _pyplot().close(fig)
-    return path
 
 
 # ---------------------------------------------------------------------------
@@ -197,7 +181,7 @@ def question_chart(forecasts: list[QuestionForecast], path: Path, footer: str) -
     ax.set_xlabel("probability in the ensemble (black tick: warning threshold)")
     ax.set_title("Forecast questions")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path, footer)
+    save_figure(fig, path, footer)
     return Figure(path, "Probability of each forecast question; red bars have reached "
                         "their warning threshold.")
 
@@ -233,5 +217,5 @@ def reliability_diagram(summary: ScoreSummary, path: Path, label: str) -> Figure
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8,
               frameon=False)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path, f"{label} · realpolitik {__version__}")
+    save_figure(fig, path, f"{label} · realpolitik {__version__}")
     return Figure(path, "Reliability diagram: points on the diagonal are well calibrated.")

@@ -8,21 +8,13 @@ import numpy as np
 
 from realpolitik import __version__
 from realpolitik.analysis.static import MODEL_LABELS, AllianceReading, StaticForecast
+from realpolitik.outputs.plotting import pyplot as _pyplot
+from realpolitik.outputs.plotting import save_figure
 from realpolitik.outputs.section import Figure
 
 MODEL_MARKERS = {"eum": ("D", "black"), "compromise": ("s", "white"), "median": ("^", "gold"),
                  "spatial": ("P", "lightgray")}
 """Marker and fill of each model's forecast (all edged in black, unlike the actors' dots)."""
-
-
-def _pyplot():
-    """Import pyplot on the file-writing backend (never at module import)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def provenance(scenario_id: str, seed: int | None = None, draws: int | None = None) -> str:
@@ -33,14 +25,6 @@ def provenance(scenario_id: str, seed: int | None = None, draws: int | None = No
         f"scenario {scenario_id} · seed {seed_text} · draws {draws_text} · "
         f"realpolitik {__version__}"
     )
-
-
-def _save(fig, path: Path, footer: str) -> Path:
-    fig.text(0.99, 0.005, footer, ha="right", va="bottom", fontsize=7, color="dimgray")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    _pyplot().close(fig)
-    return path
 
 
 def _actor_colours(count: int) -> list:
@@ -120,7 +104,7 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
         handles=handles, fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False
     )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path, provenance(scenario.scenario.id))
+    save_figure(fig, path, provenance(scenario.scenario.id))
     return Figure(
         path,
         "Stated positions of every actor on every issue (dot size shows "
@@ -185,7 +169,7 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
     )
     fig.suptitle("Positions over the rounds of the Expected Utility Model", fontsize=11)
     fig.tight_layout(rect=(0, 0.08, 1, 0.97))
-    _save(fig, path, provenance(scenario.scenario.id))
+    save_figure(fig, path, provenance(scenario.scenario.id))
     return Figure(
         path,
         "How each actor's position moves over the bargaining rounds of the "
@@ -247,7 +231,7 @@ def cohesion_decomposition(
     )
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    _save(fig, path, provenance(scenario.scenario.id))
+    save_figure(fig, path, provenance(scenario.scenario.id))
     return Figure(
         path,
         f"Where {members} converge (right) and diverge (left): each issue's "
