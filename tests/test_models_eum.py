@@ -309,6 +309,8 @@ def test_wider_position_range_changes_utilities_not_bounds():
         ({"tol": -1.0}, "tol must be non-negative"),
         ({"position_range": 10.0}, "smaller than the spread"),
         ({"vote_share": "votes"}, "vote_share"),
+        ({"votes": "quadratic"}, "votes must be"),
+        ({"offer_choice": "best"}, "offer_choice must be"),
     ],
 )
 def test_rejects_bad_settings(kwargs, message):

@@ -15,19 +15,17 @@ come from an ensemble run (:func:`scenario_forecasts`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from realpolitik.analysis.indicators import EnsembleOutputs, dates_beyond_horizon, probability
-from realpolitik.scenario.base import ID_PATTERN, FieldPath, Frozen
-from realpolitik.scenario.errors import ScenarioError, ScenarioErrors
-from realpolitik.scenario.loader import parse_scenario
-from realpolitik.scenario.schema import Scenario, dotted
+from realpolitik.scenario.base import ID_PATTERN, Frozen
+from realpolitik.scenario.errors import ScenarioError
+from realpolitik.scenario.loader import parse_scenario, read_yaml, validate_model
+from realpolitik.scenario.schema import Scenario
 
 __all__ = [
     "QuestionForecast",
@@ -127,26 +125,12 @@ def load_questions(path: str | Path) -> QuestionsFile | Scenario:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(f"cannot be read: {error}", path=path) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ScenarioError(f"malformed YAML: {getattr(error, 'problem', None) or error}",
-                            path=path, line=mark.line + 1 if mark else None) from None
+    data, lines = read_yaml(text, path)
     if not isinstance(data, dict):
         raise ScenarioError("expected a mapping with a 'questions' list", path=path, line=1)
     if "scenario" in data:
         return parse_scenario(text, path=path)
-    try:
-        return QuestionsFile.model_validate(data)
-    except ValidationError as error:
-        lines = dict(_lines(root, ()))
-        raise ScenarioErrors([
-            ScenarioError(_message(detail), path=path, field=dotted(detail["loc"]),
-                          line=_nearest_line(tuple(detail["loc"]), lines))
-            for detail in error.errors()
-        ]) from None
+    return validate_model(QuestionsFile, data, lines, path, help_doc="docs/questions-format.md")
 
 
 def resolved_from_scenario(scenario: Scenario,
@@ -160,31 +144,5 @@ def resolved_from_scenario(scenario: Scenario,
     ]
 
 
-def _message(detail: dict[str, Any]) -> str:
-    if detail["type"] == "missing":
-        return "is required but missing"
-    if detail["type"] == "extra_forbidden":
-        return "is not a known field here (see docs/questions-format.md)"
-    return str(detail["msg"]).removeprefix("Value error, ")
 
 
-def _lines(node: yaml.Node | None, where: FieldPath) -> Iterator[tuple[FieldPath, int]]:
-    if node is None:
-        return
-    yield where, node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield (*where, key.value), key.start_mark.line + 1
-            for sub, line in _lines(value, (*where, key.value)):
-                if sub != (*where, key.value):
-                    yield sub, line
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _lines(item, (*where, index))
-
-
-def _nearest_line(location: FieldPath, lines: dict[FieldPath, int]) -> int | None:
-    for end in range(len(location), -1, -1):
-        if location[:end] in lines:
-            return lines[location[:end]]
-    return None

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from realpolitik.scenario.base import FieldPath
 from realpolitik.scenario.errors import ScenarioError, ScenarioErrors
@@ -71,25 +71,34 @@ def _load_ktab(path: Path) -> Scenario:
     from realpolitik.scenario.ktab_csv import ktab_scenario_data, read_ktab_csv
 
     as_of = dt.date.fromtimestamp(path.stat().st_mtime)
-    data = ktab_scenario_data(read_ktab_csv(path), as_of)
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as error:
-        raise ScenarioErrors(list(_explain(error, {}, path))) from None
+    return validate_model(Scenario, ktab_scenario_data(read_ktab_csv(path), as_of), {}, path)
 
 
 def parse_scenario(text: str, *, path: str | Path = "<scenario>") -> Scenario:
     """Validate scenario YAML text; errors name ``path``, the line and the field."""
-    root = _compose(text, path)
-    data = yaml.safe_load(text)
+    data, lines = read_yaml(text, path)
     if not isinstance(data, dict):
         raise ScenarioError("expected a mapping of sections (scenario, actors, issues, ...)",
                             path=path, line=1)
-    lines = dict(_node_lines(root, ()))
+    return validate_model(Scenario, data, lines, path)
+
+
+def read_yaml(text: str, path: str | Path) -> tuple[Any, dict[FieldPath, int]]:
+    """Parse YAML text into data and the line of every field path.
+
+    Malformed YAML and duplicate keys raise :class:`ScenarioError` with their line.
+    """
+    root = _compose(text, path)
+    return yaml.safe_load(text), dict(_node_lines(root, ()))
+
+
+def validate_model(model: type[BaseModel], data: Any, lines: dict[FieldPath, int],
+                   path: str | Path, *, help_doc: str = "docs/scenario-format.md"):
+    """Validate data read by :func:`read_yaml`; each problem names its line and field."""
     try:
-        return Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
-        raise ScenarioErrors(list(_explain(error, lines, path))) from None
+        raise ScenarioErrors(list(_explain(error, lines, path, help_doc))) from None
 
 
 def _compose(text: str, path: str | Path) -> yaml.Node:
@@ -147,7 +156,8 @@ def _line_of(location: FieldPath, lines: dict[FieldPath, int]) -> int | None:
 
 
 def _explain(
-    error: ValidationError, lines: dict[FieldPath, int], path: str | Path
+    error: ValidationError, lines: dict[FieldPath, int], path: str | Path,
+    help_doc: str = "docs/scenario-format.md",
 ) -> Iterator[ScenarioError]:
     """Turn pydantic's report into one :class:`ScenarioError` per problem."""
     for detail in error.errors():
@@ -158,8 +168,8 @@ def _explain(
                                     field=dotted(location))
             continue
         location = tuple(part for part in detail["loc"] if not _is_internal(part))
-        yield ScenarioError(_message(detail), path=path, line=_line_of(location, lines),
-                            field=dotted(location))
+        yield ScenarioError(_message(detail, help_doc), path=path,
+                            line=_line_of(location, lines), field=dotted(location))
 
 
 def _is_internal(part: str | int) -> bool:
@@ -169,13 +179,13 @@ def _is_internal(part: str | int) -> bool:
     )
 
 
-def _message(detail: dict[str, Any]) -> str:
+def _message(detail: dict[str, Any], help_doc: str) -> str:
     """Word pydantic's messages for an analyst rather than a programmer."""
     kind = detail["type"]
     if kind == "missing":
         return "is required but missing"
     if kind == "extra_forbidden":
-        return "is not a known field here (check the spelling; see docs/scenario-format.md)"
+        return f"is not a known field here (check the spelling; see {help_doc})"
     message = str(detail["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
