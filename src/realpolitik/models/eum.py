@@ -18,7 +18,9 @@ draws, issues and actor pairs):
 1. Votes ``v_k(i, j) = w_k (|x_k - x_j| - |x_k - x_i|) / range`` with
    ``w_k = c_k s_k``; success probability ``P_ij = sum_k max(v_k, 0) / D`` with
    ``D = sum_k |v_k(i, j)|`` (``vote_share="dyad"``) or the votes of every
-   contest of the round (``"all"``); 0.5 where ``D = 0``.
+   contest of the round (``"all"``); 0.5 where ``D = 0``. With
+   ``votes="risk"`` the distances in a vote are range-scaled and raised to
+   the voter's exponent ``r_k`` (step 4) before they are differenced.
 2. Utilities with risk exponent ``r``, distance ``d = |x_i - x_j| / range``
    and ``m = |x_i - mu| / range`` (``mu`` = weighted median):
    ``U_s = 2 - 4 (0.5 - 0.5 d)^r``, ``U_f = 2 - 4 (0.5 + 0.5 d)^r``,
@@ -39,7 +41,13 @@ draws, issues and actor pairs):
 6. Each actor accepts the offer that moves it least (ties: the offer whose
    challenger has the larger ``E_ij``, then the lower position); all moves
    happen at once. Positions closer than ``SAME_POSITION`` times the range
-   are not contested.
+   are not contested. ``offer_choice="by_type_weighted"`` instead prefers
+   conflicts, then compromises (lowest EU-weighted average of the two
+   positions first), then capitulations.
+
+The defaults are the published statement; ``vote_share="all"``,
+``votes="risk"`` and ``offer_choice="by_type_weighted"`` together are the
+reading reported of the program behind Scholz et al.'s Table 2.
 
 Stopping rule: an issue settles in the first round in which no active actor
 moves by more than ``tol``; otherwise it stops after ``max_rounds``.
