@@ -5,7 +5,7 @@ be read against Scholz, Calbert and Smith (2011) line by line. The vectorised
 engine ``realpolitik.models.eum.expected_utility`` must agree with it.
 
 The keyword ``reading`` switches between published readings of ambiguous steps
-(see docs/model/engines.md, "Where the descriptions differ"); its default is
+(see docs/model.md, "Where the descriptions differ"); its default is
 the reading the project takes. Alternatives exist only here, to document what
 each reading gives on the Scholz example.
 """

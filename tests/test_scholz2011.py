@@ -11,7 +11,7 @@ a reading reproduces the table's path, the table prints 9.9 for 9.962, 7.4 for
 7.472 and 9.6 for 9.671 (and never 10.0, although the positions reach 9.96 by
 round 3). Both comparisons are pinned below.
 
-What the engine reproduces (see docs/model/engines.md, "The Scholz example"),
+What the engine reproduces (see docs/model.md, "The Scholz example"),
 as (median rounds, mean rounds), rounded / cut:
 
 * project reading (``vote_share="dyad"``, the published probability equation):

@@ -23,7 +23,7 @@ computes, for a scenario's ``hypotheses`` and ``evidence``:
   without each item in turn, flagging the items on which the conclusion
   hinges.
 
-The constants and their reasons are in docs/model/judgment.md.
+The constants and their reasons are in docs/model.md.
 """
 
 from __future__ import annotations

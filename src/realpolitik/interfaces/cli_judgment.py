@@ -95,7 +95,7 @@ def hypotheses_command(scenario: ScenarioArg = None) -> None:
     if not loaded.hypotheses:
         console.print(f"Scenario '{loaded.scenario.id}' declares no competing hypotheses: "
                       "nothing to weigh. Add 'hypotheses:' and 'evidence:' sections "
-                      "(see docs/model/judgment.md).")
+                      "(see docs/model.md).")
         return
     result = analyse_hypotheses(loaded)
     console.print(_matrix_table(loaded, result))

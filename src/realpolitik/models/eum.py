@@ -10,7 +10,7 @@ This module follows the explicit statement of Scholz, Calbert and Smith (2011),
 "Unravelling Bueno de Mesquita's group decision model", *Journal of
 Theoretical Politics* 23(4):510-531 (ICAART 2011 version, pp. 18-30). Every
 equation, constant and reading choice, and what other readings give on the
-published example, is in ``docs/model/engines.md``.
+published example, is in ``docs/model.md``.
 
 One round, for one issue with active actors ``i, j, k`` (vectorised here over
 draws, issues and actor pairs):
@@ -537,7 +537,7 @@ def expected_utility(
         by the expected-utility-weighted average of the two positions, as
         reported of the program behind Table 2. With ``vote_share="all"`` and
         ``votes="risk"`` this reproduces 13 of the 16 values of Table 2 (see
-        ``docs/model/engines.md``).
+        ``docs/model.md``).
 
     Returns
     -------
@@ -554,7 +554,7 @@ def expected_utility(
     Notes
     -----
     See the module docstring for the round's equations and
-    ``docs/model/engines.md`` for every reading choice and its reasons.
+    ``docs/model.md`` for every reading choice and its reasons.
     """
     _check_settings(q, t, max_rounds, tol)
     if vote_share not in ("dyad", "all"):

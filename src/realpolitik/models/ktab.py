@@ -5,7 +5,7 @@ toolkit (copyright 2015 KAPSARC, MIT licence; https://github.com/KAPSARC/KTAB;
 KAPSARC discussion papers "An Introduction to the KAPSARC Toolkit for
 Behavioral Analysis (KTAB)" and "Multidimensional Bargaining using KTAB").
 This module re-states the algorithm from its description and checks it
-against traces of KTAB's ``smpc``. ``docs/model/ktab.md`` states every
+against traces of KTAB's ``smpc``. ``docs/model.md`` states every
 equation and constant; the short version:
 
 * Positions ``x`` and ideals live on [0, 1] (inputs on 0-100 are divided by
@@ -67,7 +67,7 @@ ANCHOR = 1e-6
 """Weight each side of a bargain adds to its own current position.
 
 Inferred from KTAB's traces: both are reproduced in full for values from
-about 0.95e-6 to 1.4e-6 and for none outside (docs/model/ktab.md)."""
+about 0.95e-6 to 1.4e-6 and for none outside (docs/model.md)."""
 
 SAME_POSITION = 1e-3
 """Positions closer than this (Euclidean, on [0, 1]) share one win probability."""
@@ -97,7 +97,7 @@ class SpatialResult:
     forecast : numpy.ndarray, shape (B, K)
         The model's point forecast (0-100): the expected position under an
         election of the final state, near-equal positions merged at their
-        mean (see ``docs/model/ktab.md``).
+        mean (see ``docs/model.md``).
     """
 
     trajectory: np.ndarray

@@ -49,7 +49,7 @@ RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II")
 """Heuer's consistency ratings, from very consistent to very inconsistent."""
 
 CREDIBILITY_WORDS: dict[str, float] = {"low": 0.3, "medium": 0.6, "high": 0.9}
-"""Numeric reading of the credibility words (documented in docs/model/judgment.md)."""
+"""Numeric reading of the credibility words (documented in docs/model.md)."""
 
 
 class Hypothesis(Frozen):

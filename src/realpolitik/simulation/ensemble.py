@@ -62,7 +62,7 @@ def simulate_ensemble(
     shocks fire, trends, shocks and levers change the stated positions, the
     engine forecasts each issue's settlement, and each watched alliance's
     cohesion and rupture state are updated (see
-    :mod:`realpolitik.simulation.stepping` and ``docs/model/dynamics.md``).
+    :mod:`realpolitik.simulation.stepping` and ``docs/model.md``).
 
     Parameters
     ----------

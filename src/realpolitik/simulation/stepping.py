@@ -12,7 +12,7 @@ Each step ``t = 0 .. T`` (``t = 0`` is the scenario's ``as_of``):
    then those of the levers in force (started on or before the step's date).
 3. **Bargaining**: the engine forecasts each issue's settlement from the
    stated positions of this step.  Nothing carries over from the previous
-   step's bargaining (see ``docs/model/dynamics.md`` for why).
+   step's bargaining (see ``docs/model.md`` for why).
 4. **Cohesion** of each watched alliance: the salience-weighted S-score of
    its members' stated positions, counting shared stakes.
 5. **Rupture**: an alliance ruptures at the step where its rule's metric has
