@@ -138,3 +138,14 @@ def test_compare_refuses_a_folder_that_is_not_a_run(tmp_path, outlook_run):
     result = runner.invoke(app, ["compare", str(outlook_run[0]), str(tmp_path)])
     assert result.exit_code == 2
     assert "is not a realpolitik run folder" in result.output
+
+
+def test_levers_command_follows_the_scenarios_analysis_settings(tmp_path):
+    out = tmp_path / "levers"
+    result = runner.invoke(app, ["levers", str(EXAMPLE), "-n", "100", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "levers.json").read_text())
+    assert (report["objective"], report["direction"]) == ("settlement:flow_share", "maximise")
+    assert "cohesion:downstream_mediator" in report["outcomes"]
+    # the donor fund shifts upstream's position towards downstream: it must raise the share
+    assert report["effects"]["donor_fund"]["settlement:flow_share"]["effect"]["mean"] > 0

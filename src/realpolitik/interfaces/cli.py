@@ -136,14 +136,11 @@ def run(
     """
     from realpolitik.analysis.outlook import OutlookOptions
     from realpolitik.interfaces.pipeline import RunOptions, run_analysis
-    from realpolitik.simulation.executors import DaskExecutor, LocalExecutor
+    from realpolitik.simulation.executors import command_line_executor
 
     if sobol_samples and sobol_samples & (sobol_samples - 1):
         fail(f"--sobol-samples must be a power of two (or 0), got {sobol_samples}")
-    if scheduler is not None or workers > 1:
-        executor = DaskExecutor(scheduler, workers)
-    else:
-        executor = LocalExecutor()
+    executor = command_line_executor(workers, scheduler)
     outlook = OutlookOptions(draws=draws, seed=seed, model=step_model.value,
                              horizon_years=horizon, executor=executor, levers=levers,
                              sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)

@@ -44,6 +44,7 @@ from realpolitik.analysis.sensitivity import Sensitivity
 from realpolitik.outputs.sections_analysis import regret_sentence
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import load_scenario
+from realpolitik.simulation.executors import command_line_executor, executor_scope
 
 __all__ = [
     "delay_table",
@@ -102,14 +103,16 @@ def levers_command(
         "--model", "-m", help="Bargaining engine at each step.")] = EngineChoice.compromise,
     outcome: Annotated[list[str] | None, typer.Option(
         "--outcome", help="An outcome to report, e.g. settlement:idlib or "
-                          "rupture:russia_iran@2022-01-01 (repeatable).")] = None,
+                          "rupture:russia_iran@2022-01-01 (repeatable). Default: the "
+                          "scenario's analysis.outcomes.")] = None,
     objective: Annotated[str | None, typer.Option(
-        help="The outcome levers are ranked on. Default: cohesion of the first watched "
-             "alliance at the horizon.")] = None,
-    direction: Annotated[DirectionChoice, typer.Option(
-        help="Whether the objective should be high or low (default minimise: with the default "
-             "objective, levers are judged by how far they pull the partners apart).")
-    ] = DirectionChoice.minimise,
+        help="The outcome levers are ranked on. Default: the scenario's analysis.objective, "
+             "else cohesion of the first watched alliance at the horizon.")] = None,
+    direction: Annotated[DirectionChoice | None, typer.Option(
+        help="Whether the objective should be high or low. Default: the scenario's "
+             "analysis.direction, else minimise (with the default objective, levers are "
+             "judged by how far they pull the partners apart).")
+    ] = None,
     delay_years: Annotated[float, typer.Option(
         "--delay-years", min=0.0, help="Also start each lever this many years later "
                                        "(0: skip).")] = 2.0,
@@ -119,11 +122,22 @@ def levers_command(
     ] = IntervalChoice.normal,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Folder to write levers.json and the figure into.")] = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, help="Start a local dask cluster with this many worker processes "
+                                 "(1: run in this process).")] = 1,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of a running dask scheduler to spread the ensembles "
+                            "over.")] = None,
 ) -> None:
     """Rank the scenario's levers and pairs of levers by their effect, interval and regret."""
     try:
         loaded = load_scenario(scenario)
-        outcomes = [check_outcome(loaded, parse_outcome(text)) for text in outcome or []]
+        settings = loaded.analysis
+        outcome = outcome or (settings.outcomes if settings else [])
+        objective = objective or (settings.objective if settings else None)
+        direction_text = (direction.value if direction is not None
+                          else settings.direction if settings else "minimise")
+        outcomes = [check_outcome(loaded, parse_outcome(text)) for text in outcome]
         goal = check_outcome(loaded, parse_outcome(objective)) if objective else None
     except USER_ERRORS as error:
         _fail(error.render() if isinstance(error, ScenarioError) else str(error))
@@ -136,11 +150,12 @@ def levers_command(
     console = Console()
     runs = len(lever_options(loaded.levers, pairs=pairs)) + (len(loaded.levers)
                                                              if delay_years > 0 else 0)
-    with _progress_bar(console, runs * draws) as (progress, task):
+    executor = command_line_executor(workers, scheduler)
+    with executor_scope(executor), _progress_bar(console, runs * draws) as (progress, task):
         report = evaluate_levers(
-            loaded, None, outcomes, goal, draws, seed, model.value,
+            loaded, None, outcomes, goal, draws, seed, model.value, executor=executor,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
-            direction=direction.value, pairs=pairs, interval=interval.value,
+            direction=direction_text, pairs=pairs, interval=interval.value,
             delay_years=delay_years if delay_years > 0 else None,
         )
     console.print(lever_table(report))

@@ -10,7 +10,7 @@ scenario discovery, sensitivity, forecast questions).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from realpolitik.outputs.sections_analysis import (
 )
 from realpolitik.scenario.loader import load_scenario, resolve_scenario
 from realpolitik.scenario.schema import Scenario
+from realpolitik.simulation.executors import executor_scope
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def run_analysis(
             forecast = forecast_static(scenario, options.models)
         outlook = None
         if options.dynamics and scenario.dynamics is not None:
-            with _executor_scope(options.outlook.executor), _stage_bars(console) as progress:
+            with executor_scope(options.outlook.executor), _stage_bars(console) as progress:
                 outlook = forecast_outlook(scenario, options.outlook, progress)
         with console.status("Writing the report..."):
             _write_run(run, path, scenario, forecast, outlook, options)
@@ -152,13 +153,6 @@ def outlook_report_sections(scenario: Scenario, outlook: Outlook,
     if scenario.hypotheses:
         sections.append(ach_section(scenario))
     return sections
-
-
-def _executor_scope(executor: object) -> AbstractContextManager:
-    """Keep one cluster for every ensemble of the run, when the executor can."""
-    if hasattr(executor, "__enter__"):
-        return executor
-    return nullcontext()
 
 
 @contextmanager

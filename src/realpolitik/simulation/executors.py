@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor as _ThreadPool
 from concurrent.futures import as_completed
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Protocol
 
 __all__ = [
@@ -186,5 +187,22 @@ def make_executor(
     if scheduler == "threads":
         return ThreadExecutor(workers)
     if scheduler == "dask":
+        return DaskExecutor(address, workers)
+    return LocalExecutor()
+
+
+def executor_scope(executor: object) -> AbstractContextManager:
+    """Keep one cluster for every ensemble run inside the ``with``, when the executor can."""
+    return executor if hasattr(executor, "__enter__") else nullcontext()
+
+
+def command_line_executor(workers: int = 1, address: str | None = None) -> Executor:
+    """The executor the ``--workers N`` / ``--scheduler ADDRESS`` options ask for.
+
+    A scheduler address uses that running dask cluster; more than one worker
+    starts a local dask cluster of worker processes; otherwise the ensembles
+    run in this process.
+    """
+    if address is not None or workers > 1:
         return DaskExecutor(address, workers)
     return LocalExecutor()
