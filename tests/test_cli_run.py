@@ -81,3 +81,18 @@ def test_check_ok_and_help():
     assert result.exit_code == 0
     assert "3 actors, 2 issues, 1 watched alliances" in result.output
     assert runner.invoke(app, ["run", "--help"]).exit_code == 0
+
+
+def test_a_converged_bargain_is_explained():
+    from realpolitik.analysis.static import forecast_static
+    from realpolitik.outputs.tables import convergence_note
+    from realpolitik.scenario.loader import load_scenario
+
+    forecast = forecast_static(load_scenario("emission-standards"), ("eum",))
+    assert convergence_note(forecast) is None  # no watched alliance there
+    flagship = forecast_static(load_scenario(), ("eum",))
+    note = convergence_note(flagship)
+    converged = [r.alliance.name for r in flagship.alliances if r.bargained.score[0] >= 0.99]
+    assert (note is None) == (not converged)
+    if converged:
+        assert converged[0] in note

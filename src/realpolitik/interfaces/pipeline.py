@@ -181,6 +181,9 @@ def print_summary(forecast: StaticForecast, console: Console) -> None:
     for table in (tables.movement_table(forecast), tables.cohesion_table(forecast)):
         if table is not None:
             console.print(table)
+    note = tables.convergence_note(forecast)
+    if note:
+        console.print(f"[dim]{note}[/]")
 
 
 def print_outlook(scenario: Scenario, outlook: Outlook, console: Console) -> None:

@@ -10,7 +10,7 @@ from realpolitik.analysis.static import MODEL_LABELS, StaticForecast
 from realpolitik.outputs import figures_static
 from realpolitik.outputs.html import esc, table
 from realpolitik.outputs.section import Section
-from realpolitik.outputs.tables import leaning
+from realpolitik.outputs.tables import convergence_note, leaning
 from realpolitik.scenario.schema import HORIZONS, Scenario, dotted, iter_quantities
 
 
@@ -79,6 +79,9 @@ def cohesion_section(forecast: StaticForecast, figure_dir: Path) -> Section | No
                  *(f"{h} term" for h in HORIZONS)], rows,
                 [False, True, True, True, True, True, True])
     )
+    note = convergence_note(forecast)
+    if note:
+        body += f"<p class='muted'>{esc(note)}</p>"
     return Section("Alliance cohesion", body, figures, anchor="cohesion")
 
 

@@ -93,3 +93,15 @@ def cohesion_table(forecast: StaticForecast) -> Table | None:
                       f"{float(stated.s_issues[0]):+.2f}", after,
                       *(f"{parts[h]:+.2f}" for h in HORIZONS), divisive)
     return table
+
+
+def convergence_note(forecast: StaticForecast) -> str | None:
+    """Explain a bargained S-score near +1: the Expected Utility Model ended in consensus."""
+    converged = [reading.alliance.name for reading in forecast.alliances
+                 if reading.bargained is not None and reading.bargained.score[0] >= 0.99]
+    if not converged:
+        return None
+    return ("Bargained cohesion near +1 (" + ", ".join(converged) + "): the Expected Utility "
+            "Model ended with both partners at nearly the same position on every issue they "
+            "share, close to the forecast settlement. It says the bargaining converged, not "
+            "that their interests did; the stated column keeps the interests.")
