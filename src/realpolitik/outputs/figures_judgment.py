@@ -141,6 +141,13 @@ def questions_section(scenario: Scenario, result: EnsembleOutputs, out_dir: Path
             + ", ".join(html.escape(f.id) for f in flagged) + "</p>") if flagged else (
         "<p>No question has reached its warning threshold.</p>")
     rows = "".join(_question_row(f) for f in forecasts)
+    model = getattr(result, "model", None)
+    if model is not None and any("settlement(" in f.indicator for f in forecasts):
+        lead += (f"<p class='muted'>Probabilities are shares of the simulated futures, each "
+                 f"bargained with the {html.escape(str(model))} model at every step. Questions "
+                 "on where a settlement lands depend on that choice (the compromise model "
+                 "averages and moves little; the median voter and the Expected Utility Model "
+                 "jump): compare with <code>realpolitik run --step-model</code>.</p>")
     table = ("<table><thead><tr><th>question</th><th>resolves</th><th>indicator</th>"
              "<th>probability</th><th>threshold</th></tr></thead>"
              f"<tbody>{rows}</tbody></table>")

@@ -72,7 +72,8 @@ def questions_table(outlook: Outlook) -> Table | None:
     """Terminal table: each forecast question with its probability."""
     if not outlook.questions:
         return None
-    table = Table(title="Forecast questions (probability as of the scenario's date)",
+    table = Table(title="Forecast questions (probability as of the scenario's date; futures "
+                        f"bargained with the {outlook.ensemble.model} model)",
                   title_justify="left")
     table.add_column("Question", overflow="fold")
     table.add_column("By", justify="right")
