@@ -55,22 +55,12 @@ def survival_chart(
 
     Returns the path of the PNG written.
     """
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    x = _dates(result)
-    for alliance in alliances or list(result.ruptured):
-        band = result.survival(alliance)
-        label = (names or {}).get(alliance, alliance)
-        (line,) = ax.step(x, band.estimate, where="post", label=label)
-        ax.fill_between(x, band.low, band.high, step="post", alpha=0.2, color=line.get_color())
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("share of draws in which the alliance holds")
-    ax.set_title("Do the watched alliances hold? (Wilson 95% band)", fontsize=10)
-    ax.legend(fontsize=8, frameon=False, loc="lower left")
-    ax.grid(alpha=0.3)
-    fig.autofmt_xdate()
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    return _save(fig, result, path)
+    bands = {(names or {}).get(a, a): result.survival(a)
+             for a in alliances or list(result.ruptured)}
+    return _banded_steps(result, path, bands, band_alpha=0.2,
+                         ylabel="share of draws in which the alliance holds",
+                         title="Do the watched alliances hold? (Wilson 95% band)",
+                         legend=("lower left", 8))
 
 
 def _fan(ax, result: EnsembleResult, issue_id: str, title: str) -> None:
@@ -130,17 +120,28 @@ def shock_probability_chart(
     result: EnsembleResult, path: str | Path, names: dict[str, str] | None = None
 ) -> Path:
     """Plot the probability that each game changer has fired by each date; returns the path."""
+    bands = {(names or {}).get(shock, shock): result.fired_probability(shock)
+             for shock in result.shock_fired}
+    return _banded_steps(result, path, bands, band_alpha=0.15,
+                         ylabel="probability the game changer has happened",
+                         title="Game changers: probability of having fired by each date",
+                         legend=("upper left", 7))
+
+
+def _banded_steps(result: EnsembleResult, path: str | Path, bands: dict, *, band_alpha: float,
+                  ylabel: str, title: str, legend: tuple[str, int]) -> Path:
+    """Plot shares over time as steps, each with its 95% band, on a 0-1 axis."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.2))
     x = _dates(result)
-    for shock in result.shock_fired:
-        band = result.fired_probability(shock)
-        (line,) = ax.step(x, band.estimate, where="post", label=(names or {}).get(shock, shock))
-        ax.fill_between(x, band.low, band.high, step="post", alpha=0.15, color=line.get_color())
+    for label, band in bands.items():
+        (line,) = ax.step(x, band.estimate, where="post", label=label)
+        ax.fill_between(x, band.low, band.high, step="post", alpha=band_alpha,
+                        color=line.get_color())
     ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("probability the game changer has happened")
-    ax.set_title("Game changers: probability of having fired by each date", fontsize=10)
-    ax.legend(fontsize=7, frameon=False, loc="upper left")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=legend[1], frameon=False, loc=legend[0])
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
     fig.tight_layout(rect=(0, 0.03, 1, 1))
