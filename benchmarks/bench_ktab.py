@@ -39,11 +39,7 @@ CPP_STATES = {
 
 
 def data_folder() -> Path:
-    here = Path(__file__).resolve()
-    for root in (here.parents[2] / "shared", Path("/work/shared")):
-        if (root / "data" / "ktab").is_dir():
-            return root / "data" / "ktab"
-    raise SystemExit("data/ktab not found next to the repository or in /work/shared")
+    return Path(__file__).resolve().parents[1] / "data" / "ktab"
 
 
 def run(name: str, batch: int = 1):

@@ -1,7 +1,7 @@
 """Print the DEU validation table for every capability scheme, with timings.
 
 Usage: python benchmarks/deu_validation.py [PATH] [--draws N] [--seed N] [--markdown]
-(default PATH: ../shared/data/deu3/deu3-dev.csv beside the repository).
+(default PATH: data/deu3/deu3-dev.csv in the repository).
 ``--markdown`` prints the tables as in docs/validation.md.
 """
 
@@ -15,7 +15,7 @@ from realpolitik.analysis.validation import CAPABILITY_SCHEMES, read_deu, run_de
 from realpolitik.analysis.validation.benchmark import DeuValidation
 from realpolitik.analysis.validation.report import markdown_table
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "deu3" / "deu3-dev.csv"
+DEFAULT = Path(__file__).resolve().parents[1] / "data" / "deu3" / "deu3-dev.csv"
 
 
 def main() -> None:

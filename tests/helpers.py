@@ -1,4 +1,4 @@
-"""Paths the tests share: the example scenario and the shared data folder, when present."""
+"""Paths the tests share: the example scenario, the data that ships with the project, the brief."""
 
 from __future__ import annotations
 
@@ -8,13 +8,20 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "water-treaty.yaml"
 
 
+DATA = REPO / "data"
+
+
 def shared_path(*parts: str) -> Path | None:
-    """Find a file in the shared folder beside the repository, or None if absent."""
-    for root in (REPO.parent / "shared", Path("/work/shared")):
-        candidate = root.joinpath(*parts)
-        if candidate.exists():
-            return candidate
-    return None
+    """Find a file the tests read, or None if absent.
+
+    ``data/...`` ships with the project (``REPO/data``), so it is always
+    found in a clone.  Anything else (the brief's full text, which is not
+    ours to redistribute) is looked for in the ``shared`` folder beside the
+    repository.
+    """
+    root = REPO if parts and parts[0] == "data" else REPO.parent / "shared"
+    candidate = root.joinpath(*parts)
+    return candidate if candidate.exists() else None
 
 TIME_MARKER = "\n# --- Time"
 

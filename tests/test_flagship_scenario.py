@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import shared_path
 from realpolitik.scenario.loader import load_scenario
 from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
 
@@ -42,12 +43,7 @@ def flagship() -> Scenario:
 
 
 def _brief_path() -> Path | None:
-    repo_root = Path(__file__).resolve().parents[1]
-    for folder in (repo_root.parent / "shared", Path("/work/shared")):
-        candidate = folder / "brief" / BRIEF_NAME
-        if candidate.is_file():
-            return candidate
-    return None
+    return shared_path("brief", BRIEF_NAME)
 
 
 def _normalise(text: str) -> str:
@@ -131,7 +127,7 @@ def test_quotes_are_short_and_cite_the_brief(flagship):
 def test_every_quote_is_verbatim_in_the_brief(flagship):
     path_to_brief = _brief_path()
     if path_to_brief is None:
-        pytest.skip(f"the brief {BRIEF_NAME} is not in ../shared/brief or /work/shared/brief")
+        pytest.skip(f"the brief {BRIEF_NAME} is not in ../shared/brief beside the repository")
     brief = _normalise(path_to_brief.read_text(encoding="utf-8"))
     missing = [
         f"{dotted(path)}: {q.quote!r}"
