@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 from realpolitik.analysis.discovery import Discovery, PrimResult
 from realpolitik.analysis.levers import BASELINE, LeverReport
 from realpolitik.analysis.sensitivity import Sensitivity, SobolIndices, Tornado

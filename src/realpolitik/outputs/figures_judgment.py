@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 from realpolitik.analysis.ach import AchResult, analyse_hypotheses
 from realpolitik.analysis.indicators import EnsembleOutputs
 from realpolitik.analysis.questions import QuestionForecast, forecast_questions

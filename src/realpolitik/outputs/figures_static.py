@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 from realpolitik.analysis.static import MODEL_LABELS, AllianceReading, StaticForecast
 from realpolitik.outputs.plotting import pyplot as _pyplot
 from realpolitik.outputs.plotting import save_figure

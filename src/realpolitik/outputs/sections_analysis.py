@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 from realpolitik.analysis.discovery import Discovery
 from realpolitik.analysis.levers import BASELINE, Interval, LeverReport
 from realpolitik.analysis.sensitivity import Sensitivity

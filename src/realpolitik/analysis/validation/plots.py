@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 from realpolitik.analysis.validation.benchmark import COVERAGE_LEVELS, DeuValidation
 
 __all__ = ["coverage_plot", "scatter_predicted_observed"]
