@@ -9,7 +9,9 @@ rules follow from the design:
   (``import realpolitik``, ``from realpolitik import name``); the version
   lives in ``realpolitik._version``, which every layer may import;
 * scenario < models < simulation < analysis < outputs < interfaces: a module
-  imports from its own layer or lower ones only.
+  imports from its own layer or lower ones only;
+* drawing and terminal rendering (matplotlib, rich) belong to the outputs and
+  the interfaces: the layers below compute and return data.
 
 The root ``__init__``, ``__main__`` and ``_version`` sit outside the layers.
 """
@@ -29,6 +31,8 @@ SOURCE = REPO / "src" / PACKAGE
 LAYERS = ("scenario", "models", "simulation", "analysis", "outputs", "interfaces")
 OUTSIDE_LAYERS = ("_version",)
 """Top-level modules any layer may import."""
+RENDERING = ("matplotlib", "rich")
+"""Libraries that draw or print; only the outputs and the interfaces import them."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,17 @@ def check_module(source: str, module: str, is_package: bool = False) -> list[Vio
     return violations
 
 
+def rendering_imports(source: str) -> list[tuple[int, str]]:
+    """Every absolute import of a rendering library in ``source``, as ``(line, module)``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.append((node.lineno, node.module))
+    return [(line, name) for line, name in found if name.split(".")[0] in RENDERING]
+
+
 def source_files() -> list[Path]:
     return sorted(SOURCE.rglob("*.py"))
 
@@ -155,6 +170,12 @@ def test_checker_refuses_the_root_package_outside_the_interfaces():
     assert check_module("from realpolitik.interfaces import cli\n", "realpolitik") == []
 
 
+def test_checker_finds_rendering_inside_functions():
+    source = "import csv\ndef draw():\n    import matplotlib.pyplot as plt\n    return plt\n"
+    assert rendering_imports(source) == [(3, "matplotlib.pyplot")]
+    assert rendering_imports("from rich.table import Table\n") == [(1, "rich.table")]
+
+
 def test_module_names_follow_the_folders():
     assert module_name(SOURCE / "outputs" / "html.py") == "realpolitik.outputs.html"
     assert module_name(SOURCE / "analysis" / "validation" / "__init__.py") == (
@@ -175,3 +196,12 @@ def test_imports_look_down_only(path: Path):
     violations = check_module(path.read_text(encoding="utf-8"), module_name(path),
                               is_package=path.name == "__init__.py")
     assert not violations, "\n".join(map(str, violations))
+
+
+@pytest.mark.parametrize("path", [p for p in source_files()
+                                  if layer_of(module_name(p)) not in (None, "outputs",
+                                                                      "interfaces")],
+                         ids=lambda p: module_name(p))
+def test_only_outputs_and_interfaces_render(path: Path):
+    found = rendering_imports(path.read_text(encoding="utf-8"))
+    assert not found, f"{module_name(path)} imports {found}: move the rendering to outputs"
