@@ -13,7 +13,7 @@ from pathlib import Path
 
 from realpolitik.analysis.validation import CAPABILITY_SCHEMES, read_deu, run_deu_validation
 from realpolitik.analysis.validation.benchmark import DeuValidation
-from realpolitik.analysis.validation.report import markdown_table
+from realpolitik.outputs.validation_tables import markdown_table
 
 DEFAULT = Path(__file__).resolve().parents[1] / "data" / "deu3" / "deu3-dev.csv"
 

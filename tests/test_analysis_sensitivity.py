@@ -143,3 +143,15 @@ def test_sensitivity_section_summary_and_figures(tmp_path):
     text = console.export_text()
     assert "Sobol indices (16 base samples, 128 runs)" in text
     assert "stances.border.north.position" in text
+
+
+def test_sobol_intervals_are_reproducible_with_seed_zero():
+    unit = Quantity(range=(0, 1))
+
+    def model(x):
+        return x[:, 0] + 2 * x[:, 1] + x[:, 0] * x[:, 1]
+
+    one = sobol_indices(model, [("a", unit), ("b", unit)], base_samples=64, seed=0)
+    two = sobol_indices(model, [("a", unit), ("b", unit)], base_samples=64, seed=0)
+    np.testing.assert_array_equal(one.first_conf, two.first_conf)
+    np.testing.assert_array_equal(one.total_conf, two.total_conf)

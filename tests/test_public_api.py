@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import pytest
+
 import realpolitik
 
 PUBLIC = {
@@ -33,3 +35,34 @@ def test_python_api_round_trip():
     x = [40, 70, 40, 40, 100, 100, 100, 70, 40, 70]
     expected = sum(w * p for w, p in zip(cs, x, strict=True)) / sum(cs)
     assert abs(forecast.forecasts["compromise"][0] - expected) < 1e-9
+
+
+def test_import_loads_only_the_version():
+    code = (
+        "import sys, realpolitik\n"
+        "heavy = ('realpolitik.interfaces', 'realpolitik.analysis', 'realpolitik.outputs', "
+        "'rich', 'pandas', 'scipy', 'matplotlib')\n"
+        "print(sorted(m for m in sys.modules if m.startswith('realpolitik')))\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    loaded, heavy = result.stdout.splitlines()
+    assert loaded == "['realpolitik', 'realpolitik._version']"
+    assert heavy == "[]"
+
+
+def test_every_public_name_resolves_in_a_fresh_process():
+    code = (
+        "import realpolitik\n"
+        "missing = [n for n in realpolitik.__all__ if getattr(realpolitik, n, None) is None]\n"
+        "print(missing, set(realpolitik.__all__) <= set(dir(realpolitik)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[] True"
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nowhere'"):
+        realpolitik.nowhere  # noqa: B018

@@ -410,6 +410,25 @@ def test_public_namespace_is_pinned():
     ]  # fmt: skip
 
 
+def test_output_files_and_tables_of_three_issues(three_issue_file: Path, tmp_path: Path):
+    from realpolitik.outputs.figures_validation import coverage_plot, scatter_predicted_observed
+    from realpolitik.outputs.validation_results import summary_dict, write_issue_csv
+    from realpolitik.outputs.validation_tables import markdown_table, score_table
+
+    result = run_deu_validation(read_deu(three_issue_file), "equal", seed=1, draws=50)
+    with write_issue_csv(result, tmp_path / "issues.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:6] == ["line", "proposal", "issue", "proc", "counvte", "out"]
+    compromise = rows[0].index("compromise")
+    assert [row[compromise] for row in rows[1:]] == ["37.5000", "50.0000", "60.0000"]
+    assert json.loads(json.dumps(summary_dict(result)))["issues_scored"] == 3
+    assert "| compromise | 17.5 |" in markdown_table(result)
+    assert score_table(result).row_count == len(result.scores)
+    for draw in (scatter_predicted_observed, coverage_plot):
+        path = draw(result, tmp_path / f"{draw.__name__}.png")
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_cli_on_a_missing_file_and_on_a_file_with_nothing_to_score(tmp_path: Path):
     runner = CliRunner()
     missing = runner.invoke(validate_app, ["deu", str(tmp_path / "nowhere.csv")])

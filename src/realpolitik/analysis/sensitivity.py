@@ -156,6 +156,16 @@ def evaluate_design(model: ModelCallable, design: np.ndarray) -> np.ndarray:
     return outputs.reshape(-1)
 
 
+def _bootstrap_seed(seed: int) -> int:
+    """A positive seed for SALib's bootstrap of the intervals, derived from the run's seed.
+
+    SALib 1.6 seeds its bootstrap only ``if seed:``, so seed 0 would fall back
+    to NumPy's global, unseeded generator and the intervals would change from
+    one run to the next.
+    """
+    return 1 + int(np.random.SeedSequence(seed).generate_state(1)[0])
+
+
 def sobol_indices(
     model: ModelCallable,
     parameters: Sequence[Parameter],
@@ -207,7 +217,8 @@ def sobol_indices(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         found = sobol_analyze.analyze(problem, y, calc_second_order=False,
-                                      num_resamples=resamples, conf_level=conf_level, seed=seed)
+                                      num_resamples=resamples, conf_level=conf_level,
+                                      seed=_bootstrap_seed(seed))
     return SobolIndices(names, np.asarray(found["S1"]), np.asarray(found["S1_conf"]),
                         np.asarray(found["ST"]), np.asarray(found["ST_conf"]), base_samples,
                         y.size, seed, conf_level, variance)

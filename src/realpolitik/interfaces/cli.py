@@ -10,7 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 from realpolitik.analysis.outcomes import OutcomeError
 from realpolitik.analysis.static import MODEL_NAMES
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app

@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 from realpolitik.analysis.ach import AchResult, analyse_hypotheses
 from realpolitik.analysis.evidence import (
     DocumentError,

@@ -30,7 +30,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 from rich.text import Text
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 from realpolitik.analysis.discovery import Discovery, discover
 from realpolitik.analysis.levers import (
     BASELINE,

@@ -108,7 +108,7 @@ def deu(
 
 
 def _print_tables(console: Console, result: DeuValidation) -> None:
-    from realpolitik.analysis.validation.report import (
+    from realpolitik.outputs.validation_tables import (
         breakdown_table,
         distribution_table,
         score_table,
@@ -136,13 +136,13 @@ def _print_tables(console: Console, result: DeuValidation) -> None:
 
 
 def _write_run(run_dir: RunDirectory, result: DeuValidation) -> None:
-    from realpolitik.analysis.validation.plots import coverage_plot, scatter_predicted_observed
-    from realpolitik.analysis.validation.report import (
+    from realpolitik.outputs.figures_validation import coverage_plot, scatter_predicted_observed
+    from realpolitik.outputs.rundir import make_manifest
+    from realpolitik.outputs.validation_results import (
         summary_dict,
         write_issue_csv,
         write_predictive_csv,
     )
-    from realpolitik.outputs.rundir import make_manifest
 
     with run_dir:
         run_dir.write_json(

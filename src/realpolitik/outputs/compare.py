@@ -15,9 +15,8 @@ from pathlib import Path
 
 from rich.table import Table
 
+from realpolitik.analysis.outlook import HOLDING_YEARS
 from realpolitik.outputs.rundir import RunDirectoryError
-
-HOLDING_YEARS = (1.0, 2.0, 5.0)
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik import __version__
 from realpolitik.analysis.discovery import Discovery, PrimResult
 from realpolitik.analysis.levers import BASELINE, LeverReport
 from realpolitik.analysis.sensitivity import Sensitivity, SobolIndices, Tornado
-from realpolitik.outputs.plotting import pyplot as _pyplot
-from realpolitik.outputs.plotting import save_figure
+from realpolitik.outputs.plotting import provenance, save_figure, subplots
 from realpolitik.outputs.section import Figure
 
 __all__ = [
     "discovery_figures",
-    "footer",
     "lever_effects",
     "peeling_trajectory",
     "prim_box",
@@ -33,12 +30,6 @@ __all__ = [
 GOOD, BAD, NEUTRAL = "tab:green", "tab:red", "tab:gray"
 
 
-def footer(scenario_id: str, seed: int, draws: int | str) -> str:
-    """The provenance line every figure carries: scenario, seed, draws, version."""
-    shown = f"{draws:,}" if isinstance(draws, int) else draws
-    return f"scenario {scenario_id} · seed {seed} · draws {shown} · realpolitik {__version__}"
-
-
 def _short(name: str, width: int = 48) -> str:
     return name if len(name) <= width else "…" + name[-(width - 1):]
 
@@ -48,10 +39,9 @@ def _short(name: str, width: int = 48) -> str:
 # ---------------------------------------------------------------------------
 def lever_effects(report: LeverReport, path: Path) -> Figure:
     """Each option's mean effect on the objective with its interval, best first."""
-    plt = _pyplot()
     ids = [option for option in report.ranking if option != BASELINE]
     effects = [report.objective_effect(option).effect for option in ids]
-    fig, ax = plt.subplots(figsize=(9, 0.42 * len(ids) + 1.8))
+    fig, ax = subplots(figsize=(9, 0.42 * len(ids) + 1.8))
     rows = np.arange(len(ids))[::-1]
     better = [(e.mean > 0) == (report.direction == "maximise") for e in effects]
     colours = [NEUTRAL if not e.excludes_zero() else GOOD if ok else BAD
@@ -67,7 +57,7 @@ def lever_effects(report: LeverReport, path: Path) -> Figure:
     ax.set_title(f"Levers ranked by their effect on {report.objective} ({report.direction})\n"
                  "bars: mean effect; whiskers: 95% interval", fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    save_figure(fig, path, footer(report.scenario_id, report.seed, report.draws))
+    save_figure(fig, path, provenance(report.scenario_id, report.seed, report.draws))
     return Figure(Path(path), f"Mean effect of each lever and pair of levers on "
                               f"{report.objective}, with its 95% interval from the paired "
                               "draws; green helps, red hurts, grey is not distinguishable "
@@ -81,12 +71,11 @@ def peeling_trajectory(
     found: PrimResult, path: Path, *, title: str, scenario_id: str, seed: int, draws: int
 ) -> Figure:
     """Coverage against density of every box on the peeling trajectory, chosen box marked."""
-    plt = _pyplot()
     coverage = [box.coverage for box in found.trajectory]
     density = [box.density for box in found.trajectory]
     restricted = [int(np.sum((box.lows > found.data_lows) | (box.highs < found.data_highs)))
                   for box in found.trajectory]
-    fig, ax = plt.subplots(figsize=(7, 5))
+    fig, ax = subplots(figsize=(7, 5))
     points = ax.scatter(coverage, density, c=restricted, cmap="viridis", s=18)
     fig.colorbar(points, ax=ax, label="inputs restricted")
     chosen = found.chosen
@@ -102,7 +91,7 @@ def peeling_trajectory(
     ax.legend(fontsize=8, loc="lower left")
     ax.set_title(title, fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    save_figure(fig, path, footer(scenario_id, seed, draws))
+    save_figure(fig, path, provenance(scenario_id, seed, draws))
     return Figure(Path(path), "PRIM peeling trajectory: each dot is a box, from the whole "
                               "ensemble (right) to the smallest box allowed (left); the "
                               "circle is the chosen box, the star the box after pasting.")
@@ -112,9 +101,8 @@ def prim_box(
     found: PrimResult, path: Path, *, title: str, scenario_id: str, seed: int, draws: int
 ) -> Figure:
     """The chosen box's range on each restricted input, as a share of the input's full range."""
-    plt = _pyplot()
     rows = found.restrictions
-    fig, ax = plt.subplots(figsize=(8, 0.5 * max(len(rows), 1) + 1.6))
+    fig, ax = subplots(figsize=(8, 0.5 * max(len(rows), 1) + 1.6))
     for row, restriction in enumerate(reversed(rows)):
         j = found.names.index(restriction.name)
         low, high = found.data_lows[j], found.data_highs[j]
@@ -134,7 +122,7 @@ def prim_box(
     ax.set_title(f"{title}: coverage {found.box.coverage:.0%}, density "
                  f"{found.box.density:.0%} (base rate {found.base_rate:.0%})", fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    save_figure(fig, path, footer(scenario_id, seed, draws))
+    save_figure(fig, path, provenance(scenario_id, seed, draws))
     return Figure(Path(path), "The box's range (blue) on each input it restricts, against "
                               "the input's whole range (grey), most significant first.")
 
@@ -166,9 +154,8 @@ def tornado(
     top: int = 15,
 ) -> Figure:
     """One-at-a-time swings of the outcome, widest first, around the point-estimate baseline."""
-    plt = _pyplot()
     shown = swings.swings[:top]
-    fig, ax = plt.subplots(figsize=(9, 0.42 * max(len(shown), 1) + 1.8))
+    fig, ax = subplots(figsize=(9, 0.42 * max(len(shown), 1) + 1.8))
     rows = np.arange(len(shown))[::-1]
     for row, swing in zip(rows, shown, strict=True):
         ax.barh(row, swing.at_low - swings.baseline, left=swings.baseline, color="tab:blue",
@@ -186,7 +173,7 @@ def tornado(
     if shown:
         ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    save_figure(fig, path, footer(scenario_id, seed, f"{swings.replicates} per point"))
+    save_figure(fig, path, provenance(scenario_id, seed, f"{swings.replicates} per point"))
     return Figure(Path(path), "Tornado plot: how far the outcome moves when one uncertain "
                               "number goes to the low (blue) or high (orange) end of its range "
                               "while every other number stays at its point estimate.")
@@ -196,9 +183,8 @@ def sobol_bars(
     indices: SobolIndices, path: Path, *, outcome: str, scenario_id: str, top: int = 15
 ) -> Figure:
     """First-order and total Sobol indices with their confidence intervals, largest first."""
-    plt = _pyplot()
     order = indices.ranked()[:top]
-    fig, ax = plt.subplots(figsize=(9, 0.42 * max(len(order), 1) + 1.8))
+    fig, ax = subplots(figsize=(9, 0.42 * max(len(order), 1) + 1.8))
     rows = np.arange(len(order))[::-1]
     ax.barh(rows + 0.2, indices.total[order], height=0.4, xerr=indices.total_conf[order],
             color="tab:purple", alpha=0.8, label="total index ST")
@@ -213,7 +199,7 @@ def sobol_bars(
                  fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    save_figure(fig, path, footer(scenario_id, indices.seed, f"{indices.evaluations:,}"))
+    save_figure(fig, path, provenance(scenario_id, indices.seed, f"{indices.evaluations:,}"))
     return Figure(Path(path), "Sobol indices: the first-order index is the share of the "
                               "outcome's variance a number explains alone, the total index the "
                               "share it takes part in, interactions included.")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik.outputs.plotting import pyplot as _pyplot
-from realpolitik.outputs.plotting import save_figure
+from realpolitik.analysis.outlook import HOLDING_YEARS
+from realpolitik.outputs.plotting import provenance, save_figure, subplots
 from realpolitik.outputs.section import Figure, Section
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.results import EnsembleResult
@@ -24,17 +24,10 @@ __all__ = [
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Settlement quantiles drawn in fan charts: the 90% and 50% bands and the median."""
 
-HOLDING_YEARS = (1, 2, 5)
-"""Years after as_of at which the report tabulates whether alliances still hold."""
-
-
 def footer(result: EnsembleResult) -> str:
     """The provenance line every figure carries: scenario, seed, draws, model, version."""
-    levers = f" · levers {', '.join(result.levers)}" if result.levers else ""
-    return (
-        f"scenario {result.scenario_id} · seed {result.seed} · draws {result.draws:,} · "
-        f"model {result.model}{levers} · realpolitik {result.version}"
-    )
+    return provenance(result.scenario_id, result.seed, result.draws, result.model,
+                      levers=result.levers, version=result.version)
 
 
 def _save(fig, result: EnsembleResult, path: str | Path) -> Path:
@@ -81,8 +74,7 @@ def fan_chart(
 
     Returns the path of the PNG written.
     """
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig, ax = subplots(figsize=(7, 3.6))
     _fan(ax, result, issue_id, title or f"Settlement of {issue_id}")
     ax.set_ylabel("settlement (0-100)")
     ax.legend(fontsize=7, frameon=False)
@@ -98,11 +90,10 @@ def fan_charts(
     names: dict[str, str] | None = None,
 ) -> Path:
     """Plot every issue's fan chart as small multiples in one PNG; returns its path."""
-    plt = _pyplot()
     issues = issues or list(result.settlement)
     columns = min(3, len(issues))
     rows = -(-len(issues) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(4 * columns, 2.4 * rows + 0.8),
+    fig, axes = subplots(rows, columns, figsize=(4 * columns, 2.4 * rows + 0.8),
                              sharex=True, squeeze=False)
     for ax, issue in zip(axes.flat, issues, strict=False):
         _fan(ax, result, issue, (names or {}).get(issue, issue))
@@ -131,8 +122,7 @@ def shock_probability_chart(
 def _banded_steps(result: EnsembleResult, path: str | Path, bands: dict, *, band_alpha: float,
                   ylabel: str, title: str, legend: tuple[str, int]) -> Path:
     """Plot shares over time as steps, each with its 95% band, on a 0-1 axis."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = subplots(figsize=(8, 4.2))
     x = _dates(result)
     for label, band in bands.items():
         (line,) = ax.step(x, band.estimate, where="post", label=label)
@@ -150,7 +140,7 @@ def _banded_steps(result: EnsembleResult, path: str | Path, bands: dict, *, band
 
 def _holding_table(result: EnsembleResult, names: dict[str, str]) -> str:
     """HTML table: share of draws in which each alliance still holds after 1, 2 and 5 years."""
-    head = "".join(f"<th>after {years} year{'s' if years > 1 else ''}</th>"
+    head = "".join(f"<th>after {years:g} year{'s' if years > 1 else ''}</th>"
                    for years in HOLDING_YEARS)
     rows = []
     for alliance in result.ruptured:

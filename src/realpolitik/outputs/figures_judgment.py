@@ -7,13 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik import __version__
 from realpolitik.analysis.ach import AchResult, analyse_hypotheses
 from realpolitik.analysis.indicators import EnsembleOutputs
 from realpolitik.analysis.questions import QuestionForecast, forecast_questions
 from realpolitik.analysis.scores import ScoreSummary
-from realpolitik.outputs.plotting import pyplot as _pyplot
-from realpolitik.outputs.plotting import save_figure
+from realpolitik.outputs.plotting import provenance, save_figure, subplots
 from realpolitik.outputs.section import Figure, Section
 from realpolitik.scenario.schema import Scenario
 
@@ -33,10 +31,9 @@ _TEXT_ON = {"CC": "white", "C": "black", "N": "black", "I": "black", "II": "whit
 
 
 def _footer(scenario_id: str, seed: int | None, draws: int | None) -> str:
-    seed_text = "none" if seed is None else str(seed)
-    draws_text = "none" if draws is None else f"{draws:,}"
-    return (f"scenario {scenario_id} · seed {seed_text} · draws {draws_text} · "
-            f"realpolitik {__version__}")
+    """The provenance of the questions figure; ``none`` where the result has no seed or draws."""
+    return provenance(scenario_id, seed="none" if seed is None else seed,
+                      draws="none" if draws is None else draws)
 
 
 # ---------------------------------------------------------------------------
@@ -172,8 +169,7 @@ def _question_row(forecast: QuestionForecast) -> str:
 
 def question_chart(forecasts: list[QuestionForecast], path: Path, footer: str) -> Figure:
     """Horizontal bars of each question's probability, thresholds marked, warnings in red."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(forecasts) + 1.4))
+    fig, ax = subplots(figsize=(8, 0.4 * len(forecasts) + 1.4))
     rows = np.arange(len(forecasts))[::-1]
     colours = ["tab:red" if f.flagged else "tab:blue" for f in forecasts]
     ax.barh(rows, [f.probability for f in forecasts], color=colours)
@@ -204,8 +200,7 @@ def reliability_diagram(summary: ScoreSummary, path: Path, label: str) -> Figure
     ``label`` names what was scored (the questions file) and goes in the footer
     with the package version.
     """
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5.5, 6.4))
+    fig, ax = subplots(figsize=(5.5, 6.4))
     ax.plot([0, 1], [0, 1], color="gray", ls="--", lw=1, label="perfect reliability")
     ax.axhline(summary.base_rate, color="tab:orange", lw=1, ls=":",
                label=f"base rate {summary.base_rate:.0%} (in-sample)")
@@ -224,5 +219,5 @@ def reliability_diagram(summary: ScoreSummary, path: Path, label: str) -> Figure
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8,
               frameon=False)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    save_figure(fig, path, f"{label} · realpolitik {__version__}")
+    save_figure(fig, path, provenance(label=label))
     return Figure(path, "Reliability diagram: points on the diagonal are well calibrated.")

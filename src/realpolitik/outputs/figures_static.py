@@ -6,10 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik import __version__
 from realpolitik.analysis.static import MODEL_LABELS, AllianceReading, StaticForecast
-from realpolitik.outputs.plotting import pyplot as _pyplot
-from realpolitik.outputs.plotting import save_figure
+from realpolitik.outputs.plotting import colormap, provenance, save_figure, subplots
 from realpolitik.outputs.section import Figure
 
 MODEL_MARKERS = {"eum": ("D", "black"), "compromise": ("s", "white"), "median": ("^", "gold"),
@@ -17,31 +15,25 @@ MODEL_MARKERS = {"eum": ("D", "black"), "compromise": ("s", "white"), "median": 
 """Marker and fill of each model's forecast (all edged in black, unlike the actors' dots)."""
 
 
-def provenance(scenario_id: str, seed: int | None = None, draws: int | None = None) -> str:
-    """Return the footer every figure carries: scenario, seed, draws and version."""
-    seed_text = "none (point estimates)" if seed is None else str(seed)
-    draws_text = "1 (point estimates)" if draws is None else f"{draws:,}"
-    return (
-        f"scenario {scenario_id} · seed {seed_text} · draws {draws_text} · "
-        f"realpolitik {__version__}"
-    )
+def _footer(scenario_id: str) -> str:
+    """The provenance of a static figure: point estimates, so no seed and one draw."""
+    return provenance(scenario_id, seed="none (point estimates)", draws="1 (point estimates)")
 
 
 def _actor_colours(count: int) -> list:
     """Distinct colours: the strong half of tab20 first, then the pale half."""
-    cmap = _pyplot().get_cmap("tab20")
+    cmap = colormap("tab20")
     order = list(range(0, 20, 2)) + list(range(1, 20, 2))
     return [cmap(order[i % 20]) for i in range(count)]
 
 
 def issue_map(forecast: StaticForecast, path: Path) -> Figure:
     """Each issue's scale with every actor's stated position and each model's forecast."""
-    plt = _pyplot()
     from matplotlib.lines import Line2D
 
     scenario, arrays = forecast.scenario, forecast.arrays
     n_issues = len(arrays.issue_ids)
-    fig, ax = plt.subplots(figsize=(11, 0.55 * n_issues + 1.6))
+    fig, ax = subplots(figsize=(11, 0.55 * n_issues + 1.6))
     colours = _actor_colours(len(arrays.actor_ids))
     for k in range(n_issues):
         row = n_issues - 1 - k
@@ -104,7 +96,7 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
         handles=handles, fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left", frameon=False
     )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    save_figure(fig, path, provenance(scenario.scenario.id))
+    save_figure(fig, path, _footer(scenario.scenario.id))
     return Figure(
         path,
         "Stated positions of every actor on every issue (dot size shows "
@@ -114,7 +106,6 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
 
 def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
     """Position of every actor on each issue over the Expected Utility Model's rounds."""
-    plt = _pyplot()
     if forecast.eum is None:
         raise ValueError("the Expected Utility Model was not run")
     scenario, arrays = forecast.scenario, forecast.arrays
@@ -123,7 +114,7 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
     n_issues = len(arrays.issue_ids)
     columns = 3
     rows = int(np.ceil(n_issues / columns))
-    fig, axes = plt.subplots(
+    fig, axes = subplots(
         rows, columns, figsize=(12, 2.6 * rows + 0.8), squeeze=False, sharex=True
     )
     colours = _actor_colours(len(arrays.actor_ids))
@@ -169,7 +160,7 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
     )
     fig.suptitle("Positions over the rounds of the Expected Utility Model", fontsize=11)
     fig.tight_layout(rect=(0, 0.08, 1, 0.97))
-    save_figure(fig, path, provenance(scenario.scenario.id))
+    save_figure(fig, path, _footer(scenario.scenario.id))
     return Figure(
         path,
         "How each actor's position moves over the bargaining rounds of the "
@@ -181,7 +172,6 @@ def cohesion_decomposition(
     forecast: StaticForecast, reading: AllianceReading, path: Path
 ) -> Figure:
     """Each issue's and shared stake's part of a pair's S-score, stated and bargained."""
-    plt = _pyplot()
     scenario = forecast.scenario
     issues = scenario.issues
     stakes = reading.alliance.shared_stakes
@@ -190,7 +180,7 @@ def cohesion_decomposition(
     stated = np.concatenate(
         [reading.stated.issue_contributions[0], reading.stated.stake_contributions[0]]
     )
-    fig, ax = plt.subplots(figsize=(9, 0.38 * len(labels) + 1.8))
+    fig, ax = subplots(figsize=(9, 0.38 * len(labels) + 1.8))
     y = np.arange(len(labels))[::-1]
     height = 0.38 if reading.bargained is not None else 0.7
     ax.barh(
@@ -231,7 +221,7 @@ def cohesion_decomposition(
     )
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    save_figure(fig, path, provenance(scenario.scenario.id))
+    save_figure(fig, path, _footer(scenario.scenario.id))
     return Figure(
         path,
         f"Where {members} converge (right) and diverge (left): each issue's "

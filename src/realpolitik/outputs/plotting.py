@@ -1,25 +1,100 @@
-"""What every figure shares: pyplot on a file backend, and a provenance footer."""
+"""What every figure shares: a figure outside pyplot, a provenance footer, and saving.
+
+Figures are :class:`matplotlib.figure.Figure` objects made directly, not
+through pyplot: writing a PNG then needs no GUI backend, leaves no figure
+open in pyplot's registry, and never switches the backend of an analyst
+who uses realpolitik from an interactive session.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from realpolitik._version import __version__
+
+if TYPE_CHECKING:
+    from matplotlib.colors import Colormap
+    from matplotlib.figure import Figure
+
+__all__ = ["colormap", "provenance", "save_figure", "subplots"]
 
 
-def pyplot():
-    """Import pyplot on the file-writing backend (never at module import)."""
+def subplots(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float],
+             **kwargs: Any) -> tuple[Figure, Any]:
+    """A new figure and its grid of axes, as ``pyplot.subplots`` returns them.
+
+    ``kwargs`` go to :meth:`matplotlib.figure.Figure.subplots` (``squeeze``,
+    ``sharex``, ...). Matplotlib is imported here, never at module import.
+    """
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=figsize)
+    return figure, figure.subplots(nrows, ncols, **kwargs)
+
+
+def colormap(name: str) -> Colormap:
+    """A registered matplotlib colormap by name (``"tab20"``, ``"viridis"``)."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return matplotlib.colormaps[name]
 
 
-def save_figure(fig, path: str | Path, footer: str) -> Path:
-    """Write the figure as PNG with its provenance footer, close it, return its path."""
+def provenance(
+    scenario_id: str | None = None,
+    seed: int | str | None = None,
+    draws: int | str | None = None,
+    model: str | None = None,
+    *,
+    levers: Sequence[str] = (),
+    label: str | None = None,
+    version: str = __version__,
+    sentence: bool = False,
+) -> str:
+    """Say what made a figure: scenario, seed, draws, model, levers and package version.
+
+    Parts left at ``None`` (or no levers) are left out; the version always
+    closes the line. Integer draws get thousands separators; a string seed
+    or draws is shown as given (``"none (point estimates)"``, ``"see above"``).
+
+    Parameters
+    ----------
+    scenario_id, seed, draws, model
+        What the figure was computed from.
+    levers
+        Levers applied in the simulated futures, if any.
+    label
+        Free text leading the line, for figures not made from one scenario
+        (a file of resolved questions).
+    version
+        The realpolitik version to name; a reopened result names its own.
+    sentence
+        Join the parts with commas into a capitalised sentence ending with a
+        full stop (report prose), instead of the `` · ``-separated footer.
+    """
+    parts = [] if label is None else [label]
+    if scenario_id is not None:
+        parts.append(f"scenario {scenario_id}")
+    if seed is not None:
+        parts.append(f"seed {seed}")
+    if draws is not None:
+        parts.append(f"draws {draws}" if isinstance(draws, str) else f"draws {draws:,}")
+    if model is not None:
+        parts.append(f"model {model}")
+    if levers:
+        parts.append(f"levers {', '.join(levers)}")
+    parts.append(f"realpolitik {version}")
+    if not sentence:
+        return " · ".join(parts)
+    text = ", ".join(parts)
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+def save_figure(fig: Figure, path: str | Path, footer: str) -> Path:
+    """Write the figure as PNG with its provenance footer and return its path."""
     path = Path(path)
     fig.text(0.99, 0.005, footer, ha="right", va="bottom", fontsize=7, color="dimgray")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
-    pyplot().close(fig)
     return path

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 
 DEFAULT_ROOT = Path("realpolitik-runs")
 

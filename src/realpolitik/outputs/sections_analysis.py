@@ -6,11 +6,11 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from realpolitik import __version__
 from realpolitik.analysis.discovery import Discovery
 from realpolitik.analysis.levers import BASELINE, Interval, LeverReport
 from realpolitik.analysis.sensitivity import Sensitivity
 from realpolitik.outputs import figures_analysis as figures
+from realpolitik.outputs.plotting import provenance
 from realpolitik.outputs.section import Section
 
 __all__ = [
@@ -37,8 +37,8 @@ def _paragraph(text: str) -> str:
 
 
 def _provenance(scenario_id: str, seed: int, draws: int | str, model: str) -> str:
-    return _paragraph(f"Scenario {scenario_id}, seed {seed}, draws {draws}, model {model}, "
-                      f"realpolitik {__version__}.")
+    """The closing sentence of a section: what made it (draws without thousands separators)."""
+    return _paragraph(provenance(scenario_id, seed, str(draws), model, sentence=True))
 
 
 # ---------------------------------------------------------------------------

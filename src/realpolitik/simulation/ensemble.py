@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-import realpolitik
+from realpolitik._version import __version__
 from realpolitik.scenario.dynamics import Dynamics
 from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario
@@ -191,7 +191,7 @@ class _Collector:
             model=model,
             scenario_id=self.scenario.scenario.id,
             scenario_hash=scenario_hash(self.scenario),
-            version=realpolitik.__version__,
+            version=__version__,
             issue_cohesion=self.tables["issue_cohesion"],
             levers=tuple(a.lever.id for a in self.applied),
         )

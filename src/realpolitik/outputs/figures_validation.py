@@ -1,4 +1,4 @@
-"""Figures of the DEU benchmark: predicted against observed outcome, one panel per model."""
+"""Figures of the DEU benchmark: forecasts against observed outcomes, and coverage."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik import __version__
+from realpolitik._version import __version__
 from realpolitik.analysis.validation.benchmark import COVERAGE_LEVELS, DeuValidation
+from realpolitik.outputs.plotting import colormap, subplots
 
 __all__ = ["coverage_plot", "scatter_predicted_observed"]
 
 
 def _footer(result: DeuValidation) -> str:
+    """The provenance of a validation figure: file, capability scheme, seed, draws, version."""
     return (
         f"{result.data.path.name}: {result.data.n_issues} issues, "
         f"{result.data.n_proposals} proposals; capability {result.capability}; "
@@ -41,15 +43,10 @@ def scatter_predicted_observed(result: DeuValidation, path: Path) -> Path:
     Path
         ``path``.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     names = list(result.forecasts)
     columns = 3
     rows = math.ceil(len(names) / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(4.0 * columns, 3.8 * rows), squeeze=False)
+    figure, axes = subplots(rows, columns, figsize=(4.0 * columns, 3.8 * rows), squeeze=False)
     observed = result.data.outcome
     for axis, name in zip(axes.flat, names, strict=False):
         forecast = result.forecasts[name]
@@ -65,7 +62,6 @@ def scatter_predicted_observed(result: DeuValidation, path: Path) -> Path:
     figure.text(0.5, 0.005, _footer(result), ha="center", fontsize=7, color="dimgrey")
     figure.tight_layout(rect=(0, 0.02, 1, 0.97))
     figure.savefig(path, dpi=110)
-    plt.close(figure)
     return Path(path)
 
 
@@ -89,17 +85,12 @@ def coverage_plot(result: DeuValidation, path: Path) -> Path:
     Path
         ``path``.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     levels = np.array(COVERAGE_LEVELS)
     curves = [(s.name, s.probabilistic) for s in result.scores if s.probabilistic is not None]
     curves += list(result.distributions)
-    figure, axis = plt.subplots(figsize=(6.4, 5.6))
+    figure, axis = subplots(figsize=(6.4, 5.6))
     axis.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle="--", label="calibrated")
-    colours = plt.get_cmap("tab20").colors
+    colours = colormap("tab20").colors
     for index, (name, score) in enumerate(curves):
         if score.coverage_curve:
             axis.plot(levels, score.coverage_curve, marker="o", markersize=3, linewidth=1,
@@ -112,5 +103,4 @@ def coverage_plot(result: DeuValidation, path: Path) -> Path:
     figure.text(0.5, 0.005, _footer(result), ha="center", fontsize=6, color="dimgrey")
     figure.tight_layout(rect=(0, 0.03, 1, 1))
     figure.savefig(path, dpi=110)
-    plt.close(figure)
     return Path(path)
