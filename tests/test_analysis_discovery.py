@@ -196,8 +196,8 @@ def test_discovery_on_a_small_scenario():
 def test_discovery_section_summary_and_figures(tmp_path):
     from rich.console import Console
 
-    from realpolitik.interfaces.cli_levers import discovery_summary
     from realpolitik.outputs.sections_analysis import discovery_section
+    from realpolitik.outputs.terminal import discovery_summary
 
     result = simulate_ensemble(parse_scenario(TINY_SCENARIO), draws=400, seed=3)
     found = discover(result, Outcome("rupture", "north_south"), max_boxes=1)
@@ -215,7 +215,7 @@ def test_discovery_section_summary_and_figures(tmp_path):
 def test_discovery_summary_says_when_nothing_varies():
     from rich.console import Console
 
-    from realpolitik.interfaces.cli_levers import discovery_summary
+    from realpolitik.outputs.terminal import discovery_summary
 
     console = Console(record=True, width=120)
     console.print(discovery_summary(fake_ensemble(draws=4, steps=4)))

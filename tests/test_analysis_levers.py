@@ -8,18 +8,22 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from analysis_fakes import TINY_SCENARIO, fake_ensemble
+from helpers import EXAMPLE
 from realpolitik.analysis.levers import (
     BASELINE,
+    LeverOptions,
     compare_options,
     delayed,
     evaluate_levers,
     lever_options,
+    lever_runs,
     paired_interval,
     regret,
+    resolve_lever_options,
     summarise_regret,
 )
-from realpolitik.analysis.outcomes import Outcome
-from realpolitik.scenario.loader import parse_scenario
+from realpolitik.analysis.outcomes import Outcome, OutcomeError
+from realpolitik.scenario.loader import load_scenario, parse_scenario
 
 SETTLEMENT = Outcome("settlement", "a")
 
@@ -133,32 +137,74 @@ def test_compare_options_refuses_runs_on_different_draws():
         compare_options(results, options, [SETTLEMENT], SETTLEMENT)
 
 
-def test_orchestration_runs_each_option_once_on_the_same_seed():
-    scenario = parse_scenario(TINY_SCENARIO)
-    calls, ticks = [], []
+def recording_simulate(calls):
+    """A stand-in for simulate_ensemble that records each call and returns a flat ensemble."""
 
     def simulate(scenario, *, draws, seed, model, levers, overrides, executor, progress):
-        calls.append(([lever.id for lever in levers], seed, draws, overrides))
+        calls.append(([lever.id for lever in levers], seed, draws, overrides, executor))
         progress(draws, draws)
         result = fake_ensemble(draws=draws, steps=2, seed=seed)
         result.cohesion = {"north_south": np.full((draws, 3), 0.5)}
         return result
 
-    report = evaluate_levers(scenario, draws=8, seed=4, progress=lambda d, t: ticks.append((d, t)),
-                             simulate=simulate)
+    return simulate
+
+
+def test_orchestration_runs_each_option_once_on_the_same_seed():
+    scenario = parse_scenario(TINY_SCENARIO)
+    calls, ticks = [], []
+    executor = object()
+    report = evaluate_levers(scenario, LeverOptions(draws=8, seed=4), executor=executor,
+                             progress=lambda d, t: ticks.append((d, t)),
+                             simulate=recording_simulate(calls))
     assert [c[0] for c in calls] == [[], ["mediation"], ["trade_deal"],
                                      ["mediation", "trade_deal"], ["mediation"], ["trade_deal"]]
     assert {c[1:3] for c in calls} == {(4, 8)}
+    assert all(c[4] is executor for c in calls)
     assert ticks[-1] == (48, 48) and len(ticks) == 6
     assert (report.objective, report.direction) == ("cohesion:north_south", "minimise")
     assert [d.lever for d in report.delays] == ["mediation", "trade_deal"]
+    assert lever_runs(scenario.levers) == len(calls)
+
+
+def test_evaluate_levers_takes_its_defaults_from_the_scenarios_analysis_settings():
+    scenario = load_scenario(EXAMPLE)
+    settings = scenario.analysis
+    calls = []
+
+    def simulate(scenario, *, draws, seed, model, levers, overrides, executor, progress):
+        calls.append(draws)
+        result = fake_ensemble(draws=draws, steps=2, seed=seed)
+        result.settlement = {"flow_share": np.full((draws, 3), 50.0)}
+        result.cohesion = {"downstream_mediator": np.full((draws, 3), 0.5)}
+        return result
+
+    report = evaluate_levers(scenario, LeverOptions(pairs=False, delay_years=None),
+                             simulate=simulate)
+    assert (report.objective, report.direction) == (settings.objective, settings.direction)
+    assert report.outcomes == list(dict.fromkeys([*settings.outcomes, settings.objective]))
+    assert set(calls) == {settings.draws} and report.draws == settings.draws
+    resolved = resolve_lever_options(scenario)
+    assert resolved.objective.label == settings.objective
+    assert resolved.levers == tuple(scenario.levers)
+
+
+def test_resolving_options_checks_every_outcome_against_the_scenario():
+    scenario = parse_scenario(TINY_SCENARIO)
+    with pytest.raises(OutcomeError, match="no issue 'water'"):
+        resolve_lever_options(scenario, LeverOptions(outcomes=(Outcome("settlement", "water"),)))
+    with pytest.raises(OutcomeError, match="before the scenario's as_of"):
+        resolve_lever_options(scenario, LeverOptions(
+            objective=Outcome("rupture", "north_south", dt.date(2020, 1, 1))))
 
 
 def test_levers_on_a_small_scenario_share_random_numbers():
     scenario = parse_scenario(TINY_SCENARIO)
     border = Outcome("settlement", "border")
-    report = evaluate_levers(scenario, None, [border, Outcome("rupture", "north_south")],
-                             border, draws=300, seed=2, direction="minimise", delay_years=1)
+    options = LeverOptions(outcomes=(border, Outcome("rupture", "north_south")),
+                           objective=border, draws=300, seed=2, direction="minimise",
+                           delay_years=1)
+    report = evaluate_levers(scenario, options)
     baseline = report.objective_effect(BASELINE).effect
     assert (baseline.mean, baseline.low, baseline.high) == (0.0, 0.0, 0.0)
     mediation = report.objective_effect("mediation").effect
@@ -177,8 +223,9 @@ def small_report():
     scenario = parse_scenario(TINY_SCENARIO.replace("name: Mediation on the border",
                                                     'name: "Mediation <on> the border & more"'))
     border = Outcome("settlement", "border")
-    return evaluate_levers(scenario, None, [border], Outcome("rupture", "north_south"),
-                           draws=100, seed=1, direction="minimise", delay_years=1)
+    return evaluate_levers(scenario, LeverOptions(
+        outcomes=(border,), objective=Outcome("rupture", "north_south"), draws=100, seed=1,
+        direction="minimise", delay_years=1))
 
 
 def test_levers_section_escapes_names_and_draws_its_figure(tmp_path):
@@ -260,9 +307,11 @@ def test_levers_command_needs_levers():
 def test_public_namespace_of_the_lever_analysis():
     import realpolitik.analysis.levers as levers
     import realpolitik.interfaces.cli_levers as cli
+    import realpolitik.outputs.terminal as terminal
 
     assert {"evaluate_levers", "compare_options", "delayed", "regret", "paired_interval",
-            "LeverReport"} <= set(levers.__all__)
-    assert {"levers_command", "discovery_summary", "sensitivity_summary"} <= set(cli.__all__)
-    assert all(hasattr(levers, name) for name in levers.__all__)
-    assert all(hasattr(cli, name) for name in cli.__all__)
+            "LeverReport", "LeverOptions"} <= set(levers.__all__)
+    assert {"levers_command"} <= set(cli.__all__)
+    assert {"lever_table", "discovery_summary", "sensitivity_summary"} <= set(terminal.__all__)
+    for module in (levers, cli, terminal):
+        assert all(hasattr(module, name) for name in module.__all__)

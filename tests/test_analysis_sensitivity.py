@@ -3,9 +3,10 @@ import math
 import numpy as np
 import pytest
 
-from analysis_fakes import TINY_SCENARIO
+from analysis_fakes import TINY_SCENARIO, fake_ensemble
 from realpolitik.analysis.outcomes import Outcome
 from realpolitik.analysis.sensitivity import (
+    SensitivityOptions,
     analyse_sensitivity,
     from_unit,
     one_at_a_time,
@@ -112,7 +113,8 @@ def test_uncertain_parameters_of_a_scenario_leave_levers_out():
 def test_sensitivity_of_a_small_scenario():
     scenario = parse_scenario(TINY_SCENARIO)
     outcome = Outcome("settlement", "border")
-    found = analyse_sensitivity(scenario, outcome, base_samples=64, replicates=32, seed=0)
+    found = analyse_sensitivity(scenario, outcome,
+                                SensitivityOptions(base_samples=64, replicates=32, seed=0))
     names = list(found.sobol.names)
     total = dict(zip(names, found.sobol.total, strict=True))
     # the trade issue's stance cannot move the border settlement
@@ -128,12 +130,12 @@ def test_sensitivity_of_a_small_scenario():
 def test_sensitivity_section_summary_and_figures(tmp_path):
     from rich.console import Console
 
-    from realpolitik.interfaces.cli_levers import sensitivity_summary
     from realpolitik.outputs.sections_analysis import sensitivity_section
+    from realpolitik.outputs.terminal import sensitivity_summary
 
     scenario = parse_scenario(TINY_SCENARIO)
-    found = analyse_sensitivity(scenario, Outcome("cohesion", "north_south"), base_samples=16,
-                                replicates=8, seed=0)
+    found = analyse_sensitivity(scenario, Outcome("cohesion", "north_south"),
+                                SensitivityOptions(base_samples=16, replicates=8, seed=0))
     section = sensitivity_section(found, tmp_path)
     assert "first-order S1" in section.body_html and "tiny-pact" in section.body_html
     assert [f.path.name for f in section.figures] == ["sobol.png", "tornado.png"]
@@ -155,3 +157,28 @@ def test_sobol_intervals_are_reproducible_with_seed_zero():
     two = sobol_indices(model, [("a", unit), ("b", unit)], base_samples=64, seed=0)
     np.testing.assert_array_equal(one.first_conf, two.first_conf)
     np.testing.assert_array_equal(one.total_conf, two.total_conf)
+
+
+def test_every_simulation_of_the_design_and_the_swings_runs_on_the_given_executor():
+    scenario = parse_scenario(TINY_SCENARIO)
+    calls, ticks = [], []
+    executor = object()
+
+    def simulate(scenario, *, draws, seed, model, levers, overrides, executor):
+        calls.append((draws, seed, model, executor))
+        result = fake_ensemble(draws=draws, steps=2, seed=seed)
+        result.settlement = {"border": np.column_stack([np.zeros((draws, 2)),
+                                                        overrides["stances.border.north.position"]])}
+        return result
+
+    options = SensitivityOptions(base_samples=4, replicates=2, seed=3, model="median")
+    found = analyse_sensitivity(scenario, Outcome("settlement", "border"), options,
+                                executor=executor, progress=lambda d, t: ticks.append((d, t)),
+                                simulate=simulate)
+    d = len(uncertain_parameters(scenario))
+    assert len(calls) == (d + 2) + (2 * d + 1) == options.evaluations(d)
+    assert all(call[1:] == (3, "median", executor) for call in calls)
+    assert {call[0] for call in calls} == {4, 2}
+    assert ticks[0] == (0, len(calls)) and ticks[-1] == (len(calls), len(calls))
+    assert found.tornado.swings[0].name == "stances.border.north.position"
+    assert (found.seed, found.model) == (3, "median")

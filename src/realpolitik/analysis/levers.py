@@ -21,6 +21,10 @@ most of the sampling noise two independent ensembles would carry.
 * **Acting later.**  The same lever with its start moved ``N`` years later,
   on the same random numbers (its effect amounts included), against the
   lever on time: the loss is how much worse the objective gets, draw by draw.
+
+:func:`evaluate_levers` runs it all; :class:`LeverOptions` says what to
+evaluate, and a field left at None takes the scenario's ``analysis``
+settings, exactly as ``realpolitik run`` and ``realpolitik levers`` do.
 """
 
 from __future__ import annotations
@@ -29,11 +33,17 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
 from realpolitik.analysis.outcomes import EnsembleLike, Outcome, check_outcome, value
+from realpolitik.scenario.levers import Lever
+from realpolitik.scenario.schema import Scenario, dotted
+from realpolitik.scenario.settings import DEFAULT_DIRECTION, analysis_defaults
+
+if TYPE_CHECKING:
+    from realpolitik.simulation.executors import Executor
 
 __all__ = [
     "BASELINE",
@@ -42,6 +52,8 @@ __all__ = [
     "Direction",
     "Effect",
     "Interval",
+    "IntervalMethod",
+    "LeverOptions",
     "LeverReport",
     "Option",
     "RegretSummary",
@@ -51,15 +63,23 @@ __all__ = [
     "evaluate_levers",
     "least_regret",
     "lever_options",
+    "lever_runs",
     "paired_interval",
     "regret",
+    "resolve_lever_options",
     "summarise_regret",
 ]
 
 Direction = Literal["maximise", "minimise"]
 DIRECTIONS: tuple[Direction, ...] = ("maximise", "minimise")
+IntervalMethod = Literal["normal", "bootstrap"]
+DrawProgress = Callable[[int, int], None]
+"""``progress(done, total)``: draws simulated so far over all runs."""
+Simulate = Callable[..., EnsembleLike]
+"""The ensemble function's shape: ``simulate(scenario, *, draws, seed, model, levers, ...)``."""
 BASELINE = "baseline"
 Z_95 = 1.959963984540054
+T = TypeVar("T")
 
 
 # ---------------------------------------------------------------------------
@@ -71,10 +91,10 @@ class Option:
 
     id: str
     name: str
-    levers: tuple[Any, ...] = ()
+    levers: tuple[Lever, ...] = ()
 
 
-def lever_options(levers: Sequence[Any], *, pairs: bool = True) -> list[Option]:
+def lever_options(levers: Sequence[Lever], *, pairs: bool = True) -> list[Option]:
     """Return the baseline, one option per lever and (if ``pairs``) one per pair of levers."""
     options = [Option(BASELINE, "No lever (baseline)")]
     options += [Option(lever.id, lever.name, (lever,)) for lever in levers]
@@ -84,7 +104,7 @@ def lever_options(levers: Sequence[Any], *, pairs: bool = True) -> list[Option]:
     return options
 
 
-def delayed(lever: Any, years: float, as_of: dt.date) -> Any:
+def delayed(lever: Lever, years: float, as_of: dt.date) -> Lever:
     """Return a copy of the lever whose start is ``years`` later (rounded to whole months).
 
     A lever without a start begins at the scenario's ``as_of``; the copy
@@ -117,7 +137,7 @@ class Interval:
 def paired_interval(
     difference: np.ndarray,
     *,
-    method: Literal["normal", "bootstrap"] = "normal",
+    method: IntervalMethod = "normal",
     level: float = 0.95,
     resamples: int = 2000,
     seed: int = 0,
@@ -297,7 +317,7 @@ def compare_options(
     objective: Outcome,
     direction: Direction = "maximise",
     *,
-    interval: Literal["normal", "bootstrap"] = "normal",
+    interval: IntervalMethod = "normal",
     seed: int = 0,
 ) -> LeverReport:
     """Compare options simulated on common random numbers (a pure function of their results).
@@ -350,7 +370,8 @@ def compare_options(
 
 
 def _synergies(
-    options: Sequence[Option], matrix: np.ndarray, ids: list[str], interval: str, seed: int
+    options: Sequence[Option], matrix: np.ndarray, ids: list[str], interval: IntervalMethod,
+    seed: int,
 ) -> dict[str, Interval]:
     """For each pair: pair - lever a - lever b + baseline on the objective, draw by draw.
 
@@ -365,7 +386,7 @@ def _synergies(
         a, b = (lever.id for lever in option.levers)
         if a in column and b in column:
             extra = column[option.id] - column[a] - column[b] + column[BASELINE]
-            found[option.id] = paired_interval(extra, method=interval, seed=seed)  # type: ignore[arg-type]
+            found[option.id] = paired_interval(extra, method=interval, seed=seed)
     return found
 
 
@@ -379,7 +400,7 @@ def delay_cost(
     lever_id: str,
     years: float,
     start: dt.date,
-    interval: Literal["normal", "bootstrap"] = "normal",
+    interval: IntervalMethod = "normal",
     seed: int = 0,
 ) -> DelayCost:
     """Effect of the lever on time and started later, and the loss from waiting, draw by draw."""
@@ -398,14 +419,157 @@ def delay_cost(
 # ---------------------------------------------------------------------------
 # Orchestration
 # ---------------------------------------------------------------------------
-def _lever_numbers_overrides(scenario: Any, on_time: Any, late: Any, result: EnsembleLike):
+@dataclass(frozen=True)
+class LeverOptions:
+    """What :func:`evaluate_levers` simulates and compares.
+
+    A field left at None takes the scenario's ``analysis`` settings (see
+    :func:`realpolitik.scenario.settings.analysis_defaults`).
+
+    Attributes
+    ----------
+    levers
+        Levers to evaluate (None: all the scenario's levers).
+    outcomes
+        Outcomes every option is reported on (None: ``analysis.outcomes``;
+        empty: the objective alone).
+    objective
+        Outcome that ranks the options and defines regret (None:
+        ``analysis.objective``, else the cohesion of the alliance the report
+        centres on, at the horizon).
+    direction
+        ``maximise`` or ``minimise`` the objective (None: ``analysis.direction``,
+        default ``minimise``: with the default objective, levers are judged by
+        how far they pull the partners apart).
+    draws
+        Draws of every ensemble (None: ``analysis.draws``, default 1000).
+    seed, model
+        Seed and bargaining engine of every run.
+    pairs
+        Also evaluate every pair of levers.
+    delay_years
+        Also evaluate each lever started this many years later (None: skip).
+    interval
+        ``normal`` or ``bootstrap`` 95% intervals.
+    """
+
+    levers: tuple[Lever, ...] | None = None
+    outcomes: tuple[Outcome, ...] | None = None
+    objective: Outcome | None = None
+    direction: Direction | None = None
+    draws: int | None = None
+    seed: int = 0
+    model: str = "compromise"
+    pairs: bool = True
+    delay_years: float | None = 2.0
+    interval: IntervalMethod = "normal"
+
+
+def resolve_lever_options(scenario: Scenario, options: LeverOptions | None = None) -> LeverOptions:
+    """Fill every field left at None from the scenario, and check each outcome against it.
+
+    The objective stays None only when the scenario gives none and watches no
+    alliance.
+
+    Raises
+    ------
+    OutcomeError
+        When an outcome names nothing in the scenario or a date before its ``as_of``.
+    ValueError
+        For an unknown direction.
+    """
+    chosen = options or LeverOptions()
+    defaults = analysis_defaults(scenario)
+    resolved = replace(
+        chosen,
+        levers=tuple(_given(chosen.levers, scenario.levers)),
+        outcomes=tuple(_given(chosen.outcomes, defaults.outcomes)),
+        objective=_given(chosen.objective, defaults.objective),
+        direction=_given(chosen.direction, defaults.direction),
+        draws=_given(chosen.draws, defaults.draws),
+    )
+    _check_direction(resolved.direction)
+    for outcome in [*resolved.outcomes, *filter(None, [resolved.objective])]:
+        check_outcome(scenario, outcome)
+    return resolved
+
+
+def _given(value: T | None, fallback: T) -> T:
+    """The value when given (not None), else the fallback."""
+    return fallback if value is None else value
+
+
+def lever_runs(levers: Sequence[Lever], *, pairs: bool = True, delays: bool = True) -> int:
+    """Ensembles an evaluation simulates: each option, and each lever started late."""
+    return len(lever_options(levers, pairs=pairs)) + (len(levers) if delays else 0)
+
+
+def evaluate_levers(
+    scenario: Scenario,
+    options: LeverOptions | None = None,
+    *,
+    executor: Executor | None = None,
+    progress: DrawProgress | None = None,
+    simulate: Simulate | None = None,
+) -> LeverReport:
+    """Simulate the baseline, every lever and every pair on common random numbers, and compare.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    options
+        What to evaluate (default: every lever on the scenario's analysis
+        settings; see :class:`LeverOptions`).
+    executor
+        Where the ensembles' chunks run (default: in this process).
+    progress
+        ``progress(done, total)`` counts draws over all runs.
+    simulate
+        The ensemble function (default :func:`realpolitik.simulation.simulate_ensemble`).
+
+    Raises
+    ------
+    OutcomeError
+        When an outcome names nothing in the scenario.
+    ValueError
+        When no objective is given and the scenario watches no alliance.
+    """
+    chosen = resolve_lever_options(scenario, options)
+    objective, levers = chosen.objective, list(chosen.levers or ())
+    if objective is None:
+        raise ValueError("the scenario watches no alliance: name an objective outcome")
+    direction = chosen.direction or DEFAULT_DIRECTION
+    options_run = lever_options(levers, pairs=chosen.pairs)
+    runs = lever_runs(levers, pairs=chosen.pairs, delays=chosen.delay_years is not None)
+    run = _Runner(scenario, chosen, executor, simulate,
+                  _RunCounter(progress, runs, chosen.draws or 0))
+    results = {option.id: run(option.levers) for option in options_run}
+    report = compare_options(results, options_run, list(chosen.outcomes or ()) or [objective],
+                             objective, direction, interval=chosen.interval, seed=chosen.seed)
+    if chosen.delay_years is None:
+        return report
+    delays = []
+    as_of = scenario.scenario.as_of
+    for lever in levers:
+        late = delayed(lever, chosen.delay_years, as_of)
+        overrides = _lever_numbers_overrides(scenario, lever, late, results[lever.id])
+        delays.append(delay_cost(
+            results[lever.id], run([late], overrides), results[BASELINE], objective, direction,
+            lever_id=lever.id, years=chosen.delay_years, start=late.start or as_of,
+            interval=chosen.interval, seed=chosen.seed))
+    return replace(report, delays=delays)
+
+
+def _lever_numbers_overrides(
+    scenario: Scenario, on_time: Lever, late: Lever, result: EnsembleLike
+) -> dict[str, np.ndarray]:
     """Give the late lever's numbers the values its on-time twin drew (same random numbers).
 
     The simulation names a lever's numbers by where the lever sits (a
     scenario lever by its index, another by its id), so a copy with a new
     start would otherwise draw fresh effect amounts.
     """
-    from realpolitik.scenario.schema import dotted
     from realpolitik.simulation.parameters import resolve_levers
 
     old = dotted(resolve_levers(scenario, [on_time])[0].path) + "."
@@ -414,100 +578,33 @@ def _lever_numbers_overrides(scenario: Any, on_time: Any, late: Any, result: Ens
             if name.startswith(old)}
 
 
-def evaluate_levers(
-    scenario: Any,
-    levers: Sequence[Any] | None = None,
-    outcomes: Sequence[Outcome] = (),
-    objective: Outcome | None = None,
-    draws: int = 1000,
-    seed: int = 0,
-    model: str = "compromise",
-    executor: Any = None,
-    progress: Callable[[int, int], None] | None = None,
-    *,
-    direction: Direction = "minimise",
-    pairs: bool = True,
-    delay_years: float | None = 2.0,
-    interval: Literal["normal", "bootstrap"] = "normal",
-    simulate: Callable[..., Any] | None = None,
-) -> LeverReport:
-    """Simulate the baseline, every lever and every pair on common random numbers, and compare.
+class _Runner:
+    """Simulate one option on the evaluation's seed, draws, engine and executor."""
 
-    Parameters
-    ----------
-    scenario
-        A validated scenario.
-    levers
-        Levers to evaluate (default: all the scenario's levers).
-    outcomes
-        Outcomes to report (default: the objective alone).
-    objective
-        Outcome that ranks the options and defines regret (default: the
-        cohesion of the scenario's first watched alliance at the horizon).
-    direction
-        ``maximise`` or ``minimise`` the objective (default ``minimise``:
-        with the default objective, levers are judged by how far they pull
-        the partners apart).
-    draws, seed, model
-        Ensemble size, seed and bargaining engine of every run.
-    pairs
-        Also evaluate every pair of levers.
-    delay_years
-        Also evaluate each lever started this many years later (None: skip).
-    interval
-        ``normal`` or ``bootstrap`` intervals.
-    executor, progress
-        Passed to the simulation; ``progress(done, total)`` counts draws over all runs.
-    simulate
-        The ensemble function (default :func:`realpolitik.simulation.simulate_ensemble`).
-    """
-    if simulate is None:
-        from realpolitik.simulation import simulate_ensemble as simulate
-    _check_direction(direction)
-    levers = list(scenario.levers if levers is None else levers)
-    objective = objective or _default_objective(scenario)
-    for outcome in [*outcomes, objective]:
-        check_outcome(scenario, outcome)
-    options = lever_options(levers, pairs=pairs)
-    runs = len(options) + (len(levers) if delay_years is not None else 0)
-    counter = _RunCounter(progress, runs, draws)
+    def __init__(self, scenario: Scenario, options: LeverOptions, executor: Executor | None,
+                 simulate: Simulate | None, counter: _RunCounter) -> None:
+        if simulate is None:
+            from realpolitik.simulation import simulate_ensemble as simulate
+        self.scenario, self.options, self.executor = scenario, options, executor
+        self.simulate, self.counter = simulate, counter
 
-    def run(option_levers: Sequence[Any], overrides: dict | None = None) -> EnsembleLike:
-        result = simulate(scenario, draws=draws, seed=seed, model=model, levers=option_levers,
-                          overrides=overrides or None, executor=executor,
-                          progress=counter.callback())
-        counter.finish_run()
+    def __call__(self, levers: Sequence[Lever],
+                 overrides: dict[str, np.ndarray] | None = None) -> EnsembleLike:
+        result = self.simulate(self.scenario, draws=self.options.draws, seed=self.options.seed,
+                               model=self.options.model, levers=levers,
+                               overrides=overrides or None, executor=self.executor,
+                               progress=self.counter.callback())
+        self.counter.finish_run()
         return result
-
-    results = {option.id: run(option.levers) for option in options}
-    report = compare_options(results, options, list(outcomes) or [objective], objective,
-                             direction, interval=interval, seed=seed)
-    if delay_years is None:
-        return report
-    delays = []
-    for lever in levers:
-        late = delayed(lever, delay_years, scenario.scenario.as_of)
-        overrides = _lever_numbers_overrides(scenario, lever, late, results[lever.id])
-        late_result = run([late], overrides)
-        delays.append(delay_cost(results[lever.id], late_result, results[BASELINE], objective,
-                                 direction, lever_id=lever.id, years=delay_years,
-                                 start=late.start, interval=interval, seed=seed))
-    return replace(report, delays=delays)
-
-
-def _default_objective(scenario: Any) -> Outcome:
-    if not scenario.alliances:
-        raise ValueError("the scenario watches no alliance: name an objective outcome")
-    return Outcome("cohesion", scenario.alliances[0].id)
 
 
 class _RunCounter:
     """Turn per-run progress (done, total) into progress over all runs."""
 
-    def __init__(self, progress: Callable[[int, int], None] | None, runs: int, draws: int):
+    def __init__(self, progress: DrawProgress | None, runs: int, draws: int):
         self.progress, self.total, self.draws, self.finished = progress, runs * draws, draws, 0
 
-    def callback(self) -> Callable[[int, int], None] | None:
+    def callback(self) -> DrawProgress | None:
         if self.progress is None:
             return None
         offset = self.finished * self.draws

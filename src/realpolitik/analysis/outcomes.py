@@ -1,26 +1,35 @@
-"""Named outcomes of an ensemble: what the lever, discovery and sensitivity analyses measure.
+"""Outcomes evaluated on an ensemble: what the lever, discovery and sensitivity analyses measure.
 
-An outcome names one quantity the simulation tracks, read at one date:
-
-* ``settlement:<issue>``: where the issue settles (0-100);
-* ``cohesion:<alliance>``: the alliance's cohesion score (S-score, -1 to 1);
-* ``rupture:<alliance>``: 1 if the alliance has ruptured by the date, else 0;
-* ``fired:<shock>``: 1 if the game changer has fired by the date, else 0.
-
-``@YYYY-MM-DD`` picks the date (the last simulated step at or before it);
-without it the outcome is read at the end of the horizon.  Every function
+The outcome itself (``kind:id[@YYYY-MM-DD]``, read into a frozen
+:class:`~realpolitik.scenario.outcomes.Outcome`) belongs to the scenario
+layer; this module reads its value in every draw of an ensemble, at the last
+simulated step at or before its date (the end of the horizon without one),
+and checks that it names something the scenario declares.  Every function
 takes any object with the attributes of
 :class:`realpolitik.simulation.EnsembleResult`, so the analyses stay pure
-functions over arrays.
+functions over arrays.  :class:`Outcome`, :class:`OutcomeError` and
+:func:`parse_outcome` are importable from here as well.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+from realpolitik.scenario.outcomes import (
+    OUTCOME_KINDS,
+    TARGET_NOUNS,
+    Outcome,
+    OutcomeError,
+    OutcomeKind,
+    parse_outcome,
+    scenario_targets,
+)
+
+if TYPE_CHECKING:
+    from realpolitik.scenario.schema import Scenario
 
 __all__ = [
     "EnsembleLike",
@@ -38,24 +47,12 @@ __all__ = [
     "values",
 ]
 
-OutcomeKind = Literal["settlement", "cohesion", "rupture", "fired"]
-OUTCOME_KINDS: tuple[OutcomeKind, ...] = ("settlement", "cohesion", "rupture", "fired")
-_RESULT_FIELD: dict[str, str] = {
+_RESULT_FIELD: dict[OutcomeKind, str] = {
     "settlement": "settlement",
     "cohesion": "cohesion",
     "rupture": "ruptured",
     "fired": "shock_fired",
 }
-_WHAT: dict[str, str] = {
-    "settlement": "issue",
-    "cohesion": "alliance",
-    "rupture": "alliance",
-    "fired": "shock",
-}
-
-
-class OutcomeError(ValueError):
-    """An outcome written by the user that cannot be read or does not exist in the scenario."""
 
 
 class EnsembleLike(Protocol):
@@ -73,97 +70,12 @@ class EnsembleLike(Protocol):
     scenario_id: str
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """One quantity of the ensemble read at one date.
-
-    Parameters
-    ----------
-    kind
-        ``settlement``, ``cohesion``, ``rupture`` or ``fired``.
-    target
-        The id of the issue, alliance or shock.
-    at
-        The date to read; None means the end of the horizon.
-    """
-
-    kind: OutcomeKind
-    target: str
-    at: dt.date | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in OUTCOME_KINDS:
-            raise OutcomeError(f"unknown outcome kind '{self.kind}' "
-                               f"(expected one of {', '.join(OUTCOME_KINDS)})")
-        if not self.target:
-            raise OutcomeError(f"outcome '{self.kind}' needs the id of a {_WHAT[self.kind]}")
-
-    @property
-    def binary(self) -> bool:
-        """True for the 0/1 outcomes (rupture, fired)."""
-        return self.kind in ("rupture", "fired")
-
-    @property
-    def label(self) -> str:
-        """The outcome written the way :func:`parse_outcome` reads it."""
-        text = f"{self.kind}:{self.target}"
-        return text if self.at is None else f"{text}@{self.at.isoformat()}"
-
-    def describe(self) -> str:
-        """A phrase for table headers and figure titles."""
-        when = "by the horizon" if self.at is None else f"on {self.at.isoformat()}"
-        phrases = {
-            "settlement": f"settlement of {self.target} {when}",
-            "cohesion": f"cohesion of {self.target} {when}",
-            "rupture": f"rupture of {self.target} {when}",
-            "fired": f"{self.target} fired {when}",
-        }
-        return phrases[self.kind]
-
-
-def parse_outcome(text: str) -> Outcome:
-    """Read ``kind:target`` or ``kind:target@YYYY-MM-DD`` into an :class:`Outcome`.
-
-    Raises
-    ------
-    OutcomeError
-        When the text does not have that shape, the kind is unknown or the date is invalid.
-    """
-    spec = text.strip()
-    kind, colon, rest = spec.partition(":")
-    if not colon or not rest:
-        raise OutcomeError(f"outcome '{text}' should look like 'kind:id' or 'kind:id@YYYY-MM-DD' "
-                           f"with kind one of {', '.join(OUTCOME_KINDS)}")
-    target, at_sign, when = rest.partition("@")
-    at = None
-    if at_sign:
-        try:
-            at = dt.date.fromisoformat(when.strip())
-        except ValueError:
-            raise OutcomeError(f"outcome '{text}': '{when}' is not a date "
-                               "(expected YYYY-MM-DD)") from None
-    if kind.strip() not in OUTCOME_KINDS:
-        raise OutcomeError(f"outcome '{text}': unknown kind '{kind}' "
-                           f"(expected one of {', '.join(OUTCOME_KINDS)})")
-    return Outcome(kind.strip(), target.strip(), at)  # type: ignore[arg-type]
-
-
-def scenario_targets(scenario: Any, kind: OutcomeKind) -> list[str]:
-    """Return the ids an outcome of this kind may name in a scenario."""
-    if kind == "settlement":
-        return [issue.id for issue in scenario.issues]
-    if kind in ("cohesion", "rupture"):
-        return [alliance.id for alliance in scenario.alliances]
-    shocks = getattr(scenario.dynamics, "shocks", None) or []
-    return [shock.id for shock in shocks]
-
-
-def check_outcome(scenario: Any, outcome: Outcome) -> Outcome:
+def check_outcome(scenario: Scenario, outcome: Outcome) -> Outcome:
     """Raise :class:`OutcomeError` if the outcome names nothing in the scenario; else return it."""
     known = scenario_targets(scenario, outcome.kind)
     if outcome.target not in known:
         listed = ", ".join(known) if known else "none declared"
-        raise OutcomeError(f"outcome '{outcome.label}': no {_WHAT[outcome.kind]} "
+        raise OutcomeError(f"outcome '{outcome.label}': no {TARGET_NOUNS[outcome.kind]} "
                            f"'{outcome.target}' in the scenario (known: {listed})")
     if outcome.at is not None and outcome.at < scenario.scenario.as_of:
         raise OutcomeError(f"outcome '{outcome.label}': date is before the scenario's "
@@ -196,7 +108,7 @@ def trajectories(result: EnsembleLike, outcome: Outcome) -> np.ndarray:
     if outcome.target not in table:
         listed = ", ".join(sorted(table)) if table else "none"
         raise OutcomeError(f"outcome '{outcome.label}': the ensemble has no "
-                           f"{_WHAT[outcome.kind]} '{outcome.target}' (has: {listed})")
+                           f"{TARGET_NOUNS[outcome.kind]} '{outcome.target}' (has: {listed})")
     return np.asarray(table[outcome.target])
 
 

@@ -11,17 +11,22 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from realpolitik.analysis.discovery import Discovery, discover
 from realpolitik.analysis.drivers import Driver, rupture_drivers
-from realpolitik.analysis.levers import LeverReport, evaluate_levers
-from realpolitik.analysis.outcomes import Outcome, check_outcome, parse_outcome
+from realpolitik.analysis.levers import LeverOptions, LeverReport, evaluate_levers
+from realpolitik.analysis.outcomes import Outcome, check_outcome
 from realpolitik.analysis.questions import QuestionForecast, forecast_questions
-from realpolitik.analysis.sensitivity import Sensitivity, analyse_sensitivity, uncertain_parameters
+from realpolitik.analysis.sensitivity import (
+    Sensitivity,
+    SensitivityOptions,
+    analyse_sensitivity,
+    uncertain_parameters,
+)
 from realpolitik.scenario.schema import Scenario
-from realpolitik.scenario.settings import AnalysisSettings
+from realpolitik.scenario.settings import AnalysisDefaults, analysis_defaults
 from realpolitik.simulation import EnsembleResult, simulate_ensemble
+from realpolitik.simulation.executors import Executor
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: how far each stage has come."""
@@ -38,7 +43,7 @@ class OutlookOptions:
     seed: int = 0
     model: str = "compromise"
     horizon_years: float | None = None
-    executor: Any = None
+    executor: Executor | None = None
     levers: bool = True
     discovery: bool = True
     sensitivity: bool = True
@@ -63,63 +68,72 @@ class Outlook:
         return {years: self.ensemble.holding_at(alliance_id, years) for years in HOLDING_YEARS}
 
 
-def settings_of(scenario: Scenario) -> AnalysisSettings:
-    """The scenario's analysis settings, or the defaults."""
-    return scenario.analysis or AnalysisSettings()
-
-
-def focus_alliance(scenario: Scenario) -> str | None:
-    """The alliance the report centres on: the objective's, else the first watched."""
-    settings = settings_of(scenario)
-    for text in (settings.objective, settings.discovery):
-        if text and text.split(":")[0] in ("cohesion", "rupture"):
-            return text.split(":")[1].split("@")[0]
-    return scenario.alliances[0].id if scenario.alliances else None
-
-
-def _outcome(scenario: Scenario, text: str | None, fallback: str | None) -> Outcome | None:
-    chosen = text or fallback
-    return None if chosen is None else check_outcome(scenario, parse_outcome(chosen))
-
-
 def forecast_outlook(scenario: Scenario, options: OutlookOptions,
                      progress: Progress | None = None) -> Outlook:
-    """Simulate the scenario's futures and run every analysis its sections allow."""
-    settings = settings_of(scenario)
-    draws = options.draws or settings.draws
-    report = progress or (lambda stage, done, total: None)
-    focus = focus_alliance(scenario)
+    """Simulate the scenario's futures and run every analysis its sections allow.
+
+    Objective, direction, outcomes, discovery target, sensitivity outcome and
+    draws come from :func:`~realpolitik.scenario.settings.analysis_defaults`;
+    ``options.executor`` runs every ensemble: the futures, the levers and the
+    Sobol design.
+    """
+    defaults = analysis_defaults(scenario)
+    report = progress or _silent
+    draws = options.draws or defaults.draws
     ensemble = simulate_ensemble(
         scenario, draws=draws, seed=options.seed, model=options.model,
         horizon_years=options.horizon_years, executor=options.executor,
         progress=lambda done, total: report("Simulating futures", done, total))
+    focus = defaults.focus
     drivers = ([] if focus is None else rupture_drivers(
         ensemble.ruptured[focus][:, -1],
         {shock: fired[:, -1] for shock, fired in ensemble.shock_fired.items()}))
     questions = forecast_questions(scenario, ensemble) if scenario.questions else []
-    fallback = f"cohesion:{focus}" if focus else None
-    objective = _outcome(scenario, settings.objective, fallback)
-    levers = None
-    if options.levers and scenario.levers and objective is not None:
-        outcomes = [check_outcome(scenario, parse_outcome(text)) for text in settings.outcomes]
-        levers = evaluate_levers(
-            scenario, None, outcomes, objective, draws, options.seed, options.model,
-            executor=options.executor, direction=settings.direction,
-            delay_years=options.delay_years or None,
-            progress=lambda done, total: report("Testing levers", done, total))
-    discovery = None
-    target = _outcome(scenario, settings.discovery, f"rupture:{focus}" if focus else None)
-    if options.discovery and target is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a constant outcome is reported
-            discovery = discover(ensemble, target)
-    sensitivity = None
-    sensitivity_outcome = _outcome(scenario, settings.sensitivity, None) or objective
-    if options.sensitivity and sensitivity_outcome is not None and uncertain_parameters(
-            scenario):
-        report("Sobol sensitivity", 0, 1)
-        sensitivity = analyse_sensitivity(
-            scenario, sensitivity_outcome, base_samples=options.sobol_samples,
-            seed=options.seed, model=options.model)
-        report("Sobol sensitivity", 1, 1)
-    return Outlook(ensemble, focus, drivers, questions, levers, discovery, sensitivity)
+    return Outlook(ensemble, focus, drivers, questions,
+                   _levers(scenario, options, draws, defaults, report),
+                   _discovery(scenario, ensemble, options, defaults),
+                   _sensitivity(scenario, options, defaults, report))
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """A progress callback that reports nothing."""
+
+
+def _checked(scenario: Scenario, outcome: Outcome | None) -> Outcome | None:
+    return None if outcome is None else check_outcome(scenario, outcome)
+
+
+def _levers(scenario: Scenario, options: OutlookOptions, draws: int,
+            defaults: AnalysisDefaults, report: Progress) -> LeverReport | None:
+    """Evaluate the scenario's levers on its analysis settings, if asked and possible."""
+    if not (options.levers and scenario.levers and defaults.objective is not None):
+        return None
+    chosen = LeverOptions(draws=draws, seed=options.seed, model=options.model,
+                          delay_years=options.delay_years or None)
+    return evaluate_levers(
+        scenario, chosen, executor=options.executor,
+        progress=lambda done, total: report("Testing levers", done, total))
+
+
+def _discovery(scenario: Scenario, ensemble: EnsembleResult, options: OutlookOptions,
+               defaults: AnalysisDefaults) -> Discovery | None:
+    """Seek the inputs that lead to the discovery target, if asked and there is one."""
+    target = _checked(scenario, defaults.discovery)
+    if not options.discovery or target is None:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a constant outcome is reported
+        return discover(ensemble, target)
+
+
+def _sensitivity(scenario: Scenario, options: OutlookOptions, defaults: AnalysisDefaults,
+                 report: Progress) -> Sensitivity | None:
+    """Sobol indices and swings of the sensitivity outcome, if asked and anything is uncertain."""
+    outcome = _checked(scenario, defaults.sensitivity)
+    if not options.sensitivity or outcome is None or not uncertain_parameters(scenario):
+        return None
+    chosen = SensitivityOptions(base_samples=options.sobol_samples, seed=options.seed,
+                                model=options.model)
+    return analyse_sensitivity(
+        scenario, outcome, chosen, executor=options.executor,
+        progress=lambda done, total: report("Sobol sensitivity", done, total))

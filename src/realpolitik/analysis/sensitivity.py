@@ -25,18 +25,23 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
 
-from realpolitik.analysis.outcomes import Outcome, value
+from realpolitik.analysis.outcomes import EnsembleLike, Outcome, value
+from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.quantity import Quantity
-from realpolitik.scenario.schema import dotted, iter_quantities
+from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
+
+if TYPE_CHECKING:
+    from realpolitik.simulation.executors import Executor
 
 __all__ = [
     "Parameter",
     "Sensitivity",
+    "SensitivityOptions",
     "SobolIndices",
     "Swing",
     "Tornado",
@@ -58,7 +63,7 @@ Parameter = tuple[str, Quantity]
 # ---------------------------------------------------------------------------
 # Parameters and their distributions
 # ---------------------------------------------------------------------------
-def uncertain_parameters(scenario: Any) -> list[Parameter]:
+def uncertain_parameters(scenario: Scenario) -> list[Parameter]:
     """Return ``(dotted name, quantity)`` for every uncertain number the simulation reads.
 
     These are the ranges in the actors, stances, alliances and dynamics
@@ -285,21 +290,23 @@ def one_at_a_time(
 # A scenario as a model callable
 # ---------------------------------------------------------------------------
 def scenario_model(
-    scenario: Any,
+    scenario: Scenario,
     outcome: Outcome,
     parameters: Sequence[Parameter],
     *,
     seed: int = 0,
     model: str = "compromise",
-    levers: Sequence[Any] = (),
-    simulate: Callable[..., Any] | None = None,
+    levers: Sequence[Lever] = (),
+    executor: Executor | None = None,
+    simulate: Callable[..., EnsembleLike] | None = None,
 ) -> ModelCallable:
     """Wrap a scenario's ensemble simulation as ``f(X) -> outcome`` for the methods above.
 
     Each call runs one ensemble with ``draws = len(X)`` and the parameters
     overridden by X's columns, always with the same seed, so row j of every
     call meets the same game-changer random numbers (common random numbers).
-    ``simulate`` defaults to :func:`realpolitik.simulation.simulate_ensemble`.
+    ``executor`` runs each ensemble's chunks; ``simulate`` defaults to
+    :func:`realpolitik.simulation.simulate_ensemble`.
     """
     names = [name for name, _ in parameters]
     if simulate is None:
@@ -308,10 +315,38 @@ def scenario_model(
     def evaluate(x: np.ndarray) -> np.ndarray:
         overrides = {name: np.ascontiguousarray(x[:, j]) for j, name in enumerate(names)}
         result = simulate(scenario, draws=x.shape[0], seed=seed, model=model, levers=levers,
-                          overrides=overrides)
+                          overrides=overrides, executor=executor)
         return value(result, outcome)
 
     return evaluate
+
+
+@dataclass(frozen=True)
+class SensitivityOptions:
+    """How :func:`analyse_sensitivity` samples a scenario.
+
+    Attributes
+    ----------
+    base_samples
+        N of the Sobol design, a power of two: N * (d + 2) simulated draws.
+    replicates
+        Draws averaged at each point of the one-at-a-time swings.
+    seed, model
+        Seed and bargaining engine of every simulation.
+    sobol, tornado
+        Which of the two methods to run.
+    """
+
+    base_samples: int = 64
+    replicates: int = 64
+    seed: int = 0
+    model: str = "compromise"
+    sobol: bool = True
+    tornado: bool = True
+
+    def evaluations(self, dimensions: int) -> int:
+        """Ensembles simulated for ``dimensions`` uncertain numbers (one per model call)."""
+        return (dimensions + 2) * self.sobol + (2 * dimensions + 1) * self.tornado
 
 
 @dataclass(frozen=True)
@@ -327,28 +362,56 @@ class Sensitivity:
 
 
 def analyse_sensitivity(
-    scenario: Any,
+    scenario: Scenario,
     outcome: Outcome,
+    options: SensitivityOptions | None = None,
     *,
-    base_samples: int = 64,
-    replicates: int = 64,
-    seed: int = 0,
-    model: str = "compromise",
-    sobol: bool = True,
-    tornado: bool = True,
-    simulate: Callable[..., Any] | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    simulate: Callable[..., EnsembleLike] | None = None,
 ) -> Sensitivity:
     """Run the Sobol analysis and the tornado swings for one outcome of a scenario.
 
-    ``base_samples`` (a power of two) sets the Sobol design; ``replicates``
-    the draws averaged at each tornado point.
+    Parameters
+    ----------
+    scenario, outcome
+        What to analyse.
+    options
+        Design size, replicates, seed, engine and methods (see :class:`SensitivityOptions`).
+    executor
+        Runs the chunks of every ensemble of the design and of the swings.
+    progress
+        ``progress(done, total)`` counts the ensembles simulated.
+    simulate
+        The ensemble function (default :func:`realpolitik.simulation.simulate_ensemble`).
     """
+    chosen = options or SensitivityOptions()
     parameters = uncertain_parameters(scenario)
     if not parameters:
         raise ValueError("the scenario has no uncertain numbers: give some a [low, high] range")
-    evaluate = scenario_model(scenario, outcome, parameters, seed=seed, model=model,
-                              simulate=simulate)
-    indices = (sobol_indices(evaluate, parameters, base_samples=base_samples, seed=seed)
-               if sobol else None)
-    swings = one_at_a_time(evaluate, parameters, replicates=replicates) if tornado else None
-    return Sensitivity(outcome, indices, swings, scenario.scenario.id, seed, model)
+    evaluate = _counted(
+        scenario_model(scenario, outcome, parameters, seed=chosen.seed, model=chosen.model,
+                       executor=executor, simulate=simulate),
+        progress, chosen.evaluations(len(parameters)))
+    indices = (sobol_indices(evaluate, parameters, base_samples=chosen.base_samples,
+                             seed=chosen.seed) if chosen.sobol else None)
+    swings = (one_at_a_time(evaluate, parameters, replicates=chosen.replicates)
+              if chosen.tornado else None)
+    return Sensitivity(outcome, indices, swings, scenario.scenario.id, chosen.seed, chosen.model)
+
+
+def _counted(model: ModelCallable, progress: Callable[[int, int], None] | None,
+             total: int) -> ModelCallable:
+    """The model, reporting ``progress(calls so far, total)`` after each call."""
+    if progress is None:
+        return model
+    calls = [0]
+    progress(0, total)
+
+    def counted(x: np.ndarray) -> np.ndarray:
+        result = model(x)
+        calls[0] += 1
+        progress(calls[0], total)
+        return result
+
+    return counted

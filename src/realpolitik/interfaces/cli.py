@@ -5,21 +5,31 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from realpolitik._version import __version__
-from realpolitik.analysis.outcomes import OutcomeError
 from realpolitik.analysis.static import MODEL_NAMES
+from realpolitik.interfaces.cli_common import (
+    USER_ERRORS,
+    DrawsOption,
+    ScenarioArg,
+    SchedulerOption,
+    SeedOption,
+    WorkersOption,
+    fail,
+    report_user_errors,
+)
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
 from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.interfaces.cli_validate import validate_app
-from realpolitik.outputs.rundir import RunDirectoryError
 from realpolitik.scenario.errors import ScenarioError
-from realpolitik.scenario.indicator_syntax import ExpressionError
 from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
+
+if TYPE_CHECKING:
+    from realpolitik.interfaces.pipeline import RunOutcome
 
 app = typer.Typer(
     name="realpolitik",
@@ -34,15 +44,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-USER_ERRORS: tuple[type[Exception], ...] = (ScenarioError, RunDirectoryError, OutcomeError,
-                                             ExpressionError)
-
-ScenarioArg = Annotated[
-    str | None,
-    typer.Argument(help="A scenario YAML file, or a built-in scenario's name "
-                        "(see 'realpolitik scenarios'). Default: syria-2019."),
-]
-
 
 class ModelChoice(StrEnum):
     """Engines offered on the command line."""
@@ -52,18 +53,6 @@ class ModelChoice(StrEnum):
     median = "median"
     spatial = "spatial"
     all = "all"
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one red line on stderr and leave with ``code``: for a user's mistake."""
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def report_user_errors(error: Exception) -> NoReturn:
-    """Turn a known user error into red lines and exit code 2."""
-    text = error.render() if isinstance(error, ScenarioError) else str(error)
-    fail(text)
 
 
 def _version(value: bool) -> None:
@@ -97,12 +86,8 @@ def run(
     model: Annotated[ModelChoice, typer.Option(
         "--model", "-m", help="Which bargaining engine(s) forecast the settlements.")
     ] = ModelChoice.all,
-    draws: Annotated[int | None, typer.Option(
-        "--draws", "-n", min=10, help="Simulated futures per ensemble. Default: the "
-                                      "scenario's analysis.draws, else 1000.")] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every random draw; "
-                                                            "the same seed gives the same "
-                                                            "numbers.")] = 0,
+    draws: DrawsOption = None,
+    seed: SeedOption = 0,
     horizon: Annotated[float | None, typer.Option(
         "--horizon", min=0.25, help="Years to simulate. Default: the scenario's "
                                     "dynamics.horizon_years.")] = None,
@@ -110,12 +95,8 @@ def run(
         "--step-model", help="Engine that bargains at every time step of the ensembles "
                              "(eum is exact but about 3,000 times slower).")
     ] = StepModel.compromise,
-    workers: Annotated[int, typer.Option(
-        "--workers", min=1, help="Start a local dask cluster with this many worker "
-                                 "processes (1: run in this process).")] = 1,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786, "
-                            "to spread the ensembles over its workers.")] = None,
+    workers: WorkersOption = 1,
+    scheduler: SchedulerOption = None,
     static: Annotated[bool, typer.Option(
         "--static", help="Only the static forecast: no ensembles, levers or sensitivity.")
     ] = False,
@@ -135,7 +116,8 @@ def run(
     self-contained HTML report.
     """
     from realpolitik.analysis.outlook import OutlookOptions
-    from realpolitik.interfaces.pipeline import RunOptions, run_analysis
+    from realpolitik.interfaces.pipeline import UNCOUNTED_STAGES, RunOptions, run_analysis
+    from realpolitik.outputs.terminal import stage_progress
     from realpolitik.simulation.executors import command_line_executor
 
     if sobol_samples and sobol_samples & (sobol_samples - 1):
@@ -146,10 +128,25 @@ def run(
                              sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)
     models = MODEL_NAMES if model is ModelChoice.all else (model.value,)
     options = RunOptions(models=models, dynamics=not static, outlook=outlook)
+    console = Console()
     try:
-        run_analysis(scenario, out=out, options=options, console=Console())
+        with stage_progress(console, spinners=UNCOUNTED_STAGES) as progress:
+            outcome = run_analysis(scenario, out=out, options=options, progress=progress)
     except USER_ERRORS as error:
         report_user_errors(error)
+    _print_run(console, outcome)
+
+
+def _print_run(console: Console, outcome: RunOutcome) -> None:
+    """Print the forecast, the outlook (if any) and where the run was written."""
+    from realpolitik.outputs.terminal import outlook_renderables, summary_renderables
+
+    parts = summary_renderables(outcome.forecast, wide=console.width >= 140)
+    if outcome.outlook is not None:
+        parts += outlook_renderables(outcome.scenario, outcome.outlook)
+    for part in parts:
+        console.print(part)
+    console.print(f"\nRun written to [bold]{outcome.folder}[/]; open [bold]{outcome.report}[/]")
 
 
 @app.command()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import click
 import typer
@@ -34,7 +34,6 @@ from realpolitik.analysis.evidence import (
     load_documents,
     number_evidence,
 )
-from realpolitik.analysis.indicators import ExpressionError
 from realpolitik.analysis.questions import (
     QuestionsFile,
     ResolvedForecast,
@@ -42,39 +41,25 @@ from realpolitik.analysis.questions import (
     resolved_from_scenario,
 )
 from realpolitik.analysis.scores import ScoreSummary, brier_scores, log_scores, score_forecasts
+from realpolitik.interfaces.cli_common import (
+    USER_ERRORS,
+    ScenarioArg,
+    fail,
+    report_user_errors,
+)
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import load_scenario
 from realpolitik.scenario.schema import Scenario, dotted
 
 __all__ = ["hypotheses_command", "score_command", "sources_app"]
 
-USER_ERRORS = (ScenarioError, ExpressionError, DocumentError)
-
 RATING_STYLES = {"CC": "bold green", "C": "green", "N": "grey50", "I": "red", "II": "bold red"}
-
-ScenarioArg = Annotated[
-    str | None,
-    typer.Argument(help="A scenario YAML file, or a built-in scenario's name. "
-                        "Default: syria-2019."),
-]
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    """One red line on stderr, then leave with ``code``."""
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False,
-                               soft_wrap=True, markup=True)
-    raise typer.Exit(code)
-
-
-def _user_error(error: Exception) -> NoReturn:
-    _fail(error.render() if isinstance(error, ScenarioError) else str(error))
-
 
 def _load(scenario: str | None) -> Scenario:
     try:
         return load_scenario(scenario)
     except ScenarioError as error:
-        _user_error(error)
+        report_user_errors(error)
 
 
 # ---------------------------------------------------------------------------
@@ -194,9 +179,9 @@ def score_command(
         loaded = load_questions(questions)
         resolved, label = _resolved(loaded, questions, draws, seed)
     except USER_ERRORS as error:
-        _user_error(error)
+        report_user_errors(error)
     if not resolved:
-        _fail(f"{questions}: no question records an outcome, so there is nothing to score")
+        fail(f"{questions}: no question records an outcome, so there is nothing to score")
     summary = score_forecasts([q.probability for q in resolved],
                               [q.outcome == "yes" for q in resolved], bins=bins)
     console = Console()
@@ -219,7 +204,7 @@ def _resolved(loaded: QuestionsFile | Scenario, path: Path, draws: int, seed: in
     try:
         from realpolitik.simulation import simulate_ensemble
     except ImportError:
-        _fail("scoring a scenario needs the ensemble simulation, which is not available")
+        fail("scoring a scenario needs the ensemble simulation, which is not available")
     result = simulate_ensemble(loaded, draws=draws, seed=seed)
     label = f"scenario {loaded.scenario.id} · seed {seed} · draws {draws:,}"
     return resolved_from_scenario(loaded, result), label
@@ -347,10 +332,10 @@ def sources_check(
     try:
         documents = load_documents(doc or [])
     except DocumentError as error:
-        _user_error(error)
+        report_user_errors(error)
     unknown = sorted(set(documents) - {s.id for s in loaded.sources})
     if unknown:
-        _fail(f"--doc names source(s) the scenario does not declare: {', '.join(unknown)}")
+        fail(f"--doc names source(s) the scenario does not declare: {', '.join(unknown)}")
     checks = check_quotes(loaded, documents)
     console = Console()
     failures = [c for c in checks if c.failed]

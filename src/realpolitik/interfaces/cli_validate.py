@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from realpolitik.analysis.validation.deu import DeuFormatError, read_deu
+from realpolitik.interfaces.cli_common import fail
 
 if TYPE_CHECKING:
     from realpolitik.analysis.validation.benchmark import DeuValidation
@@ -47,12 +48,6 @@ class Capability(StrEnum):
 @validate_app.callback()
 def _validate() -> None:
     """Score the engines against real outcomes."""
-
-
-def _fail(message: str) -> NoReturn:
-    """One red line on stderr, exit code 2 (a user's mistake, not a crash)."""
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
 
 
 @validate_app.command("deu")
@@ -98,12 +93,12 @@ def deu(
         with console.status("running the engines and the cross-validation"):
             result = run_deu_validation(data, capability.value, seed=seed, draws=draws)
     except (DeuFormatError, RunDirectoryError) as error:
-        _fail(str(error))
+        fail(str(error))
     _print_tables(console, result)
     try:
         _write_run(run_dir, result)
     except RunDirectoryError as error:
-        _fail(str(error))
+        fail(str(error))
     console.print(f"[green]written[/] {run_dir.final}", soft_wrap=True)
 
 

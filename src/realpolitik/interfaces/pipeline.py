@@ -1,25 +1,23 @@
 """The main job: analyse a scenario and write its run directory and report.
 
-This is the function behind ``realpolitik run`` and ``realpolitik.run``;
-the command line only parses options and prints.  A scenario without
-dynamics gets the static forecast (bargaining and cohesion); one with
-dynamics also gets the outlook over time (ensembles, game changers, levers,
-scenario discovery, sensitivity, forecast questions).
+This is the function behind ``realpolitik run`` and ``realpolitik.run_analysis``.
+A scenario without dynamics gets the static forecast (bargaining and
+cohesion); one with dynamics also gets the outlook over time (ensembles,
+game changers, levers, scenario discovery, sensitivity, forecast questions).
+It prints nothing: it reports how far it has come through a
+``progress(stage, done, total)`` callback and returns a :class:`RunOutcome`;
+the command line draws the bars and prints the results
+(:mod:`realpolitik.outputs.terminal`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-
-from realpolitik.analysis.outlook import Outlook, OutlookOptions, forecast_outlook
+from realpolitik.analysis.outlook import Outlook, OutlookOptions, Progress, forecast_outlook
 from realpolitik.analysis.static import MODEL_NAMES, StaticForecast, forecast_static
-from realpolitik.outputs import html, outlook_sections, static_sections, tables
+from realpolitik.outputs import html, outlook_sections, static_sections
 from realpolitik.outputs.figures_dynamics import dynamics_section
 from realpolitik.outputs.figures_judgment import ach_section, questions_section
 from realpolitik.outputs.results import forecast_record, write_tables
@@ -33,6 +31,26 @@ from realpolitik.outputs.sections_analysis import (
 from realpolitik.scenario.loader import load_scenario, resolve_scenario
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.executors import executor_scope
+
+__all__ = [
+    "STAGE_BARGAINING",
+    "STAGE_WRITING",
+    "UNCOUNTED_STAGES",
+    "RunOptions",
+    "RunOutcome",
+    "outlook_report_sections",
+    "run_analysis",
+    "static_report_sections",
+]
+
+STAGE_BARGAINING = "Bargaining"
+STAGE_WRITING = "Writing the report"
+UNCOUNTED_STAGES = (STAGE_BARGAINING, STAGE_WRITING)
+"""Stages reported only as started (0 of 1) and finished (1 of 1): there is nothing to count.
+
+The outlook's stages (``Simulating futures``, ``Testing levers``, ``Sobol
+sensitivity``) count draws or ensembles.
+"""
 
 
 @dataclass(frozen=True)
@@ -53,15 +71,20 @@ class RunOutcome:
     forecast: StaticForecast
     outlook: Outlook | None
 
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario that was analysed."""
+        return self.forecast.scenario
+
 
 def run_analysis(
     scenario_ref: str | Path | None = None,
     *,
     out: Path | None = None,
     options: RunOptions | None = None,
-    console: Console | None = None,
+    progress: Progress | None = None,
 ) -> RunOutcome:
-    """Analyse a scenario, print the summary and write the run directory.
+    """Analyse a scenario and write the run directory and its report.
 
     Parameters
     ----------
@@ -73,28 +96,31 @@ def run_analysis(
     options
         What to compute (default: every engine, and the outlook if the
         scenario has dynamics).
-    console
-        Where to print; a quiet console by default.
+    progress
+        ``progress(stage, done, total)``, called as each stage advances (see
+        :data:`UNCOUNTED_STAGES`); nothing is reported by default.
     """
     options = options or RunOptions()
-    console = console or Console(quiet=True)
+    report = progress or _silent
     path = resolve_scenario(scenario_ref)
     scenario = load_scenario(path)
     folder = Path(out) if out is not None else default_run_path(scenario.scenario.id)
     with RunDirectory(folder) as run:
-        with console.status("Bargaining..."):
-            forecast = forecast_static(scenario, options.models)
+        report(STAGE_BARGAINING, 0, 1)
+        forecast = forecast_static(scenario, options.models)
+        report(STAGE_BARGAINING, 1, 1)
         outlook = None
         if options.dynamics and scenario.dynamics is not None:
-            with executor_scope(options.outlook.executor), _stage_bars(console) as progress:
-                outlook = forecast_outlook(scenario, options.outlook, progress)
-        with console.status("Writing the report..."):
-            _write_run(run, path, scenario, forecast, outlook, options)
-    print_summary(forecast, console)
-    if outlook is not None:
-        print_outlook(scenario, outlook, console)
-    console.print(f"\nRun written to [bold]{folder}[/]; open [bold]{folder / 'report.html'}[/]")
+            with executor_scope(options.outlook.executor):
+                outlook = forecast_outlook(scenario, options.outlook, report)
+        report(STAGE_WRITING, 0, 1)
+        _write_run(run, path, scenario, forecast, outlook, options)
+        report(STAGE_WRITING, 1, 1)
     return RunOutcome(folder, folder / "report.html", forecast, outlook)
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """A progress callback that reports nothing."""
 
 
 def _write_run(run: RunDirectory, path: Path, scenario: Scenario, forecast: StaticForecast,
@@ -153,64 +179,3 @@ def outlook_report_sections(scenario: Scenario, outlook: Outlook,
     if scenario.hypotheses:
         sections.append(ach_section(scenario))
     return sections
-
-
-@contextmanager
-def _stage_bars(console: Console) -> Iterator:
-    """A progress bar per stage of the outlook; yields the ``progress(stage, done, total)``."""
-    columns = (TextColumn("{task.description:<22}"), BarColumn(),
-               TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bars:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bars.add_task(stage, total=max(total, 1))
-            bars.update(tasks[stage], completed=done, total=max(total, 1))
-
-        yield progress
-
-
-def print_summary(forecast: StaticForecast, console: Console) -> None:
-    """Print the forecast, movement and cohesion tables."""
-    meta = forecast.scenario.scenario
-    console.rule(f"[bold]{meta.title}[/] (as of {meta.as_of.isoformat()})")
-    if meta.question:
-        console.print(f"[italic]{meta.question}[/]\n")
-    console.print(tables.forecast_table(forecast, wide=console.width >= 140))
-    for table in (tables.movement_table(forecast), tables.cohesion_table(forecast)):
-        if table is not None:
-            console.print(table)
-    note = tables.convergence_note(forecast)
-    if note:
-        console.print(f"[dim]{note}[/]")
-
-
-def print_outlook(scenario: Scenario, outlook: Outlook, console: Console) -> None:
-    """Print survival, game changers, levers, discovery, sensitivity and questions."""
-    from realpolitik.interfaces.cli_levers import (
-        delay_table,
-        discovery_table,
-        lever_table,
-        outcome_table,
-        sensitivity_summary,
-    )
-
-    console.rule("[bold]The outlook[/]")
-    console.print(outlook_sections.holding_table(scenario, outlook))
-    drivers = outlook_sections.drivers_table(scenario, outlook)
-    if drivers is not None:
-        console.print(drivers)
-    if outlook.levers is not None:
-        console.print(lever_table(outlook.levers))
-        if len(outlook.levers.outcomes) > 1:
-            console.print(outcome_table(outlook.levers))
-        if outlook.levers.delays:
-            console.print(delay_table(outlook.levers))
-    if outlook.discovery is not None:
-        console.print(discovery_table(outlook.discovery))
-    if outlook.sensitivity is not None:
-        console.print(sensitivity_summary(outlook.sensitivity))
-    questions = outlook_sections.questions_table(outlook)
-    if questions is not None:
-        console.print(questions)

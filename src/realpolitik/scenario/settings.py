@@ -1,68 +1,84 @@
 """What a scenario's report should focus on: the objective and outcomes of its analyses.
 
-Outcomes are written ``kind:id`` or ``kind:id@YYYY-MM-DD`` with kind one of
-``settlement`` (an issue's forecast position), ``cohesion`` (an alliance's
-S-score), ``rupture`` (an alliance has ruptured, 0/1) or ``fired`` (a game
-changer has happened, 0/1); without a date they are read at the horizon.
+Outcomes are written ``kind:id`` or ``kind:id@YYYY-MM-DD`` (see
+:mod:`realpolitik.scenario.outcomes`); the fields keep the text as written,
+and :func:`analysis_defaults` reads them, with the documented fallbacks, into
+the :class:`~realpolitik.scenario.outcomes.Outcome` objects every analysis
+and front end starts from.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from realpolitik.scenario.base import FieldPath, Frozen
+from realpolitik.scenario.outcomes import (
+    BINARY_KINDS,
+    TARGET_NOUNS,
+    Outcome,
+    parse_outcome,
+    scenario_targets,
+)
 
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
 
-OUTCOME_PATTERN = re.compile(
-    r"^(?P<kind>settlement|cohesion|rupture|fired):(?P<id>[a-z][a-z0-9_]*)"
-    r"(@(?P<date>\d{4}-\d{2}-\d{2}))?$"
-)
-OUTCOME_HELP = ("an outcome such as 'cohesion:russia_iran', 'settlement:idlib@2021-06-01', "
-                "'rupture:russia_iran' or 'fired:idlib_crisis'")
+__all__ = [
+    "DEFAULT_DIRECTION",
+    "DEFAULT_DRAWS",
+    "AnalysisDefaults",
+    "AnalysisSettings",
+    "analysis_defaults",
+    "focus_alliance",
+    "settings_reference_errors",
+]
+
+DEFAULT_DRAWS = 1000
+"""Monte Carlo draws per ensemble when neither the scenario nor the caller names a number."""
+DEFAULT_DIRECTION: Literal["minimise"] = "minimise"
+"""With the default objective (cohesion), levers are judged by how far they pull partners apart."""
+
+_NOUNS = {**TARGET_NOUNS, "fired": "game changer"}
 
 
-KIND_NOUNS = {"settlement": "issue", "cohesion": "alliance", "rupture": "alliance",
-              "fired": "game changer"}
+def _normalised(text: str) -> str:
+    """The outcome as :func:`parse_outcome` reads it; a ValueError for pydantic otherwise."""
+    return parse_outcome(text).label
 
 
-def _check_outcome_text(text: str) -> str:
-    if not OUTCOME_PATTERN.match(text):
-        raise ValueError(f"'{text}' is not {OUTCOME_HELP}")
-    return text
+OutcomeText = Annotated[str, AfterValidator(_normalised)]
+"""An outcome as written in the file, checked against the grammar and kept as its label."""
 
 
 class AnalysisSettings(Frozen):
     """Defaults for the analyses ``realpolitik run`` performs on this scenario."""
 
-    objective: str | None = Field(
+    objective: OutcomeText | None = Field(
         default=None, description="Outcome the levers are ranked on (default: cohesion of "
                                   "the first watched alliance).")
-    direction: Literal["minimise", "maximise"] = "minimise"
-    outcomes: list[str] = Field(default_factory=list,
+    direction: Literal["minimise", "maximise"] = DEFAULT_DIRECTION
+    outcomes: list[OutcomeText] = Field(default_factory=list,
                                 description="Further outcomes every lever is reported on.")
-    discovery: str | None = Field(
+    discovery: OutcomeText | None = Field(
         default=None, description="Yes/no outcome whose causes scenario discovery seeks "
                                   "(default: rupture of the first watched alliance).")
-    sensitivity: str | None = Field(
+    sensitivity: OutcomeText | None = Field(
         default=None, description="Outcome of the global sensitivity analysis "
                                   "(default: the objective).")
-    draws: int = Field(default=1000, ge=10, description="Monte Carlo draws per ensemble.")
+    draws: int = Field(default=DEFAULT_DRAWS, ge=10,
+                       description="Monte Carlo draws per ensemble.")
 
-    @field_validator("objective", "discovery", "sensitivity")
-    @classmethod
-    def _single(cls, text: str | None) -> str | None:
-        return None if text is None else _check_outcome_text(text)
-
-    @field_validator("outcomes")
-    @classmethod
-    def _many(cls, texts: list[str]) -> list[str]:
-        return [_check_outcome_text(text) for text in texts]
+    def named(self) -> list[tuple[FieldPath, Outcome]]:
+        """Every outcome the section names, with the field it is written in."""
+        single = [((name,), getattr(self, name))
+                  for name in ("objective", "discovery", "sensitivity")]
+        found = [(where, parse_outcome(text)) for where, text in single if text is not None]
+        return found + [(("outcomes", index), parse_outcome(text))
+                        for index, text in enumerate(self.outcomes)]
 
 
 def settings_reference_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
@@ -70,21 +86,75 @@ def settings_reference_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, s
     settings = scenario.analysis
     if settings is None:
         return
-    shocks = [] if scenario.dynamics is None else [shock.id for shock in scenario.dynamics.shocks]
-    known = {"settlement": scenario.issue_ids, "cohesion": [a.id for a in scenario.alliances],
-             "rupture": [a.id for a in scenario.alliances], "fired": shocks}
-    named: list[tuple[FieldPath, str]] = [
-        ((name,), getattr(settings, name))
-        for name in ("objective", "discovery", "sensitivity")
-        if getattr(settings, name) is not None
-    ]
-    named += [(("outcomes", index), text) for index, text in enumerate(settings.outcomes)]
-    for where, text in named:
-        match = OUTCOME_PATTERN.match(text)
-        kind, target = match["kind"], match["id"]
-        if target not in known[kind]:
-            yield ("analysis", *where), f"'{target}' is not a declared {KIND_NOUNS[kind]}"
-    if settings.discovery and OUTCOME_PATTERN.match(settings.discovery)["kind"] not in (
-        "rupture", "fired"
-    ):
+    for where, outcome in settings.named():
+        if outcome.target not in scenario_targets(scenario, outcome.kind):
+            yield ("analysis", *where), (f"'{outcome.target}' is not a declared "
+                                         f"{_NOUNS[outcome.kind]}")
+    if settings.discovery and parse_outcome(settings.discovery).kind not in BINARY_KINDS:
         yield ("analysis", "discovery"), "must be a yes/no outcome: rupture:ID or fired:ID"
+
+
+@dataclass(frozen=True)
+class AnalysisDefaults:
+    """The scenario's analysis settings read into outcomes, every fallback applied.
+
+    Attributes
+    ----------
+    focus
+        The alliance the report centres on (None when none is watched).
+    objective
+        What levers are ranked on: ``analysis.objective``, else the cohesion of
+        the focus alliance at the horizon (None without either).
+    direction
+        ``analysis.direction`` (default ``minimise``).
+    outcomes
+        ``analysis.outcomes``: further outcomes every lever is reported on.
+    discovery
+        ``analysis.discovery``, else the rupture of the focus alliance.
+    sensitivity
+        ``analysis.sensitivity``, else the objective.
+    draws
+        ``analysis.draws`` (default 1000).
+    """
+
+    focus: str | None
+    objective: Outcome | None
+    direction: Literal["minimise", "maximise"]
+    outcomes: tuple[Outcome, ...]
+    discovery: Outcome | None
+    sensitivity: Outcome | None
+    draws: int
+
+
+def focus_alliance(scenario: Scenario) -> str | None:
+    """The alliance the report centres on: the objective's or discovery's, else the first."""
+    settings = scenario.analysis or AnalysisSettings()
+    for text in (settings.objective, settings.discovery):
+        outcome = None if text is None else parse_outcome(text)
+        if outcome is not None and outcome.kind in ("cohesion", "rupture"):
+            return outcome.target
+    return scenario.alliances[0].id if scenario.alliances else None
+
+
+def analysis_defaults(scenario: Scenario) -> AnalysisDefaults:
+    """Read the scenario's ``analysis`` section, with the documented fallbacks, into outcomes.
+
+    The one place the defaults of ``realpolitik run``, ``realpolitik levers``
+    and the Python API are derived, so that all three analyse the same things.
+    """
+    settings = scenario.analysis or AnalysisSettings()
+    focus = focus_alliance(scenario)
+
+    def read(text: str | None, fallback: Outcome | None) -> Outcome | None:
+        return fallback if text is None else parse_outcome(text)
+
+    objective = read(settings.objective, None if focus is None else Outcome("cohesion", focus))
+    return AnalysisDefaults(
+        focus=focus,
+        objective=objective,
+        direction=settings.direction,
+        outcomes=tuple(parse_outcome(text) for text in settings.outcomes),
+        discovery=read(settings.discovery, None if focus is None else Outcome("rupture", focus)),
+        sensitivity=read(settings.sensitivity, objective),
+        draws=settings.draws,
+    )

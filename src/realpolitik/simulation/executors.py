@@ -27,10 +27,16 @@ __all__ = [
 ]
 
 Collect = Callable[[Any, Any], None]
+"""``collect(job, result)``: receives each finished job's result."""
 
 
 class Executor(Protocol):
-    """Anything that can run a function over chunk jobs and hand back each result."""
+    """Anything that can run a function over chunk jobs and hand back each result.
+
+    :class:`LocalExecutor`, :class:`ThreadExecutor` and :class:`DaskExecutor`
+    provide it; an executor may also be a context manager that holds its
+    resources (a cluster) over several runs, as :func:`executor_scope` uses.
+    """
 
     def run(self, function: Callable[[Any], Any], jobs: Sequence[Any], collect: Collect) -> None:
         """Call ``collect(job, function(job))`` for every job, in any order."""
@@ -191,7 +197,7 @@ def make_executor(
     return LocalExecutor()
 
 
-def executor_scope(executor: object) -> AbstractContextManager:
+def executor_scope(executor: Executor | None) -> AbstractContextManager[object]:
     """Keep one cluster for every ensemble run inside the ``with``, when the executor can."""
     return executor if hasattr(executor, "__enter__") else nullcontext()
 
