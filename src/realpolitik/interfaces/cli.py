@@ -12,10 +12,10 @@ from rich.console import Console
 
 from realpolitik import __version__
 from realpolitik.analysis.outcomes import OutcomeError
-from realpolitik.analysis.static import MODEL_NAMES
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
 from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.interfaces.cli_validate import validate_app
+from realpolitik.models.registry import engine_names
 from realpolitik.outputs.rundir import RunDirectoryError
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.indicator_syntax import ExpressionError
@@ -44,14 +44,8 @@ ScenarioArg = Annotated[
 ]
 
 
-class ModelChoice(StrEnum):
-    """Engines offered on the command line."""
-
-    eum = "eum"
-    compromise = "compromise"
-    median = "median"
-    spatial = "spatial"
-    all = "all"
+ModelChoice = StrEnum("ModelChoice", {**{name: name for name in engine_names()}, "all": "all"})
+"""Engines offered on the command line (every registry engine), or all of them."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -80,12 +74,8 @@ def _main(
     """Explicit, checkable models of international politics."""
 
 
-class StepModel(StrEnum):
-    """Engines the ensemble can bargain with at each step."""
-
-    compromise = "compromise"
-    median = "median"
-    eum = "eum"
+StepModel = StrEnum("StepModel", {name: name for name in engine_names(stepping=True)})
+"""Engines the ensemble can bargain with at each step (the registry's stepping engines)."""
 
 
 @app.command()
@@ -96,7 +86,7 @@ def run(
                             "Default: realpolitik-runs/<scenario>-<time>.")] = None,
     model: Annotated[ModelChoice, typer.Option(
         "--model", "-m", help="Which bargaining engine(s) forecast the settlements.")
-    ] = ModelChoice.all,
+    ] = ModelChoice["all"],
     draws: Annotated[int | None, typer.Option(
         "--draws", "-n", min=10, help="Simulated futures per ensemble. Default: the "
                                       "scenario's analysis.draws, else 1000.")] = None,
@@ -109,7 +99,7 @@ def run(
     step_model: Annotated[StepModel, typer.Option(
         "--step-model", help="Engine that bargains at every time step of the ensembles "
                              "(eum is exact but about 3,000 times slower).")
-    ] = StepModel.compromise,
+    ] = StepModel["compromise"],
     workers: Annotated[int, typer.Option(
         "--workers", min=1, help="Start a local dask cluster with this many worker "
                                  "processes (1: run in this process).")] = 1,
@@ -144,7 +134,7 @@ def run(
     outlook = OutlookOptions(draws=draws, seed=seed, model=step_model.value,
                              horizon_years=horizon, executor=executor, levers=levers,
                              sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)
-    models = MODEL_NAMES if model is ModelChoice.all else (model.value,)
+    models = engine_names() if model is ModelChoice["all"] else (model.value,)
     options = RunOptions(models=models, dynamics=not static, outlook=outlook)
     try:
         run_analysis(scenario, out=out, options=options, console=Console())

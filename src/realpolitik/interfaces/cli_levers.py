@@ -41,6 +41,7 @@ from realpolitik.analysis.levers import (
 )
 from realpolitik.analysis.outcomes import Outcome, OutcomeError, check_outcome, parse_outcome
 from realpolitik.analysis.sensitivity import Sensitivity
+from realpolitik.models.registry import engine_names
 from realpolitik.outputs.sections_analysis import regret_sentence
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import load_scenario
@@ -59,12 +60,8 @@ __all__ = [
 USER_ERRORS = (ScenarioError, OutcomeError)
 
 
-class EngineChoice(StrEnum):
-    """Engines the ensemble can step with."""
-
-    compromise = "compromise"
-    median = "median"
-    eum = "eum"
+EngineChoice = StrEnum("EngineChoice", {name: name for name in engine_names(stepping=True)})
+"""Engines the ensemble can step with (the registry's stepping engines)."""
 
 
 class IntervalChoice(StrEnum):
@@ -100,7 +97,7 @@ def levers_command(
                                        help="Monte Carlo draws per option.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every run.")] = 0,
     model: Annotated[EngineChoice, typer.Option(
-        "--model", "-m", help="Bargaining engine at each step.")] = EngineChoice.compromise,
+        "--model", "-m", help="Bargaining engine at each step.")] = EngineChoice["compromise"],
     outcome: Annotated[list[str] | None, typer.Option(
         "--outcome", help="An outcome to report, e.g. settlement:idlib or "
                           "rupture:russia_iran@2022-01-01 (repeatable). Default: the "
