@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from realpolitik.models.compromise import compromise
-from realpolitik.models.eum import EUMResult, expected_utility
+from realpolitik.models.eum import EUMOptions, EUMResult, expected_utility
 from realpolitik.models.median import weighted_median
 from reference_eum import Reading, reference_eum
 
@@ -40,7 +40,9 @@ def test_two_actor_round_by_hand():
     #   E_10 = -1 - 1 = -2 <= 0 -> no offer; actor 0 stays at 0.
     root2 = math.sqrt(2.0)
     expected = 10.0 - 10.0 * (3.0 - 2.0 * root2) / (2.0 * root2 - 1.0)
-    result = expected_utility(column(0, 10), column(1, 1), column(3, 1), max_rounds=1)
+    result = expected_utility(
+        column(0, 10), column(1, 1), column(3, 1), options=EUMOptions(max_rounds=1)
+    )
     np.testing.assert_allclose(result.trajectory[0, 1, :, 0], [0.0, expected], rtol=1e-12)
     assert reference_eum([0, 10], [1, 1], [3, 1], max_rounds=1)[1] == pytest.approx(
         [0.0, expected], rel=1e-12
@@ -62,8 +64,9 @@ def test_fixed_position_range_by_hand():
     other = 2 * root2 - 1.5 * root3 - 0.5
     expected = 10.0 - 10.0 * (-other / own)
     result = expected_utility(
-        column(0, 10), column(1, 1), column(3, 1), max_rounds=1, position_range=20.0
-    )
+        column(0, 10), column(1, 1), column(3, 1),
+        options=EUMOptions(max_rounds=1, position_range=20.0),
+    )  # fmt: skip
     np.testing.assert_allclose(result.trajectory[0, 1, :, 0], [0.0, expected], rtol=1e-12)
 
 
@@ -72,7 +75,7 @@ def test_result_shapes_and_paths():
     x = rng.uniform(0, 100, (3, 5, 2))
     s = rng.uniform(0.1, 1, (3, 5, 2))
     c = rng.uniform(0.1, 1, (3, 5, 2))
-    result = expected_utility(x, s, c, max_rounds=7)
+    result = expected_utility(x, s, c, options=EUMOptions(max_rounds=7))
     assert isinstance(result, EUMResult)
     steps = result.trajectory.shape[1]
     assert result.trajectory.shape == (3, steps, 5, 2)
@@ -117,10 +120,10 @@ def test_vectorised_engine_matches_scalar_reference(
     for b in range(batch):
         for k in range(issues):
             x[b, :, k], s[b, :, k], c[b, :, k] = random_issue(rng, n)
-    result = expected_utility(
-        x, s, c, q=q, t=0.7, max_rounds=12, vote_share=vote_share, votes=votes,
-        offer_choice=offer_choice,
-    )  # fmt: skip
+    options = EUMOptions(
+        q=q, t=0.7, max_rounds=12, vote_share=vote_share, votes=votes, offer_choice=offer_choice
+    )
+    result = expected_utility(x, s, c, options=options)
     reading = Reading(
         probability="pair" if vote_share == "dyad" else "all_pairs",
         votes=votes,
@@ -158,10 +161,8 @@ def test_scholz_input_matches_reference_round_by_round():
             probability="pair" if vote_share == "dyad" else "all_pairs", votes=votes, choice=choice
         )
         path = reference_eum(x, s, c, max_rounds=20, reading=reading)
-        result = expected_utility(
-            column(*x), column(*s), column(*c), max_rounds=20, vote_share=vote_share,
-            votes=votes, offer_choice=choice,
-        )  # fmt: skip
+        chosen = EUMOptions(max_rounds=20, vote_share=vote_share, votes=votes, offer_choice=choice)
+        result = expected_utility(column(*x), column(*s), column(*c), options=chosen)
         assert result.rounds[0, 0] == len(path) - 1
         np.testing.assert_allclose(result.trajectory[0, :, :, 0], path, rtol=0, atol=1e-9)
 
@@ -187,7 +188,10 @@ RUN = {"max_rounds": 15}
 # the published statement (defaults) and the reading reported of the program
 # behind Scholz et al.'s Table 2: the properties must hold for both
 READINGS = st.sampled_from(
-    [{}, {"vote_share": "all", "votes": "risk", "offer_choice": "by_type_weighted"}]
+    [
+        EUMOptions(**RUN),
+        EUMOptions(**RUN, vote_share="all", votes="risk", offer_choice="by_type_weighted"),
+    ]
 )
 
 
@@ -195,7 +199,7 @@ READINGS = st.sampled_from(
 @settings(max_examples=30, deadline=None)
 def test_positions_stay_within_initial_span(data, options):
     x, s, c, active = data
-    result = expected_utility(x, s, c, active, **RUN, **options)
+    result = expected_utility(x, s, c, active, options=options)
     low = np.where(active, x, np.inf).min(axis=1)[:, None, None, :]
     high = np.where(active, x, -np.inf).max(axis=1)[:, None, None, :]
     inside = (result.trajectory >= low - 1e-9) & (result.trajectory <= high + 1e-9)
@@ -206,7 +210,7 @@ def test_positions_stay_within_initial_span(data, options):
 @settings(max_examples=30, deadline=None)
 def test_converges_or_stops_at_max_rounds(data):
     x, s, c, active = data
-    result = expected_utility(x, s, c, active, tol=1e-6, **RUN)
+    result = expected_utility(x, s, c, active, options=EUMOptions(tol=1e-6, **RUN))
     assert np.all(result.rounds <= RUN["max_rounds"])
     assert np.all(result.converged | (result.rounds == RUN["max_rounds"]))
     # a converged issue: its last round moved nobody by more than tol
@@ -221,10 +225,9 @@ def test_converges_or_stops_at_max_rounds(data):
 def test_invariant_to_actor_order(data, seed, options):
     x, s, c, active = data
     order = np.random.default_rng(seed).permutation(x.shape[1])
-    before = expected_utility(x, s, c, active, **RUN, **options)
-    after = expected_utility(
-        x[:, order], s[:, order], c[:, order], active[:, order], **RUN, **options
-    )
+    before = expected_utility(x, s, c, active, options=options)
+    shuffled = (array[:, order] for array in (x, s, c, active))
+    after = expected_utility(*shuffled, options=options)
     np.testing.assert_allclose(after.trajectory, before.trajectory[:, :, order], atol=1e-9)
     np.testing.assert_allclose(after.forecast, before.forecast, atol=1e-9)
 
@@ -233,8 +236,8 @@ def test_invariant_to_actor_order(data, seed, options):
 @settings(max_examples=30, deadline=None)
 def test_invariant_to_capability_scale(data, factor, options):
     x, s, c, active = data
-    before = expected_utility(x, s, c, active, **RUN, **options)
-    after = expected_utility(x, s, c * factor, active, **RUN, **options)
+    before = expected_utility(x, s, c, active, options=options)
+    after = expected_utility(x, s, c * factor, active, options=options)
     np.testing.assert_allclose(after.trajectory, before.trajectory, atol=1e-9)
 
 
@@ -242,7 +245,7 @@ def test_invariant_to_capability_scale(data, factor, options):
 @settings(max_examples=20, deadline=None)
 def test_identical_rows_give_identical_answers(data, copies):
     x, s, c, active = (np.repeat(a[:1], copies, axis=0) for a in data)
-    result = expected_utility(x, s, c, active, **RUN)
+    result = expected_utility(x, s, c, active, options=EUMOptions(**RUN))
     assert np.all(result.trajectory == result.trajectory[:1])
     assert np.all(result.rounds == result.rounds[:1])
 
@@ -259,8 +262,8 @@ def test_inactive_actor_changes_nothing(data, where, salience, options):
     s2 = np.concatenate([s, extra * salience], axis=1)
     c2 = np.concatenate([c, extra * 1e3], axis=1)
     active2 = np.concatenate([active, np.zeros((b, 1, k), bool)], axis=1)
-    before = expected_utility(x, s, c, active, **RUN, **options)
-    after = expected_utility(x2, s2, c2, active2, **RUN, **options)
+    before = expected_utility(x, s, c, active, options=options)
+    after = expected_utility(x2, s2, c2, active2, options=options)
     np.testing.assert_allclose(after.trajectory[:, :, :-1], before.trajectory, atol=1e-9)
     assert np.all(after.trajectory[:, :, -1] == where)  # passes through unchanged
     np.testing.assert_allclose(after.forecast, before.forecast, atol=1e-9)
@@ -296,7 +299,7 @@ def test_only_the_degenerate_issue_is_held_back():
     x = np.array([[[60, 10], [60, 90]]], dtype=float)  # issue 0 identical, issue 1 spread
     ones = np.ones_like(x)
     with pytest.warns(RuntimeWarning):
-        result = expected_utility(x, ones * 0.5, ones, max_rounds=5)
+        result = expected_utility(x, ones * 0.5, ones, options=EUMOptions(max_rounds=5))
     assert result.rounds[0, 0] == 0
     assert result.rounds[0, 1] >= 1
 
@@ -305,7 +308,9 @@ def test_wider_position_range_changes_utilities_not_bounds():
     x, s, c = column(20, 40, 70), column(0.9, 0.4, 0.6), column(1, 2, 1)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        result = expected_utility(x, s, c, position_range=100.0, max_rounds=10)
+        result = expected_utility(
+            x, s, c, options=EUMOptions(position_range=100.0, max_rounds=10)
+        )
     assert np.all((result.trajectory >= 20) & (result.trajectory <= 70))
 
 
@@ -325,4 +330,24 @@ def test_wider_position_range_changes_utilities_not_bounds():
 )
 def test_rejects_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        expected_utility(column(0, 50), column(1, 1), column(1, 1), **kwargs)
+        expected_utility(column(0, 50), column(1, 1), column(1, 1), options=EUMOptions(**kwargs))
+
+
+def test_options_are_frozen_and_typed():
+    options = EUMOptions(vote_share="all")
+    with pytest.raises(AttributeError):
+        options.vote_share = "dyad"
+    with pytest.raises(TypeError, match="options must be EUMOptions"):
+        expected_utility(column(0, 50), column(1, 1), column(1, 1), options={"q": 0.5})
+
+
+def test_default_options_are_the_published_statement():
+    x, s, c = column(0, 40, 100), column(0.9, 0.5, 0.7), column(1, 2, 1)
+    np.testing.assert_array_equal(
+        expected_utility(x, s, c).trajectory,
+        expected_utility(x, s, c, options=EUMOptions()).trajectory,
+    )
+    assert EUMOptions() == EUMOptions(
+        q=1.0, t=1.0, max_rounds=100, tol=1e-6, position_range=None,
+        vote_share="dyad", votes="linear", offer_choice="least_move",
+    )  # fmt: skip

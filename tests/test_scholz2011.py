@@ -38,7 +38,7 @@ import pytest
 
 from helpers import shared_path
 from realpolitik.models.compromise import compromise
-from realpolitik.models.eum import expected_utility
+from realpolitik.models.eum import EUMOptions, expected_utility
 from realpolitik.models.median import weighted_median
 
 TABLE_2_MEDIAN = [8.4, 9.9, 9.9, 9.9, 9.9, 7.4, 8.8, 9.6]
@@ -51,6 +51,7 @@ READINGS = {
     "all, by type weighted": {"vote_share": "all", "offer_choice": "by_type_weighted"},
     "program": {"vote_share": "all", "votes": "risk", "offer_choice": "by_type_weighted"},
 }
+"""Keyword fields of :class:`EUMOptions` for each reading compared with Table 2."""
 
 # reading -> {"rounded" | "cut": (median rounds matched, mean rounds matched)}
 MATCHED_ROUNDS = {
@@ -114,7 +115,8 @@ def test_initial_median_and_mean(emission_standards):
 @pytest.mark.parametrize("reading", list(READINGS))
 def test_rounds_matching_table_2(emission_standards, reading):
     x, s, c = emission_standards
-    result = expected_utility(x, s, c, q=1.0, max_rounds=ROUNDS, tol=0.0, **READINGS[reading])
+    options = EUMOptions(q=1.0, max_rounds=ROUNDS, tol=0.0, **READINGS[reading])
+    result = expected_utility(x, s, c, options=options)
     median = result.median_path[0, 1:, 0]
     mean = result.mean_path[0, 1:, 0]
     assert len(median) == ROUNDS
@@ -141,7 +143,8 @@ def test_program_reading_reproduces_the_published_run_log(emission_standards):
     # Belgium (salience 0.4) compromises towards France's 10 years, swings back
     # to 4.8 in round 4 (compromise ranked by the weighted key) and climbs again.
     x, s, c = emission_standards
-    result = expected_utility(x, s, c, max_rounds=ROUNDS, tol=0.0, **READINGS["program"])
+    options = EUMOptions(max_rounds=ROUNDS, tol=0.0, **READINGS["program"])
+    result = expected_utility(x, s, c, options=options)
     np.testing.assert_allclose(result.trajectory[0, 1:, 1, 0], RUN_LOG_BELGIUM, atol=1e-6)
     np.testing.assert_allclose(result.mean_path[0, 1:, 0], RUN_LOG_MEAN, atol=1e-6)
     # Belgium is the median voter except in rounds 4 and 5, where Luxembourg,
@@ -155,7 +158,8 @@ def test_program_reading_reproduces_the_published_run_log(emission_standards):
 def test_table_reading_shows_the_published_cycle(emission_standards):
     # Table 2: the median rises above 9.5, falls back below 7.5 and rises again.
     x, s, c = emission_standards
-    result = expected_utility(x, s, c, max_rounds=12, tol=0.0, vote_share="all")
+    options = EUMOptions(max_rounds=12, tol=0.0, vote_share="all")
+    result = expected_utility(x, s, c, options=options)
     median = result.median_path[0, 1:, 0]
     peak = int(np.argmax(median > 9.5))
     assert median[peak] > 9.5
@@ -171,5 +175,5 @@ def test_project_reading_keeps_the_median_voter(emission_standards):
     # with dyad-normalised probabilities the actors at 4 and 10 years move towards
     # each other but the median voter position (7 years) is never displaced
     x, s, c = emission_standards
-    result = expected_utility(x, s, c, max_rounds=ROUNDS, tol=0.0)
+    result = expected_utility(x, s, c, options=EUMOptions(max_rounds=ROUNDS, tol=0.0))
     np.testing.assert_array_equal(result.median_path[0, :, 0], 7.0)

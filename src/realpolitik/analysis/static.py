@@ -9,26 +9,18 @@ Model's final round).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
 import numpy as np
 
 from realpolitik.models.cohesion import Cohesion, alliance_cohesion
-from realpolitik.models.compromise import compromise
-from realpolitik.models.eum import EUMResult, expected_utility
-from realpolitik.models.ktab import spatial_forecast
-from realpolitik.models.median import weighted_median
+from realpolitik.models.eum import EUMResult
+from realpolitik.models.registry import engine, engine_names
 from realpolitik.scenario.arrays import StanceArrays, point_arrays
 from realpolitik.scenario.schema import HORIZONS, Alliance, Scenario
 
-ModelName = Literal["eum", "compromise", "median", "spatial"]
-MODEL_NAMES: tuple[ModelName, ...] = ("eum", "compromise", "median", "spatial")
-MODEL_LABELS = {
-    "eum": "Expected Utility",
-    "compromise": "Compromise",
-    "median": "Median voter",
-    "spatial": "Spatial (KTAB)",
-}
+MODEL_NAMES: tuple[str, ...] = engine_names()
+"""Every engine's name, in the registry's order (the default of :func:`forecast_static`)."""
 
 
 @dataclass(frozen=True)
@@ -81,23 +73,33 @@ class StaticForecast:
 
 
 def forecast_static(scenario: Scenario, models: tuple[str, ...] = MODEL_NAMES) -> StaticForecast:
-    """Run the chosen engines on the scenario's point estimates and read its alliances."""
+    """Run the chosen engines on the scenario's point estimates and read its alliances.
+
+    Each engine of ``models`` (names from :mod:`realpolitik.models.registry`)
+    forecasts every issue, in the registry's order; engines with a full result are run once for it,
+    and the Expected Utility Model's final round gives the bargained
+    positions on which alliances are read again.
+
+    Raises
+    ------
+    ValueError
+        If a name in ``models`` is not an engine's.
+    """
     unknown = [name for name in models if name not in MODEL_NAMES]
     if unknown:
         raise ValueError(f"unknown model(s) {unknown}; choose from {list(MODEL_NAMES)}")
     arrays = point_arrays(scenario)
     x, s, c, active = arrays.batch()
     forecasts: dict[str, np.ndarray] = {}
-    eum = None
-    if "eum" in models:
-        eum = expected_utility(x, s, c, active)
-        forecasts["eum"] = eum.forecast[0]
-    if "compromise" in models:
-        forecasts["compromise"] = compromise(x, s, c, active)[0]
-    if "median" in models:
-        forecasts["median"] = weighted_median(x, s, c, active)[0]
-    if "spatial" in models:
-        forecasts["spatial"] = spatial_forecast(x, s, c, active)[0]
+    results: dict[str, Any] = {}
+    for name in (name for name in MODEL_NAMES if name in models):
+        chosen = engine(name)
+        if chosen.run is None:
+            forecasts[name] = chosen.settle(x, s, c, active)[0]
+        else:
+            results[name] = chosen.run(x, s, c, active)
+            forecasts[name] = results[name].forecast[0]
+    eum = results.get("eum")
     bargained = None if eum is None else eum.trajectory[:, -1]
     readings = [_read_alliance(scenario, arrays, alliance, bargained)
                 for alliance in scenario.alliances]

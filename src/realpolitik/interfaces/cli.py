@@ -11,7 +11,6 @@ import typer
 from rich.console import Console
 
 from realpolitik._version import __version__
-from realpolitik.analysis.static import MODEL_NAMES
 from realpolitik.interfaces.cli_common import (
     USER_ERRORS,
     DrawsOption,
@@ -25,6 +24,7 @@ from realpolitik.interfaces.cli_common import (
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
 from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.interfaces.cli_validate import validate_app
+from realpolitik.models.registry import engine_names
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
 
@@ -45,14 +45,8 @@ app = typer.Typer(
 )
 
 
-class ModelChoice(StrEnum):
-    """Engines offered on the command line."""
-
-    eum = "eum"
-    compromise = "compromise"
-    median = "median"
-    spatial = "spatial"
-    all = "all"
+ModelChoice = StrEnum("ModelChoice", {**{name: name for name in engine_names()}, "all": "all"})
+"""Engines offered on the command line (every registry engine), or all of them."""
 
 
 def _version(value: bool) -> None:
@@ -69,12 +63,8 @@ def _main(
     """Explicit, checkable models of international politics."""
 
 
-class StepModel(StrEnum):
-    """Engines the ensemble can bargain with at each step."""
-
-    compromise = "compromise"
-    median = "median"
-    eum = "eum"
+StepModel = StrEnum("StepModel", {name: name for name in engine_names(stepping=True)})
+"""Engines the ensemble can bargain with at each step (the registry's stepping engines)."""
 
 
 @app.command()
@@ -85,7 +75,7 @@ def run(
                             "Default: realpolitik-runs/<scenario>-<time>.")] = None,
     model: Annotated[ModelChoice, typer.Option(
         "--model", "-m", help="Which bargaining engine(s) forecast the settlements.")
-    ] = ModelChoice.all,
+    ] = ModelChoice["all"],
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     horizon: Annotated[float | None, typer.Option(
@@ -94,7 +84,7 @@ def run(
     step_model: Annotated[StepModel, typer.Option(
         "--step-model", help="Engine that bargains at every time step of the ensembles "
                              "(eum is exact but about 3,000 times slower).")
-    ] = StepModel.compromise,
+    ] = StepModel["compromise"],
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     static: Annotated[bool, typer.Option(
@@ -126,7 +116,7 @@ def run(
     outlook = OutlookOptions(draws=draws, seed=seed, model=step_model.value,
                              horizon_years=horizon, executor=executor, levers=levers,
                              sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)
-    models = MODEL_NAMES if model is ModelChoice.all else (model.value,)
+    models = engine_names() if model is ModelChoice["all"] else (model.value,)
     options = RunOptions(models=models, dynamics=not static, outlook=outlook)
     console = Console()
     try:

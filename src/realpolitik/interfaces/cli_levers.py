@@ -42,6 +42,7 @@ from realpolitik.interfaces.cli_common import (
     fail,
     report_user_errors,
 )
+from realpolitik.models.registry import engine_names
 from realpolitik.outputs.terminal import draw_progress, lever_renderables, regret_text
 from realpolitik.scenario.loader import load_scenario
 from realpolitik.scenario.outcomes import parse_outcome
@@ -51,12 +52,8 @@ from realpolitik.simulation.executors import Executor, command_line_executor, ex
 __all__ = ["levers_command"]
 
 
-class EngineChoice(StrEnum):
-    """Engines the ensemble can step with."""
-
-    compromise = "compromise"
-    median = "median"
-    eum = "eum"
+EngineChoice = StrEnum("EngineChoice", {name: name for name in engine_names(stepping=True)})
+"""Engines the ensemble can step with (the registry's stepping engines)."""
 
 
 class IntervalChoice(StrEnum):
@@ -81,7 +78,7 @@ def levers_command(
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     model: Annotated[EngineChoice, typer.Option(
-        "--model", "-m", help="Bargaining engine at each step.")] = EngineChoice.compromise,
+        "--model", "-m", help="Bargaining engine at each step.")] = EngineChoice["compromise"],
     outcome: Annotated[list[str] | None, typer.Option(
         "--outcome", help="An outcome to report, e.g. settlement:idlib or "
                           "rupture:russia_iran@2022-01-01 (repeatable). Default: the "

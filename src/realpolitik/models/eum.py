@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -64,13 +65,91 @@ from numpy.typing import ArrayLike
 from realpolitik.models._inputs import check_inputs, voting_weights
 from realpolitik.models.median import median_from_weights
 
-__all__ = ["EUMResult", "expected_utility"]
+__all__ = ["EUMOptions", "EUMResult", "expected_utility"]
 
 BARGAIN_CHUNK = 256
 """Issues bargained together: bounds memory and keeps pair arrays cache-sized."""
 
 SAME_POSITION = 1e-9
 """Two positions closer than this share of the range count as one: no contest."""
+
+
+VoteShare = Literal["dyad", "all"]
+Votes = Literal["linear", "risk"]
+OfferChoice = Literal["least_move", "by_type_weighted"]
+
+
+@dataclass(frozen=True)
+class EUMOptions:
+    """Constants and reading choices of :func:`expected_utility`, checked on creation.
+
+    The defaults are the published statement of Scholz et al. (2011);
+    ``EUMOptions(vote_share="all", votes="risk", offer_choice="by_type_weighted")``
+    is the reading reported of the program behind their Table 2.
+
+    Attributes
+    ----------
+    q : float, default 1.0
+        ``Q``, probability that the status quo persists if ``i`` does not
+        challenge ``j``. Scholz et al. (2011) use 1.0 ("no value for Q was
+        given"); with ``q = 1`` neither ``T`` nor the median enter utilities.
+    t : float, default 1.0
+        ``T``, probability that things get better for ``i`` if the status quo
+        does not persist.
+    max_rounds : int, default 100
+        Upper bound on bargaining rounds per issue.
+    tol : float, default 1e-6
+        An issue settles in the first round in which no active actor moves by
+        more than ``tol`` (position units).
+    position_range : float, optional
+        Range dividing all distances. Default: per issue, the span of the
+        active initial positions (``x_max - x_min``, as Scholz et al.), kept
+        fixed through the rounds. Give e.g. 100 to scale by the full 0-100
+        scale; it must not be smaller than any issue's spread.
+    vote_share : {"dyad", "all"}, default "dyad"
+        Normaliser of the success probability. ``"dyad"``: votes cast in the
+        contest between ``i`` and ``j`` (the published equation; a proper
+        probability). ``"all"``: votes cast in every contest of the round, the
+        normaliser reported of the program behind Scholz et al.'s Table 2.
+    votes : {"linear", "risk"}, default "linear"
+        ``"linear"``: a vote is ``w_k`` times the difference of the voter's
+        distances to the two positions (the stated equation). ``"risk"``: the
+        difference of those range-scaled distances, each raised to the
+        voter's own risk exponent ``r_k`` (Bueno de Mesquita's vote as a
+        difference of utilities). Risk exponents are always computed from
+        linear votes.
+    offer_choice : {"least_move", "by_type_weighted"}, default "least_move"
+        ``"least_move"``: each actor takes the offer that moves it least (as
+        stated by Scholz et al. and Bueno de Mesquita). ``"by_type_weighted"``:
+        conflicts before compromises before capitulations, compromises ranked
+        by the expected-utility-weighted average of the two positions, as
+        reported of the program behind Table 2. With ``vote_share="all"`` and
+        ``votes="risk"`` this reproduces 13 of the 16 values of Table 2 (see
+        ``docs/model.md``).
+
+    Raises
+    ------
+    ValueError
+        If a probability lies outside [0, 1], ``max_rounds`` is not a positive
+        integer, ``tol`` is negative, ``position_range`` is not positive or a
+        reading choice is not one of its names.
+    """
+
+    q: float = 1.0
+    t: float = 1.0
+    max_rounds: int = 100
+    tol: float = 1e-6
+    position_range: float | None = None
+    vote_share: VoteShare = "dyad"
+    votes: Votes = "linear"
+    offer_choice: OfferChoice = "least_move"
+
+    def __post_init__(self) -> None:
+        """Reject values the model cannot use, naming the field."""
+        _check_numbers(self.q, self.t, self.max_rounds, self.tol, self.position_range)
+        _check_choice("vote_share", self.vote_share, ("dyad", "all"))
+        _check_choice("votes", self.votes, ("linear", "risk"))
+        _check_choice("offer_choice", self.offer_choice, ("least_move", "by_type_weighted"))
 
 
 @dataclass(frozen=True)
@@ -240,16 +319,9 @@ def _risk_exponents(
     return (1.0 - relative / 3.0) / (1.0 + relative / 3.0)
 
 
-def _one_round(
-    x: np.ndarray,
-    issues: _Issues,
-    q: float,
-    t: float,
-    vote_share: str,
-    votes: str = "linear",
-    offer_choice: str = "least_move",
-) -> np.ndarray:
+def _one_round(x: np.ndarray, issues: _Issues, options: EUMOptions) -> np.ndarray:
     """Play one round of challenges and offers; return the new positions."""
+    q, t, vote_share = float(options.q), float(options.t), options.vote_share
     scale = issues.scale[:, None, None]
     gap = x[:, :, None] - x[:, None, :]  # [p, i, j] = x_i - x_j
     # Active positions never leave the initial active span, so both shares lie in
@@ -260,7 +332,7 @@ def _one_round(
     prob = _success_probability(x, issues.weight, issues.active, vote_share)
 
     exponents = _risk_exponents(prob, distance, to_median, issues, q, t)
-    if votes == "risk":  # exponents come from linear votes; offers from risk-shaped ones
+    if options.votes == "risk":  # exponents come from linear votes; offers from risk-shaped ones
         prob = _success_probability(
             x, issues.weight, issues.active, vote_share, exponents, issues.scale
         )
@@ -274,7 +346,7 @@ def _one_round(
         own -= _changed_status_quo(distance, to_median[:, :, None], r_receiver, q, t)
         other -= _changed_status_quo(distance, to_median[:, None, :], r_receiver, q, t)
     contest = issues.active[:, :, None] & issues.active[:, None, :] & (distance > SAME_POSITION)
-    return _accept_offers(x, gap, distance, own, other, contest, offer_choice)
+    return _accept_offers(x, gap, distance, own, other, contest, options.offer_choice)
 
 
 def _accept_offers(
@@ -351,8 +423,6 @@ def _position_scale(x: np.ndarray, active: np.ndarray, position_range: float | N
     span = np.where(active.any(axis=1), high - low, 0.0)
     if position_range is None:
         return span
-    if not position_range > 0.0:
-        raise ValueError(f"position_range must be positive; got {position_range}")
     widest = float(span.max(initial=0.0))
     if widest > position_range:
         raise ValueError(
@@ -362,7 +432,10 @@ def _position_scale(x: np.ndarray, active: np.ndarray, position_range: float | N
     return np.where(span > 0.0, position_range, 0.0)
 
 
-def _check_settings(q: float, t: float, max_rounds: int, tol: float) -> None:
+def _check_numbers(
+    q: float, t: float, max_rounds: int, tol: float, position_range: float | None
+) -> None:
+    """Check the numeric fields of :class:`EUMOptions`."""
     for name, value in (("q", q), ("t", t)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{name} is a probability and must lie in [0, 1]; got {value}")
@@ -372,6 +445,15 @@ def _check_settings(q: float, t: float, max_rounds: int, tol: float) -> None:
         raise ValueError(f"max_rounds must be at least 1; got {max_rounds}")
     if not tol >= 0.0:
         raise ValueError(f"tol must be non-negative; got {tol}")
+    if position_range is not None and not position_range > 0.0:
+        raise ValueError(f"position_range must be positive; got {position_range}")
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    """Check that a reading choice of :class:`EUMOptions` is one of its names."""
+    if value not in choices:
+        names = " or ".join(f'"{choice}"' for choice in choices)
+        raise ValueError(f"{name} must be {names}; got {value!r}")
 
 
 def _warn_idle(idle: np.ndarray) -> None:
@@ -386,11 +468,7 @@ def _warn_idle(idle: np.ndarray) -> None:
 
 
 def _bargain_chunk(
-    x0: np.ndarray,
-    issues: _Issues,
-    settings: tuple[float, float, str, str, str],
-    max_rounds: int,
-    tol: float,
+    x0: np.ndarray, issues: _Issues, options: EUMOptions
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run rounds on a chunk of flattened issues.
 
@@ -403,20 +481,20 @@ def _bargain_chunk(
     converged = idle.copy()
     history = [x0]
     x = x0
-    for number in range(1, max_rounds + 1):
+    for number in range(1, options.max_rounds + 1):
         live = np.flatnonzero(~converged)
         if live.size == 0:
             break
         part = _Issues(
             issues.weight[live], issues.salience[live], issues.active[live], issues.scale[live]
         )
-        moved = _one_round(x[live], part, *settings)
+        moved = _one_round(x[live], part, options)
         step = np.abs(moved - x[live]).max(axis=1)
         x = x.copy()
         x[live] = moved
         history.append(x)
         rounds[live] = number
-        converged[live[step <= tol]] = True
+        converged[live[step <= options.tol]] = True
     return np.stack(history, axis=1), rounds, converged
 
 
@@ -430,13 +508,7 @@ def _path_forecasts(path: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, n
     return median.reshape(problems, steps), mean.reshape(problems, steps)
 
 
-def _bargain(
-    x0: np.ndarray,
-    issues: _Issues,
-    settings: tuple[float, float, str, str, str],
-    max_rounds: int,
-    tol: float,
-) -> tuple[np.ndarray, ...]:
+def _bargain(x0: np.ndarray, issues: _Issues, options: EUMOptions) -> tuple[np.ndarray, ...]:
     """Bargain chunk by chunk (bounded memory, cache-sized arrays).
 
     Returns positions per round (P, R + 1, N), weighted median and mean per
@@ -450,7 +522,7 @@ def _bargain(
         chunk = _Issues(
             issues.weight[rows], issues.salience[rows], issues.active[rows], issues.scale[rows]
         )
-        path, rounds, converged = _bargain_chunk(x0[rows], chunk, settings, max_rounds, tol)
+        path, rounds, converged = _bargain_chunk(x0[rows], chunk, options)
         parts.append((rows, path, *_path_forecasts(path, chunk.weight), rounds, converged))
     steps = max(part[1].shape[1] for part in parts)
     problems, actors = x0.shape
@@ -478,14 +550,7 @@ def expected_utility(
     capability: ArrayLike,
     active: ArrayLike | None = None,
     *,
-    q: float = 1.0,
-    t: float = 1.0,
-    max_rounds: int = 100,
-    tol: float = 1e-6,
-    position_range: float | None = None,
-    vote_share: str = "dyad",
-    votes: str = "linear",
-    offer_choice: str = "least_move",
+    options: EUMOptions | None = None,
 ) -> EUMResult:
     """Run Bueno de Mesquita's Expected Utility Model on every issue and draw.
 
@@ -501,49 +566,21 @@ def expected_utility(
     active : array_like of bool, shape (B, N, K), optional
         Inactive actors neither vote, challenge nor are challenged; their
         positions pass through unchanged and they do not count in forecasts.
-    q : float, default 1.0
-        ``Q``, probability that the status quo persists if ``i`` does not
-        challenge ``j``. Scholz et al. (2011) use 1.0 ("no value for Q was
-        given"); with ``q = 1`` neither ``T`` nor the median enter utilities.
-    t : float, default 1.0
-        ``T``, probability that things get better for ``i`` if the status quo
-        does not persist.
-    max_rounds : int, default 100
-        Upper bound on bargaining rounds per issue.
-    tol : float, default 1e-6
-        An issue settles in the first round in which no active actor moves by
-        more than ``tol`` (position units).
-    position_range : float, optional
-        Range dividing all distances. Default: per issue, the span of the
-        active initial positions (``x_max - x_min``, as Scholz et al.), kept
-        fixed through the rounds. Give e.g. 100 to scale by the full 0-100
-        scale; it must not be smaller than any issue's spread.
-    vote_share : {"dyad", "all"}, default "dyad"
-        Normaliser of the success probability. ``"dyad"``: votes cast in the
-        contest between ``i`` and ``j`` (the published equation; a proper
-        probability). ``"all"``: votes cast in every contest of the round, the
-        normaliser reported of the program behind Scholz et al.'s Table 2.
-    votes : {"linear", "risk"}, default "linear"
-        ``"linear"``: a vote is ``w_k`` times the difference of the voter's
-        distances to the two positions (the stated equation). ``"risk"``: the
-        difference of those range-scaled distances, each raised to the
-        voter's own risk exponent ``r_k`` (Bueno de Mesquita's vote as a
-        difference of utilities). Risk exponents are always computed from
-        linear votes.
-    offer_choice : {"least_move", "by_type_weighted"}, default "least_move"
-        ``"least_move"``: each actor takes the offer that moves it least (as
-        stated by Scholz et al. and Bueno de Mesquita). ``"by_type_weighted"``:
-        conflicts before compromises before capitulations, compromises ranked
-        by the expected-utility-weighted average of the two positions, as
-        reported of the program behind Table 2. With ``vote_share="all"`` and
-        ``votes="risk"`` this reproduces 13 of the 16 values of Table 2 (see
-        ``docs/model.md``).
+    options : EUMOptions, optional
+        Constants (``Q``, ``T``), stopping rule, distance scale and reading
+        choices; default ``EUMOptions()``, the published statement.
 
     Returns
     -------
     EUMResult
         Trajectory, rounds used, convergence flags, median and mean forecasts
         and their paths.
+
+    Raises
+    ------
+    ValueError
+        On bad inputs (see :func:`~realpolitik.models._inputs.check_inputs`)
+        or a ``position_range`` smaller than an issue's spread.
 
     Warns
     -----
@@ -556,15 +593,9 @@ def expected_utility(
     See the module docstring for the round's equations and
     ``docs/model.md`` for every reading choice and its reasons.
     """
-    _check_settings(q, t, max_rounds, tol)
-    if vote_share not in ("dyad", "all"):
-        raise ValueError(f'vote_share must be "dyad" or "all"; got {vote_share!r}')
-    if votes not in ("linear", "risk"):
-        raise ValueError(f'votes must be "linear" or "risk"; got {votes!r}')
-    if offer_choice not in ("least_move", "by_type_weighted"):
-        raise ValueError(
-            f'offer_choice must be "least_move" or "by_type_weighted"; got {offer_choice!r}'
-        )
+    options = EUMOptions() if options is None else options
+    if not isinstance(options, EUMOptions):
+        raise TypeError(f"options must be EUMOptions; got {type(options).__name__}")
     inputs = check_inputs(positions, salience, capability, active)
     weights = voting_weights(inputs, engine="expected_utility")
     batch, actors, n_issues = inputs.positions.shape
@@ -574,11 +605,9 @@ def expected_utility(
         weight=_flatten(weights),
         salience=_flatten(inputs.salience),
         active=flat_active,
-        scale=_position_scale(x0, flat_active, position_range),
+        scale=_position_scale(x0, flat_active, options.position_range),
     )
-    path, median_path, mean_path, rounds, converged = _bargain(
-        x0, issues, (float(q), float(t), vote_share, votes, offer_choice), max_rounds, tol
-    )
+    path, median_path, mean_path, rounds, converged = _bargain(x0, issues, options)
     return EUMResult(
         trajectory=_unflatten(path, batch, n_issues),
         rounds=rounds.reshape(batch, n_issues),

@@ -43,9 +43,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from realpolitik.models._inputs import EngineInputs, check_inputs
+
 __all__ = [
+    "SpatialOptions",
     "SpatialResult",
     "spatial_model",
+    "spatial_bargaining",
     "spatial_forecast",
     "MIN_COALITION",
     "MIN_GAIN",
@@ -80,8 +84,37 @@ _BLOCK_ELEMENTS = 65_536
 
 
 @dataclass(frozen=True)
+class SpatialOptions:
+    """Stopping rule of the spatial model, checked on creation.
+
+    Attributes
+    ----------
+    max_states : int, default 100
+        Most states to run, counting the input as state 0.
+    stop_fraction : float, default 0.02
+        From state 2 on, stop when the summed movement of the last step is
+        below this fraction of the first step's (or is zero).
+
+    Raises
+    ------
+    ValueError
+        If ``max_states`` is below 1 or ``stop_fraction`` lies outside [0, 1).
+    """
+
+    max_states: int = 100
+    stop_fraction: float = 0.02
+
+    def __post_init__(self) -> None:
+        """Reject a stopping rule that cannot run, naming the field."""
+        if int(self.max_states) < 1:
+            raise ValueError(f"max_states must be at least 1; got {self.max_states}")
+        if not 0.0 <= float(self.stop_fraction) < 1.0:
+            raise ValueError(f"stop_fraction must lie in [0, 1); got {self.stop_fraction}")
+
+
+@dataclass(frozen=True)
 class SpatialResult:
-    """Outcome of :func:`spatial_model` for a batch of B cases.
+    """Outcome of :func:`spatial_model` or :func:`spatial_bargaining` for B cases.
 
     Attributes
     ----------
@@ -671,6 +704,45 @@ def _forecast(
     return forecast
 
 
+def _simulate(
+    x: np.ndarray, s: np.ndarray, c: np.ndarray, mask: np.ndarray, options: SpatialOptions
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run checked inputs (positions on [0, 1]) chunk by chunk to their stopping states.
+
+    Returns the trajectory (B, S, N, K) on [0, 1], the number of states (B,)
+    and the win probabilities (B, S, N); rows that stopped early are padded.
+    """
+    bsz, n, _ = x.shape
+    chunk = max(1, _ELEMENT_BUDGET // max(1, n**3))
+    parts = [
+        _run_chunk(
+            x[start : start + chunk],
+            s[start : start + chunk],
+            c[start : start + chunk],
+            mask[start : start + chunk],
+            int(options.max_states),
+            float(options.stop_fraction),
+        )
+        for start in range(0, bsz, chunk)
+    ]
+    states = np.concatenate([part[2] for part in parts])
+    length = int(states.max())
+    trajectory = np.concatenate([_pad_states(part[0], length) for part in parts], axis=0)
+    probability = np.concatenate([_pad_states(part[1], length) for part in parts], axis=0)
+    return trajectory, states, probability
+
+
+def _on_input_scale(given: np.ndarray, mask: np.ndarray, trajectory: np.ndarray) -> np.ndarray:
+    """The trajectory on 0-100; inactive actors and state 0 carry ``given`` exactly.
+
+    Keeping the input values avoids a round trip through [0, 1] for the
+    positions nobody bargained over.
+    """
+    length = trajectory.shape[1]
+    keep = ~mask[:, None, :, None] | (np.arange(length) == 0)[None, :, None, None]
+    return np.where(keep, given[:, None], trajectory * 100.0)
+
+
 def spatial_model(
     positions: ArrayLike,
     salience: ArrayLike,
@@ -680,7 +752,11 @@ def spatial_model(
     max_states: int = 100,
     stop_fraction: float = 0.02,
 ) -> SpatialResult:
-    """Run KTAB's Spatial Model of Politics on a batch of cases.
+    """Run KTAB's Spatial Model of Politics on a batch of cases, on KTAB's own inputs.
+
+    This is the model as KTAB states it: one capability per actor. For the
+    common engine contract (capability and ``active`` per actor and issue)
+    use :func:`spatial_bargaining` or :func:`spatial_forecast`.
 
     Parameters
     ----------
@@ -725,51 +801,54 @@ def spatial_model(
     Cost per state is O(N^3) per row (third-party votes over all challenger
     and target pairs); rows are processed in chunks to bound memory.
     """
-    if int(max_states) < 1:
-        raise ValueError(f"max_states must be at least 1; got {max_states}")
-    if not 0.0 <= float(stop_fraction) < 1.0:
-        raise ValueError(f"stop_fraction must lie in [0, 1); got {stop_fraction}")
+    options = SpatialOptions(max_states=max_states, stop_fraction=stop_fraction)
     x, s, c, mask = _check_model_inputs(positions, salience, capability, active)
     _warn_degenerate(x, s, c, mask)
-    bsz, n, _ = x.shape
-    chunk = max(1, _ELEMENT_BUDGET // max(1, n**3))
-    parts = [
-        _run_chunk(
-            x[start : start + chunk],
-            s[start : start + chunk],
-            c[start : start + chunk],
-            mask[start : start + chunk],
-            int(max_states),
-            float(stop_fraction),
-        )
-        for start in range(0, bsz, chunk)
-    ]
-    states = np.concatenate([part[2] for part in parts])
-    length = int(states.max())
-    trajectory = np.concatenate([_pad_states(part[0], length) for part in parts], axis=0)
-    probability = np.concatenate([_pad_states(part[1], length) for part in parts], axis=0)
+    trajectory, states, probability = _simulate(x, s, c, mask, options)
     forecast = _forecast(trajectory[:, -1], s, c, mask, np.broadcast_to(mask[:, :, None], x.shape))
-    # inactive actors and state 0 carry the input values exactly (no round trip via [0, 1])
-    given = np.asarray(positions, dtype=float)[:, None]
-    keep = ~mask[:, None, :, None] | (np.arange(length) == 0)[None, :, None, None]
     return SpatialResult(
-        trajectory=np.where(keep, given, trajectory * 100.0),
+        trajectory=_on_input_scale(np.asarray(positions, dtype=float), mask, trajectory),
         states=states,
         win_probability=probability,
         forecast=forecast * 100.0,
     )
 
 
-def spatial_forecast(
+def _per_actor(inputs: EngineInputs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Turn common-contract inputs into the spatial model's per-actor inputs.
+
+    Returns saliences (B, N, K) set to 0 where an actor is inactive and divided
+    by their sum where it exceeds 1, one capability per actor (B, N) (the
+    mean over the issues where the actor is active) and the actors active on
+    at least one issue (B, N).
+    """
+    s = np.where(inputs.active, inputs.salience, 0.0)
+    total = s.sum(axis=2, keepdims=True)
+    s = np.where(total > 1.0, s / np.where(total > 1.0, total, 1.0), s)
+    present = inputs.active.sum(axis=2)
+    capability = np.divide(
+        np.where(inputs.active, inputs.capability, 0.0).sum(axis=2),
+        present,
+        out=np.zeros(present.shape),
+        where=present > 0,
+    )
+    return s, capability, present > 0
+
+
+def spatial_bargaining(
     positions: ArrayLike,
     salience: ArrayLike,
     capability: ArrayLike,
     active: ArrayLike | None = None,
-) -> np.ndarray:
-    """Forecast each issue with the spatial model, from the common engine contract.
+    *,
+    options: SpatialOptions | None = None,
+) -> SpatialResult:
+    """Run the spatial model on the common engine contract; return its full result.
 
-    A thin front over :func:`spatial_model` so that the spatial model can
-    stand next to the compromise, median and EUM engines.
+    The adapter that lets the spatial model stand next to the compromise,
+    median and EUM engines: inputs are checked by
+    :func:`~realpolitik.models._inputs.check_inputs` and turned into the
+    model's per-actor inputs.
 
     Parameters
     ----------
@@ -787,45 +866,51 @@ def spatial_forecast(
         where it is inactive its salience is set to 0 (it neither cares nor
         pulls there) and its final position does not count in that issue's
         forecast.
+    options : SpatialOptions, optional
+        Stopping rule; default ``SpatialOptions()``.
 
     Returns
     -------
-    numpy.ndarray, shape (B, K)
-        The win-probability-weighted mean of the distinct final positions of
-        the actors active on each issue (0-100).
+    SpatialResult
+        Trajectory (0-100), states and win probabilities as from
+        :func:`spatial_model`; ``forecast`` (B, K) is the
+        win-probability-weighted mean of the distinct final positions of the
+        actors active on each issue.
 
     Raises
     ------
     ValueError
         On shapes, non-finite values or values out of range.
+
+    Warns
+    -----
+    RuntimeWarning
+        As :func:`spatial_model`.
     """
-    x = _as_float("positions", positions, 3)
-    s = _as_float("salience", salience, 3)
-    c = _as_float("capability", capability, 3)
-    for name, array in (("salience", s), ("capability", c)):
-        if array.shape != x.shape:
-            raise ValueError(f"{name} has shape {array.shape} but positions has shape {x.shape}")
-    if active is None:
-        mask = np.ones(x.shape, dtype=bool)
-    else:
-        mask = np.asarray(active)
-        if mask.shape != x.shape or mask.dtype != bool:
-            raise ValueError(
-                f"active must be a boolean array of shape {x.shape}; "
-                f"got dtype {mask.dtype} and shape {mask.shape}"
-            )
-    if np.any((s < 0.0) | (s > 1.0)):
-        raise ValueError("salience must lie in [0, 1]")
-    if np.any(c < 0.0):
-        raise ValueError("capability must be non-negative")
-    s = np.where(mask, s, 0.0)
-    total = s.sum(axis=2, keepdims=True)
-    s = np.where(total > 1.0, s / np.where(total > 1.0, total, 1.0), s)
-    present = mask.sum(axis=2)
-    actor_capability = np.divide(
-        np.where(mask, c, 0.0).sum(axis=2), present, out=np.zeros(present.shape), where=present > 0
-    )
-    actor_active = present > 0
-    result = spatial_model(x, s, actor_capability, actor_active)
-    final = result.trajectory[:, -1] / 100.0
-    return _forecast(final, s, actor_capability, actor_active, mask) * 100.0
+    options = SpatialOptions() if options is None else options
+    if not isinstance(options, SpatialOptions):
+        raise TypeError(f"options must be SpatialOptions; got {type(options).__name__}")
+    inputs = check_inputs(positions, salience, capability, active)
+    s, c, actor_active = _per_actor(inputs)
+    x, s, c, mask = _check_model_inputs(inputs.positions, s, c, actor_active)
+    _warn_degenerate(x, s, c, mask)
+    trajectory, states, probability = _simulate(x, s, c, mask, options)
+    trajectory = _on_input_scale(inputs.positions, mask, trajectory)
+    forecast = _forecast(trajectory[:, -1] / 100.0, s, c, mask, inputs.active)
+    return SpatialResult(trajectory, states, probability, forecast * 100.0)
+
+
+def spatial_forecast(
+    positions: ArrayLike,
+    salience: ArrayLike,
+    capability: ArrayLike,
+    active: ArrayLike | None = None,
+    *,
+    options: SpatialOptions | None = None,
+) -> np.ndarray:
+    """Forecast each issue with the spatial model, from the common engine contract.
+
+    The ``forecast`` of :func:`spatial_bargaining`, shape (B, K), on 0-100;
+    see there for how per-issue inputs become the model's per-actor inputs.
+    """
+    return spatial_bargaining(positions, salience, capability, active, options=options).forecast

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik.analysis.static import MODEL_LABELS, AllianceReading, StaticForecast
+from realpolitik.analysis.static import AllianceReading, StaticForecast
+from realpolitik.models.registry import engine_label
 from realpolitik.outputs.plotting import colormap, provenance, save_figure, subplots
 from realpolitik.outputs.section import Figure
 
@@ -80,7 +81,7 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
             markerfacecolor=MODEL_MARKERS[m][1],
             markeredgecolor="black",
             markersize=7,
-            label=f"forecast: {MODEL_LABELS[m]}",
+            label=f"forecast: {engine_label(m)}",
         )
         for m in forecast.forecasts
     ]

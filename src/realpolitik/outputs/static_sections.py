@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik.analysis.static import MODEL_LABELS, StaticForecast
+from realpolitik.analysis.static import StaticForecast
+from realpolitik.models.registry import engine_label
 from realpolitik.outputs import figures_static
 from realpolitik.outputs.html import esc, table
 from realpolitik.outputs.section import Section
@@ -26,8 +27,8 @@ def forecast_section(forecast: StaticForecast, figure_dir: Path) -> Section:
                      f"{stated.min():.0f}-{stated.max():.0f}" if stated.size else "-",
                      *(f"{forecast.forecasts[m][k]:.1f}" for m in models),
                      leaning(forecast.forecasts[lead][k], issue.low, issue.high)])
-    headers = ["Issue", "Horizon", "Stated span", *(MODEL_LABELS[m] for m in models),
-               f"Leans towards ({MODEL_LABELS[lead]})"]
+    headers = ["Issue", "Horizon", "Stated span", *(engine_label(m) for m in models),
+               f"Leans towards ({engine_label(lead)})"]
     body = table(headers, rows, [False, False, True, *([True] * len(models)), False])
     figures = [figures_static.issue_map(forecast, figure_dir / "issue-map.png")]
     if forecast.eum is not None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from realpolitik.models.cohesion import alliance_cohesion
+from realpolitik.models.registry import engine, engine_names
 from realpolitik.scenario.dynamics import (
     DEFAULT_RUPTURE_RULE,
     RuptureRule,
@@ -56,8 +57,8 @@ from realpolitik.simulation.state import (
 
 __all__ = ["MODELS", "ChunkJob", "ChunkResult", "bargain", "run_chunk"]
 
-MODELS = ("compromise", "median", "eum")
-"""Bargaining engines a simulation can use at each step."""
+MODELS: tuple[str, ...] = engine_names(stepping=True)
+"""Bargaining engines a simulation can use at each step (the registry's stepping engines)."""
 
 NEVER = np.iinfo(np.int64).max
 """Firing step of a shock that has not fired."""
@@ -98,20 +99,10 @@ def bargain(
     capability: np.ndarray,
     active: np.ndarray,
 ) -> np.ndarray:
-    """Forecast each issue's settlement, (n, K), with the named engine."""
-    if model == "compromise":
-        from realpolitik.models.compromise import compromise
-
-        return compromise(positions, salience, capability, active)
-    if model == "median":
-        from realpolitik.models.median import weighted_median
-
-        return weighted_median(positions, salience, capability, active)
-    if model == "eum":
-        from realpolitik.models.eum import expected_utility
-
-        return expected_utility(positions, salience, capability, active).forecast
-    raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)}")
+    """Forecast each issue's settlement, (n, K), with the named stepping engine."""
+    if model not in MODELS:
+        raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)}")
+    return engine(model).settle(positions, salience, capability, active)
 
 
 def rupture_rules(scenario: Scenario) -> list[RuptureRule]:

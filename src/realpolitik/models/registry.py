@@ -1,0 +1,199 @@
+"""The one list of bargaining engines: names, labels, options and how to run each.
+
+Every engine settles issues on the common array contract of
+:mod:`realpolitik.models._inputs`: ``positions``, ``salience`` and
+``capability`` of shape (B, N, K), an optional boolean ``active`` mask of
+the same shape, and a forecast of shape (B, K). The command line, the
+static forecast, the report and the simulation read the engines from
+:data:`ENGINES`, so an engine added here appears in all of them.
+
+The mapping is written out by hand: nothing registers itself at import and
+no package is searched for engines. The order of :data:`ENGINES` is the
+order in which tables, figures and choices list the engines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from realpolitik.models.compromise import compromise
+from realpolitik.models.eum import EUMOptions, expected_utility
+from realpolitik.models.ktab import SpatialOptions, spatial_bargaining, spatial_forecast
+from realpolitik.models.median import weighted_median
+
+__all__ = ["ENGINES", "Engine", "Run", "Settle", "engine", "engine_label", "engine_names"]
+
+
+class Settle(Protocol):
+    """An engine's forecast on the common contract: (B, N, K) inputs -> (B, K)."""
+
+    def __call__(
+        self,
+        positions: ArrayLike,
+        salience: ArrayLike,
+        capability: ArrayLike,
+        active: ArrayLike | None = None,
+        *,
+        options: Any = None,
+    ) -> np.ndarray:
+        """Return each issue's settlement, shape (B, K)."""
+
+
+class Run(Protocol):
+    """An engine's full result on the common contract (it has a ``forecast`` (B, K))."""
+
+    def __call__(
+        self,
+        positions: ArrayLike,
+        salience: ArrayLike,
+        capability: ArrayLike,
+        active: ArrayLike | None = None,
+        *,
+        options: Any = None,
+    ) -> Any:
+        """Return the engine's result object, e.g. with its trajectory."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One bargaining engine as every front end sees it.
+
+    Attributes
+    ----------
+    name : str
+        Identifier used on the command line, in files and in the API.
+    label : str
+        Name shown to readers in tables and figures.
+    settle : Settle
+        The forecast on the common contract, (B, N, K) -> (B, K).
+    run : Run or None
+        The full result (e.g. the rounds of bargaining), where the engine has
+        more to tell than its forecast; ``run(...).forecast`` equals ``settle(...)``.
+    can_step : bool
+        Whether simulations may bargain with it at every time step.
+    options_type : type or None
+        The engine's typed options class, passed as ``options=``; None if the
+        engine has no options.
+    """
+
+    name: str
+    label: str
+    settle: Settle
+    run: Run | None
+    can_step: bool
+    options_type: type | None
+
+
+def _no_options(name: str, options: object) -> None:
+    """Reject options given to an engine that has none."""
+    if options is not None:
+        raise TypeError(f"the {name} engine takes no options; got {type(options).__name__}")
+
+
+def _settle_compromise(
+    positions: ArrayLike,
+    salience: ArrayLike,
+    capability: ArrayLike,
+    active: ArrayLike | None = None,
+    *,
+    options: None = None,
+) -> np.ndarray:
+    """Compromise forecast (weighted mean); the engine has no options."""
+    _no_options("compromise", options)
+    return compromise(positions, salience, capability, active)
+
+
+def _settle_median(
+    positions: ArrayLike,
+    salience: ArrayLike,
+    capability: ArrayLike,
+    active: ArrayLike | None = None,
+    *,
+    options: None = None,
+) -> np.ndarray:
+    """Median voter forecast; the engine has no options."""
+    _no_options("median", options)
+    return weighted_median(positions, salience, capability, active)
+
+
+def _settle_eum(
+    positions: ArrayLike,
+    salience: ArrayLike,
+    capability: ArrayLike,
+    active: ArrayLike | None = None,
+    *,
+    options: EUMOptions | None = None,
+) -> np.ndarray:
+    """Expected Utility Model forecast: the median voter after bargaining."""
+    return expected_utility(positions, salience, capability, active, options=options).forecast
+
+
+ENGINES: Mapping[str, Engine] = MappingProxyType(
+    {
+        "eum": Engine(
+            name="eum",
+            label="Expected Utility",
+            settle=_settle_eum,
+            run=expected_utility,
+            can_step=True,
+            options_type=EUMOptions,
+        ),
+        "compromise": Engine(
+            name="compromise",
+            label="Compromise",
+            settle=_settle_compromise,
+            run=None,
+            can_step=True,
+            options_type=None,
+        ),
+        "median": Engine(
+            name="median",
+            label="Median voter",
+            settle=_settle_median,
+            run=None,
+            can_step=True,
+            options_type=None,
+        ),
+        "spatial": Engine(
+            name="spatial",
+            label="Spatial (KTAB)",
+            settle=spatial_forecast,
+            run=spatial_bargaining,
+            can_step=True,
+            options_type=SpatialOptions,
+        ),
+    }
+)
+"""Every engine by name, in the order outputs list them."""
+
+
+def engine(name: str) -> Engine:
+    """Return the engine called ``name``.
+
+    Raises
+    ------
+    ValueError
+        If no engine has that name; the message lists the choices.
+    """
+    try:
+        return ENGINES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown engine {name!r}; choose from {', '.join(ENGINES)}"
+        ) from None
+
+
+def engine_names(stepping: bool = False) -> tuple[str, ...]:
+    """Names of all engines, or only of those a simulation can step with, in order."""
+    return tuple(name for name, entry in ENGINES.items() if entry.can_step or not stepping)
+
+
+def engine_label(name: str) -> str:
+    """The reader-facing label of the engine called ``name`` (ValueError if unknown)."""
+    return engine(name).label
