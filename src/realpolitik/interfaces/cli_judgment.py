@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated
 
 import click
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -26,7 +27,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from realpolitik._version import __version__
-from realpolitik.analysis.ach import AchResult, analyse_hypotheses
+from realpolitik.analysis.ach import AchResult, Interval, analyse_hypotheses
 from realpolitik.analysis.evidence import (
     DocumentError,
     QuoteCheck,
@@ -48,6 +49,7 @@ from realpolitik.interfaces.cli_common import (
     report_user_errors,
 )
 from realpolitik.scenario.errors import ScenarioError
+from realpolitik.scenario.judgment import EvidenceItem
 from realpolitik.scenario.loader import load_scenario
 from realpolitik.scenario.schema import Scenario, dotted
 
@@ -67,12 +69,24 @@ def _load(scenario: str | None) -> Scenario:
 # ---------------------------------------------------------------------------
 
 
-def hypotheses_command(scenario: ScenarioArg = None) -> None:
+def hypotheses_command(
+    scenario: ScenarioArg = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Also write the analysis as JSON to this file.")] = None,
+    draws: Annotated[int | None, typer.Option(
+        help="Draws over the uncertain priors, credibilities and rho behind each interval "
+             "(default: the scenario's ach.draws, 2000).", min=100)] = None,
+    seed: Annotated[int, typer.Option(help="Seed of those draws.")] = 0,
+) -> None:
     """Weigh the competing hypotheses against the evidence (Heuer's ACH and Bayes).
 
     Shows the ACH matrix colour-coded (CC/C green, N grey, I/II red), each
-    hypothesis's inconsistency scores, prior and posterior, each item's
-    diagnosticity, and how the rankings change when each item is left out.
+    hypothesis's inconsistency scores, its likelihood ratio against the
+    best-supported one and, when the scenario declares its hypotheses
+    mutually exclusive and exhaustive, its prior and posterior (medians with
+    90% intervals over the uncertain inputs); each item's diagnosticity and
+    weight after the correction for dependent items; how the rankings
+    change when each item is left out; and the cautions the report shows.
     A scenario without hypotheses is reported as such (exit code 0).
     """
     loaded = _load(scenario)
@@ -82,13 +96,18 @@ def hypotheses_command(scenario: ScenarioArg = None) -> None:
                       "nothing to weigh. Add 'hypotheses:' and 'evidence:' sections "
                       "(see docs/model.md).")
         return
-    result = analyse_hypotheses(loaded)
+    result = analyse_hypotheses(loaded, draws=draws, seed=seed)
     console.print(_matrix_table(loaded, result))
     console.print(_hypotheses_table(loaded, result))
     if loaded.evidence:
         console.print(_sensitivity_table(result))
-    console.print(f"Least inconsistent (Heuer): [bold]{result.inconsistency_ranking[0]}[/]; "
-                  f"highest posterior: [bold]{result.posterior_ranking[0]}[/].")
+    _print_cautions(console, result)
+    console.print(_verdict(result), soft_wrap=True)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        payload = _hypotheses_payload(loaded, result)
+        out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+        console.print(f"wrote {out}")
 
 
 def _labels(result: AchResult) -> list[str]:
@@ -98,56 +117,175 @@ def _labels(result: AchResult) -> list[str]:
 
 def _matrix_table(scenario: Scenario, result: AchResult) -> Table:
     table = Table(title=f"ACH matrix: {scenario.scenario.title}")
-    table.add_column("evidence", no_wrap=True, max_width=40)
+    table.add_column("evidence", no_wrap=True, max_width=36)
     table.add_column("weight", justify="right")
+    table.add_column("dep.", justify="right")
     table.add_column("diag.", justify="right")
     for label in _labels(result):
         table.add_column(label, justify="center")
     for e, item in enumerate(scenario.evidence):
         cells = [Text(item.rating(h), style=RATING_STYLES[item.rating(h)])
                  for h in result.matrix.hypothesis_ids]
-        table.add_row(item.id, f"{item.weight:.2f}", f"{result.diagnosticity[e]:.2f}", *cells)
-    table.caption = ("weight = credibility x relevance; diag. = diagnosticity, ln(max/min "
-                     "likelihood across hypotheses), 0 = fits all equally")
+        table.add_row(item.id, _weight_text(item), f"{result.scale[e]:.2f}",
+                      f"{result.diagnosticity[e]:.2f}", *cells)
+    table.caption = ("weight = credibility x relevance; dep. = n_eff/n, how much the item "
+                     "counts once items sharing its source or group are treated as dependent; "
+                     "diag. = diagnosticity, ln(max/min likelihood across hypotheses), "
+                     "0 = fits all equally")
     return table
+
+
+def _weight_text(item: EvidenceItem) -> str:
+    credibility = item.credibility_quantity
+    if not credibility.uncertain:
+        return f"{item.weight:.2f}"
+    return f"{credibility.low * item.relevance:.2f}-{credibility.high * item.relevance:.2f}"
 
 
 def _hypotheses_table(scenario: Scenario, result: AchResult) -> Table:
     table = Table(title="Hypotheses (fewest I/II first is Heuer's choice)")
-    for name, justify in (("", "left"), ("hypothesis", "left"), ("I/II", "right"),
-                          ("weighted I/II", "right"), ("prior", "right"),
-                          ("posterior", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    leader = result.posterior_ranking[0]
+    columns = [("", "left"), ("hypothesis", "left"), ("I/II\nweighted", "right"),
+               ("likelihood\nratio", "right")]
+    if result.posteriors is not None:
+        columns += [("prior", "right"), ("posterior", "right")]
+    for name, justify in columns:
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    leader = _leader(result)
+    ratio = result.likelihood_ratio_interval
     for h, (label, hypothesis) in enumerate(zip(_labels(result), scenario.hypotheses,
                                                 strict=True)):
         style = "bold" if hypothesis.id == leader else ""
         name = Text.assemble(hypothesis.id, ("\n" + hypothesis.name, "dim"))
-        table.add_row(label, name,
-                      f"{result.inconsistency_count[h]:g}", f"{result.inconsistency[h]:.2f}",
-                      f"{result.matrix.priors[h]:.2f}", f"{result.posteriors[h]:.3f}",
-                      style=style)
+        if hypothesis.id in result.non_diagnostic:
+            name.append("\nnon-diagnostic: nothing rates it I or II", style="yellow")
+        row = [label, name,
+               f"{result.inconsistency_count[h]:g}\n{result.inconsistency[h]:.2f}",
+               _interval_text(ratio.median[h], ratio.low[h], ratio.high[h])]
+        if result.posteriors is not None:
+            prior, post = result.prior_interval, result.posterior_interval
+            row += [_interval_text(prior.median[h], prior.low[h], prior.high[h]),
+                    _interval_text(post.median[h], post.low[h], post.high[h])]
+        table.add_row(*row, style=style)
+    table.caption = (
+        "likelihood ratio = P(evidence | hypothesis) / P(evidence | best-supported one), "
+        f"dependent items down-weighted; medians, with {ratio.level:.0%} intervals below "
+        f"them, over {result.draws:,} draws (seed {result.seed}) of the uncertain priors, "
+        "credibilities and rho")
     return table
+
+
+def _interval_text(median: float, low: float, high: float) -> Text:
+    """The median, and below it the interval when the draws spread."""
+    text = Text(f"{median:.2f}")
+    if high - low >= 0.005:
+        text.append(f"\n{low:.2f}-{high:.2f}", style="dim")
+    return text
+
+
+def _leader(result: AchResult) -> str:
+    if result.posteriors is not None:
+        return result.posterior_ranking[0]
+    return result.likelihood_ranking[0]
 
 
 def _sensitivity_table(result: AchResult) -> Table:
     table = Table(title="Drop-one sensitivity: each item left out in turn")
     table.add_column("item left out", no_wrap=True, max_width=40)
     table.add_column("max shift", justify="right")
-    table.add_column("post. rank", justify="center")
+    table.add_column("post. rank" if result.posteriors is not None else "LR rank",
+                     justify="center")
     table.add_column("I/II rank", justify="center")
     table.add_column("leader", justify="center")
-    for drop in sorted(result.sensitivity, key=lambda d: -d.max_shift):
-        table.add_row(drop.evidence_id, f"{drop.max_shift:.3f}",
-                      _changed(drop.posterior_ranking_changes),
+    for drop in sorted(result.sensitivity, key=lambda d: -(d.max_shift or 0.0)):
+        shift = "-" if drop.max_shift is None else f"{drop.max_shift:.3f}"
+        table.add_row(drop.evidence_id, shift, _changed(drop.ranking_changes),
                       _changed(drop.inconsistency_ranking_changes),
                       _changed(drop.leader_changes))
-    table.caption = "max shift = largest change of any posterior when the item is left out"
+    table.caption = ("max shift = largest change of any posterior when the item is left out"
+                     if result.posteriors is not None else
+                     "LR rank = ranking by likelihood; no posteriors, so no shift")
     return table
 
 
 def _changed(flag: bool) -> Text:
     return Text("changes", style="bold red") if flag else Text("same", style="grey50")
+
+
+def _print_cautions(console: Console, result: AchResult) -> None:
+    console.print("[bold]Cautions[/]")
+    for caution in result.cautions:
+        console.print(Text.assemble(("! ", "yellow"), caution.text))
+
+
+def _verdict(result: AchResult) -> str:
+    least = result.inconsistency_ranking[0]
+    if least in result.non_diagnostic:
+        least += " (non-diagnostic)"
+    if result.posteriors is not None:
+        return (f"Least inconsistent (Heuer): [bold]{least}[/]; "
+                f"highest posterior: [bold]{result.posterior_ranking[0]}[/].")
+    return (f"Least inconsistent (Heuer): [bold]{least}[/]; "
+            f"best supported by the evidence (likelihood): [bold]{result.likelihood_ranking[0]}[/]"
+            "; no posteriors (see the cautions).")
+
+
+def _hypotheses_payload(scenario: Scenario, result: AchResult) -> dict:
+    """The ACH reading as plain JSON-ready data: per hypothesis, per item, cautions."""
+    matrix = result.matrix
+    hypotheses = []
+    for h, hypothesis in enumerate(scenario.hypotheses):
+        entry = {
+            "id": hypothesis.id, "name": hypothesis.name, "catch_all": hypothesis.catch_all,
+            "inconsistency_count": float(result.inconsistency_count[h]),
+            "weighted_inconsistency": float(result.inconsistency[h]),
+            "non_diagnostic": hypothesis.id in result.non_diagnostic,
+            "log_likelihood": float(result.log_likelihood[h]),
+            "likelihood_ratio": _summary(result.likelihood_ratio[h],
+                                         result.likelihood_ratio_interval, h),
+            "prior": None, "posterior": None,
+        }
+        if result.posteriors is not None:
+            entry["prior"] = _summary(matrix.priors[h], result.prior_interval, h)
+            entry["posterior"] = _summary(result.posteriors[h], result.posterior_interval, h)
+        hypotheses.append(entry)
+    clusters = matrix.clusters
+    evidence = [
+        {"id": item.id, "source": item.source, "group": item.group,
+         "weight": float(matrix.weights[e]),
+         "cluster": [matrix.evidence_ids[i] for i in np.flatnonzero(clusters == clusters[e])],
+         "n_eff_over_n": float(result.scale[e]),
+         "diagnosticity": float(result.diagnosticity[e]),
+         "ratings": {h: item.rating(h) for h in matrix.hypothesis_ids}}
+        for e, item in enumerate(scenario.evidence)
+    ]
+    return {
+        "scenario": scenario.scenario.id,
+        "version": __version__,
+        "seed": result.seed,
+        "draws": result.draws,
+        "interval_level": result.likelihood_ratio_interval.level,
+        "exclusive": matrix.exclusive,
+        "exhaustive": matrix.exhaustive,
+        "catch_all": matrix.catch_all,
+        "posteriors_shown": result.posteriors is not None,
+        "rho": matrix.rho,
+        "effective_items": result.effective_items,
+        "hypotheses": hypotheses,
+        "evidence": evidence,
+        "sensitivity": [
+            {"item_left_out": d.evidence_id, "max_shift": d.max_shift,
+             "ranking_changes": d.ranking_changes,
+             "inconsistency_ranking_changes": d.inconsistency_ranking_changes,
+             "leader_changes": d.leader_changes}
+            for d in result.sensitivity
+        ],
+        "cautions": [{"kind": c.kind, "text": c.text} for c in result.cautions],
+    }
+
+
+def _summary(point: float, interval: Interval, h: int) -> dict[str, float]:
+    return {"point": float(point), "median": float(interval.median[h]),
+            "low": float(interval.low[h]), "high": float(interval.high[h])}
 
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik.analysis.ach import AchResult, analyse_hypotheses
+from realpolitik._version import __version__
+from realpolitik.analysis.ach import AchResult, Interval, analyse_hypotheses
 from realpolitik.analysis.indicators import EnsembleOutputs
 from realpolitik.analysis.questions import QuestionForecast, forecast_questions
 from realpolitik.analysis.scores import ScoreSummary
@@ -41,30 +42,47 @@ def _footer(scenario_id: str, seed: int | None, draws: int | None) -> str:
 # ---------------------------------------------------------------------------
 
 
-def ach_section(scenario: Scenario) -> Section:
-    """The ACH matrix colour-coded, scores, posteriors, diagnosticity and drop-one sensitivity."""
+def ach_section(scenario: Scenario, seed: int = 0) -> Section:
+    """The ACH matrix colour-coded, cautions, scores, likelihood ratios, posteriors, sensitivity.
+
+    ``seed`` seeds the draws over uncertain priors, credibilities and ``rho``
+    (as many as the scenario's ``ach.draws``) behind the intervals.
+    """
     title = "Competing hypotheses"
     if not scenario.hypotheses:
         return Section(title, "<p>This scenario declares no competing hypotheses.</p>",
                        anchor="hypotheses")
-    result = analyse_hypotheses(scenario)
-    body = (_ach_intro(result) + _ach_matrix_html(scenario, result)
+    result = analyse_hypotheses(scenario, seed=seed)
+    body = (_ach_intro(result) + _cautions_html(result) + _ach_matrix_html(scenario, result)
             + _ach_summary_html(scenario, result) + _sensitivity_html(result))
     return Section(title, body, anchor="hypotheses")
 
 
 def _ach_intro(result: AchResult) -> str:
-    leader = result.posterior_ranking[0]
-    least = result.inconsistency_ranking[0]
+    least = html.escape(result.inconsistency_ranking[0])
+    if result.inconsistency_ranking[0] in result.non_diagnostic:
+        least += "</b> (non-diagnostic)<b>"
+    if result.posteriors is not None:
+        leader = f"highest posterior: <b>{html.escape(result.posterior_ranking[0])}</b>"
+    else:
+        leader = ("best supported by the evidence (likelihood): "
+                  f"<b>{html.escape(result.likelihood_ranking[0])}</b>")
     return (
         "<p>Each evidence item is rated against every hypothesis: CC very consistent, "
         "C consistent, N neutral, I inconsistent, II very inconsistent. Heuer's rule "
         "favours the hypothesis with the least evidence against it; the Bayesian reading "
-        "turns ratings into likelihoods tempered by each item's credibility x relevance. "
-        f"Least inconsistent: <b>{html.escape(least)}</b>; highest posterior: "
-        f"<b>{html.escape(leader)}</b>. The posteriors treat items as independent, so "
-        "they overstate confidence when items echo one another: read them as a ranking.</p>"
+        "turns ratings into likelihoods tempered by each item's credibility x relevance, "
+        "and counts items that share a source or group as fewer independent ones "
+        f"(n<sub>eff</sub>/n). Least inconsistent: <b>{least}</b>; {leader}. "
+        f"Intervals are {result.likelihood_ratio_interval.level:.0%} intervals over "
+        f"{result.draws:,} draws (seed {result.seed}) of the uncertain priors, credibilities "
+        f"and rho; realpolitik {__version__}.</p>"
     )
+
+
+def _cautions_html(result: AchResult) -> str:
+    items = "".join(f"<li>{html.escape(c.text)}</li>" for c in result.cautions)
+    return f"<p><b>Cautions</b></p><ul class='cautions'>{items}</ul>"
 
 
 def _ach_matrix_html(scenario: Scenario, result: AchResult) -> str:
@@ -74,10 +92,15 @@ def _ach_matrix_html(scenario: Scenario, result: AchResult) -> str:
     for e, item in enumerate(scenario.evidence):
         cells = "".join(_rating_cell(item.rating(h)) for h in ids)
         text = html.escape(item.text)
+        credibility = item.credibility_quantity
+        weight = (f"{credibility.low * item.relevance:.2f}-"
+                  f"{credibility.high * item.relevance:.2f}" if credibility.uncertain
+                  else f"{item.weight:.2f}")
         rows.append(f"<tr><td><b>{html.escape(item.id)}</b><br><small>{text}</small></td>"
-                    f"<td>{item.weight:.2f}</td><td>{result.diagnosticity[e]:.2f}</td>"
-                    f"{cells}</tr>")
+                    f"<td>{weight}</td><td>{result.scale[e]:.2f}</td>"
+                    f"<td>{result.diagnosticity[e]:.2f}</td>{cells}</tr>")
     return ("<table class='ach'><thead><tr><th>evidence</th><th>weight</th>"
+            "<th>n<sub>eff</sub>/n</th>"
             f"<th>diagnosticity</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -87,34 +110,54 @@ def _rating_cell(rating: str) -> str:
 
 
 def _ach_summary_html(scenario: Scenario, result: AchResult) -> str:
+    shown = result.posteriors is not None
     rows = []
+    ratio = result.likelihood_ratio_interval
     for h, hypothesis in enumerate(scenario.hypotheses):
-        rows.append(
-            f"<tr><td><b>{html.escape(hypothesis.id)}</b> {html.escape(hypothesis.name)}</td>"
-            f"<td>{result.inconsistency_count[h]:g}</td><td>{result.inconsistency[h]:.2f}</td>"
-            f"<td>{result.matrix.priors[h]:.2f}</td><td>{result.posteriors[h]:.2f}</td></tr>"
-        )
-    return ("<table><thead><tr><th>hypothesis</th><th>I/II count</th>"
-            "<th>weighted inconsistency</th><th>prior</th><th>posterior</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        flag = ("<br><small style='color:#b8860b'>non-diagnostic: nothing rates it I or II"
+                "</small>" if hypothesis.id in result.non_diagnostic else "")
+        cells = (f"<td>{result.inconsistency_count[h]:g}</td>"
+                 f"<td>{result.inconsistency[h]:.2f}</td>"
+                 f"<td>{_interval_html(ratio, h)}</td>")
+        if shown:
+            cells += (f"<td>{_interval_html(result.prior_interval, h)}</td>"
+                      f"<td>{_interval_html(result.posterior_interval, h)}</td>")
+        rows.append(f"<tr><td><b>{html.escape(hypothesis.id)}</b> "
+                    f"{html.escape(hypothesis.name)}{flag}</td>{cells}</tr>")
+    head = ("<th>hypothesis</th><th>I/II count</th><th>weighted inconsistency</th>"
+            "<th>likelihood ratio to the best-supported</th>")
+    if shown:
+        head += "<th>prior</th><th>posterior</th>"
+    return (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            "<p class='muted'>Medians, with the interval in brackets where the inputs are "
+            "uncertain.</p>")
+
+
+def _interval_html(interval: Interval, h: int) -> str:
+    median, low, high = interval.median[h], interval.low[h], interval.high[h]
+    if high - low < 0.005:
+        return f"{median:.2f}"
+    return f"{median:.2f} <small>({low:.2f}-{high:.2f})</small>"
 
 
 def _sensitivity_html(result: AchResult) -> str:
     pivotal = [d for d in result.sensitivity
-               if d.posterior_ranking_changes or d.inconsistency_ranking_changes]
+               if d.ranking_changes or d.inconsistency_ranking_changes]
     if not pivotal:
         return ("<p>Drop-one sensitivity: leaving out any single item changes neither "
                 "ranking.</p>")
+    basis = "posterior" if result.posteriors is not None else "likelihood"
     rows = "".join(
-        f"<tr><td>{html.escape(d.evidence_id)}</td><td>{d.max_shift:.3f}</td>"
-        f"<td>{'yes' if d.posterior_ranking_changes else 'no'}</td>"
+        f"<tr><td>{html.escape(d.evidence_id)}</td>"
+        f"<td>{'-' if d.max_shift is None else f'{d.max_shift:.3f}'}</td>"
+        f"<td>{'yes' if d.ranking_changes else 'no'}</td>"
         f"<td>{'yes' if d.inconsistency_ranking_changes else 'no'}</td>"
         f"<td>{'yes' if d.leader_changes else 'no'}</td></tr>"
         for d in pivotal
     )
     return ("<p>Drop-one sensitivity: items whose removal changes a ranking.</p>"
             "<table><thead><tr><th>item left out</th><th>largest posterior shift</th>"
-            "<th>posterior ranking changes</th><th>inconsistency ranking changes</th>"
+            f"<th>{basis} ranking changes</th><th>inconsistency ranking changes</th>"
             f"<th>leader changes</th></tr></thead><tbody>{rows}</tbody></table>")
 
 

@@ -2,11 +2,16 @@
 
 * ``hypotheses``: competing explanations of what is going on, each with an
   optional prior (normalised over all hypotheses; equal when none is given);
+  one of them may be the catch-all "something else";
 * ``evidence``: items weighed against every hypothesis in the manner of
   Heuer's Analysis of Competing Hypotheses, each rated ``CC`` (very
   consistent), ``C`` (consistent), ``N`` (neutral or not applicable), ``I``
   (inconsistent) or ``II`` (very inconsistent) per hypothesis, with a
-  credibility and a relevance that weigh it;
+  credibility and a relevance that weigh it, and an optional ``group`` that
+  marks items which echo one another;
+* ``ach``: what the analyst declares about the hypotheses (mutually
+  exclusive? exhaustive?) and how strongly items that share a source or a
+  group depend on one another (``rho``);
 * ``questions``: forecast questions with a resolution date and an indicator
   expression over simulation outputs (see
   :mod:`realpolitik.scenario.indicator_syntax`), an optional warning
@@ -19,7 +24,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from realpolitik.scenario.base import ID_PATTERN, FieldPath, Frozen
 from realpolitik.scenario.indicator_syntax import (
@@ -28,14 +33,17 @@ from realpolitik.scenario.indicator_syntax import (
     iter_terms,
     parse_expression,
 )
-from realpolitik.scenario.quantity import Weight
+from realpolitik.scenario.quantity import Quantity, Weight
 
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
 
 __all__ = [
     "CREDIBILITY_WORDS",
+    "DEFAULT_ACH_DRAWS",
+    "DEFAULT_RHO",
     "RATINGS",
+    "AchSettings",
     "EvidenceItem",
     "Hypothesis",
     "Question",
@@ -51,6 +59,18 @@ RATINGS: tuple[Rating, ...] = ("CC", "C", "N", "I", "II")
 CREDIBILITY_WORDS: dict[str, float] = {"low": 0.3, "medium": 0.6, "high": 0.9}
 """Numeric reading of the credibility words (documented in docs/model.md)."""
 
+DEFAULT_RHO = 0.5
+"""Correlation between items that share a source or a group, when the scenario states none.
+
+No study measures how far one source's items echo one another; 0.5 is the
+midpoint between independent items (0) and copies of one item (1), so that
+a source, however many items it supplies, never counts for more than two
+independent ones.  docs/model.md gives the formula and the reason.
+"""
+
+DEFAULT_ACH_DRAWS = 2000
+"""Draws over uncertain priors, credibilities and ``rho`` behind each interval."""
+
 
 class Hypothesis(Frozen):
     """A competing explanation of what is going on.
@@ -59,30 +79,55 @@ class Hypothesis(Frozen):
     are normalised over all hypotheses, so ``0.5, 0.3, 0.2`` and ``5, 3, 2``
     would mean the same (they are weights in [0, 1], so write the former).
     Give a prior to every hypothesis or to none (then all are equal).
+
+    ``catch_all: true`` marks the hypothesis "something else": none of the
+    others is true.  With it the set is exhaustive by construction (at most
+    one hypothesis may carry the mark).
     """
 
     id: str = Field(pattern=ID_PATTERN)
     name: str
     description: str = ""
     prior: Weight | None = None
+    catch_all: bool = False
+
+
+class AchSettings(Frozen):
+    """What the analyst declares about the hypotheses, and how dependent evidence counts.
+
+    ``exclusive``: at most one hypothesis can be true.  ``exhaustive``: at
+    least one is true (a ``catch_all`` hypothesis makes the set exhaustive
+    without this).  Posteriors normalised over the hypotheses are shown only
+    when both hold.  ``rho`` is the correlation between evidence items that
+    share a source or a group (Kish's intra-cluster correlation: 0 counts
+    them as independent, 1 as one item); a range is sampled.  ``draws``
+    samples the uncertain priors, credibilities and ``rho``.
+    """
+
+    exclusive: bool = False
+    exhaustive: bool = False
+    rho: Weight = Field(default_factory=lambda: Quantity(value=DEFAULT_RHO))
+    draws: int = Field(default=DEFAULT_ACH_DRAWS, ge=100)
 
 
 class EvidenceItem(Frozen):
     """A piece of evidence weighed against the hypotheses.
 
     ``credibility`` (how far the source can be trusted: ``low``, ``medium``,
-    ``high`` or a number in [0, 1]) and ``relevance`` (how much the item
-    bears on the question, [0, 1]) weigh the item; ``ratings`` say how
-    consistent it is with each hypothesis.  A hypothesis the item does not
-    rate counts as ``N``.
+    ``high``, a number in [0, 1] or a range of such numbers) and
+    ``relevance`` (how much the item bears on the question, [0, 1]) weigh
+    the item; ``ratings`` say how consistent it is with each hypothesis.  A
+    hypothesis the item does not rate counts as ``N``.  Items that share a
+    ``source`` or a ``group`` are dependent evidence.
     """
 
     id: str = Field(pattern=ID_PATTERN)
     text: str
     source: str | None = None
+    group: str | None = Field(default=None, pattern=ID_PATTERN)
     quote: str | None = None
     date: dt.date | None = None
-    credibility: float | Literal["low", "medium", "high"] = "medium"
+    credibility: float | Literal["low", "medium", "high"] | Weight = "medium"
     relevance: float = Field(default=1.0, ge=0.0, le=1.0)
     ratings: dict[str, Rating] = {}
     notes: str = ""
@@ -91,14 +136,16 @@ class EvidenceItem(Frozen):
     @classmethod
     def _credibility_word_or_number(cls, value: Any) -> Any:
         if isinstance(value, bool):
-            raise ValueError("expected low, medium, high or a number in [0, 1]")
+            raise ValueError(f"expected {_CREDIBILITY_FORMS}")
         if isinstance(value, str):
             word = value.strip().lower()
             if word not in CREDIBILITY_WORDS:
-                raise ValueError(f"expected low, medium, high or a number in [0, 1], got '{value}'")
+                raise ValueError(f"expected {_CREDIBILITY_FORMS}, got '{value}'")
             return word
         if isinstance(value, int | float) and not 0.0 <= value <= 1.0:
             raise ValueError(f"a numeric credibility must be in [0, 1], got {value}")
+        if isinstance(value, list | tuple | dict):
+            return _weight_quantity(value)
         return value
 
     @field_validator("ratings", mode="before")
@@ -109,20 +156,43 @@ class EvidenceItem(Frozen):
         return value
 
     @property
-    def credibility_value(self) -> float:
-        """Credibility as a number in [0, 1] (words read through :data:`CREDIBILITY_WORDS`)."""
+    def credibility_quantity(self) -> Quantity:
+        """Credibility as a quantity in [0, 1]: words read through :data:`CREDIBILITY_WORDS`."""
+        if isinstance(self.credibility, Quantity):
+            return self.credibility
         if isinstance(self.credibility, str):
-            return CREDIBILITY_WORDS[self.credibility]
-        return float(self.credibility)
+            return Quantity(value=CREDIBILITY_WORDS[self.credibility])
+        return Quantity(value=float(self.credibility))
+
+    @property
+    def credibility_value(self) -> float:
+        """Point credibility in [0, 1] (the midpoint of a range)."""
+        return self.credibility_quantity.point
 
     @property
     def weight(self) -> float:
-        """Credibility times relevance: how much the item counts, in [0, 1]."""
+        """Point credibility times relevance: how much the item counts, in [0, 1]."""
         return self.credibility_value * self.relevance
 
     def rating(self, hypothesis_id: str) -> Rating:
         """The item's rating against a hypothesis (``N`` when not rated)."""
         return self.ratings.get(hypothesis_id, "N")
+
+
+_CREDIBILITY_FORMS = "low, medium, high, a number in [0, 1] or a [low, high] range"
+
+_WEIGHT = TypeAdapter(Weight)
+
+
+def _weight_quantity(value: Any) -> Quantity:
+    """Read a range or a mapping as a weight in [0, 1], with one plain message when it is not."""
+    try:
+        return _WEIGHT.validate_python(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise ValueError(f"{where}: {message}" if where else message) from None
 
 
 def _rating_text(rating: Any) -> Any:
@@ -168,9 +238,10 @@ def judgment_reference_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, s
     """Yield problems in the judgment sections that single fields cannot see.
 
     Duplicate ids; priors given to some hypotheses but not all, or summing
-    to zero; evidence citing an undeclared source, quoting without a
-    source, or rating an undeclared hypothesis; questions whose indicator
-    does not parse or names an undeclared alliance, issue or shock.
+    to zero; more than one catch-all hypothesis; evidence citing an
+    undeclared source, quoting without a source, or rating an undeclared
+    hypothesis; questions whose indicator does not parse or names an
+    undeclared alliance, issue or shock.
     """
     for section in ("hypotheses", "evidence", "questions"):
         seen: set[str] = set()
@@ -179,6 +250,7 @@ def judgment_reference_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, s
                 yield (section, index, "id"), f"duplicate id '{item.id}'"
             seen.add(item.id)
     yield from _prior_errors(scenario)
+    yield from _catch_all_errors(scenario)
     yield from _evidence_errors(scenario)
     yield from _question_errors(scenario)
 
@@ -193,6 +265,14 @@ def _prior_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
         return
     if all(given) and given and sum(h.prior.point for h in scenario.hypotheses) <= 0.0:
         yield ("hypotheses",), "the priors sum to zero; at least one must be positive"
+
+
+def _catch_all_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
+    marked = [index for index, h in enumerate(scenario.hypotheses) if h.catch_all]
+    for index in marked[1:]:
+        first = scenario.hypotheses[marked[0]].id
+        yield (("hypotheses", index, "catch_all"),
+               f"only one hypothesis can be the catch-all; '{first}' already is")
 
 
 def _evidence_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:

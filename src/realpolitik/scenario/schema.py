@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from realpolitik.scenario.base import ID_PATTERN, FieldPath, Frozen
 from realpolitik.scenario.dynamics import Dynamics, dynamics_reference_errors
 from realpolitik.scenario.judgment import (
+    AchSettings,
     EvidenceItem,
     Hypothesis,
     Question,
@@ -126,6 +127,7 @@ class Scenario(Frozen):
     hypotheses: list[Hypothesis] = []
     evidence: list[EvidenceItem] = []
     questions: list[Question] = []
+    ach: AchSettings | None = None
     analysis: AnalysisSettings | None = None
 
     @model_validator(mode="after")
