@@ -2,6 +2,7 @@
 
 import os
 import re
+import runpy
 import subprocess
 import sys
 import time
@@ -244,3 +245,10 @@ def test_serve_prints_its_local_address_and_serves_the_page():
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_the_app_benchmark_runs_in_its_quick_mode(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["bench_app.py", "--quick", "--draws", "100"])
+    runpy.run_path(str(REPO / "benchmarks" / "bench_app.py"), run_name="__main__")
+    printed = capsys.readouterr().out
+    assert "95th percentile" in printed and "ratio median response" in printed

@@ -19,7 +19,7 @@ sync_api = pytest.importorskip("playwright.sync_api",
                                reason="Playwright is not installed: pip install '.[test]'")
 
 from realpolitik.interfaces.app.api import create_app  # noqa: E402
-from realpolitik.interfaces.app.results import AppSettings  # noqa: E402
+from realpolitik.interfaces.app.results import DEFAULT_DRAWS, AppSettings  # noqa: E402
 from realpolitik.interfaces.app.server import BackgroundServer  # noqa: E402
 from realpolitik.interfaces.app.service import WhatIfService  # noqa: E402
 from realpolitik.interfaces.app.state import BaseScenario  # noqa: E402
@@ -30,6 +30,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 SALIENCE = "stances.iran_military_presence.israel.salience"
 PRESENCE = "stances.iran_military_presence.iran.position"
+HAZARD = "dynamics.shocks[0].hazard"
 WAIT_MS = 15_000
 
 
@@ -50,8 +51,10 @@ pytestmark = pytest.mark.skipif(
 def server():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        service = WhatIfService(BaseScenario.load("syria-2019"), AppSettings(draws=200))
+        draws = DEFAULT_DRAWS if os.environ.get("REALPOLITIK_APP_SCREENSHOT") else 200
+        service = WhatIfService(BaseScenario.load("syria-2019"), AppSettings(draws=draws))
         with BackgroundServer(create_app(service)) as running:
+            running.service = service
             yield running
 
 
@@ -108,7 +111,15 @@ def test_an_analyst_moves_a_number_switches_a_lever_and_downloads_the_what_if(
     sync_api.expect(page.locator('#changes li[data-path="levers.p3_offer_to_russia"]')
                     ).to_contain_text("on from 2021-01-01")
 
+    survival = page.locator('#headline td[data-row="0"][data-column="2"] .w')
+    holding = survival.inner_text()
+    page.locator('details[data-group="shocks"] summary').click()
+    field(page, HAZARD, "high").fill("0.2")
+    field(page, HAZARD, "high").press("Enter")
+    sync_api.expect(survival).not_to_have_text(holding)
+
     if os.environ.get("REALPOLITIK_APP_SCREENSHOT"):
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=os.environ["REALPOLITIK_APP_SCREENSHOT"])
 
     with page.expect_download() as caught:
@@ -119,6 +130,7 @@ def test_an_analyst_moves_a_number_switches_a_lever_and_downloads_the_what_if(
     salience = loaded.stance("iran_military_presence", "israel").salience
     assert salience.point == 0.2 and salience.estimate == "what-if: was 1"
     assert loaded.levers[3].start.isoformat() == "2021-01-01"
+    assert loaded.dynamics.shocks[0].hazard.range == (0.01, 0.2)
 
 
 def test_bad_input_is_shown_next_to_its_field_and_nothing_else_is_lost(context, server):
@@ -164,3 +176,17 @@ def test_the_lever_ranking_runs_with_progress(context, server):
     sync_api.expect(page.locator("#ranking table")).to_be_visible()
     sync_api.expect(page.locator("#rank-status")).to_have_text("done")
     assert page.locator("#ranking tbody tr").count() == 22
+
+
+def test_a_tab_whose_session_was_forgotten_replays_its_changes(context, server):
+    page = open_page(context, server)
+    field(page, SALIENCE).fill("0.3")
+    field(page, SALIENCE).press("Enter")
+    sync_api.expect(page.locator(f'#changes li[data-path="{SALIENCE}"]')).to_be_visible()
+    for _ in range(server.service.capacity):
+        server.service.new_session()
+    field(page, PRESENCE, "low").fill("70")
+    field(page, PRESENCE, "low").press("Enter")
+    sync_api.expect(page.locator("#message")).to_contain_text("replayed")
+    sync_api.expect(page.locator("#changes li")).to_have_count(2)
+    sync_api.expect(field(page, SALIENCE)).to_have_value("0.3")

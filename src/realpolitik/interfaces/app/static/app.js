@@ -124,13 +124,14 @@ async function recover() {
 
 async function send(method, url, body, fieldKey) {
   let answer = await api(method, url(), body);
-  if (answer.status === 404) {
+  const lost = answer.status === 404;
+  if (lost) {
     await recover();
     answer = await api(method, url(), body);
   }
   if (answer.ok) {
     clearError(fieldKey);
-    showMessage("");
+    if (!lost) showMessage("");
     renderResults(answer.body);
   } else if (answer.status === 422 && answer.body.errors) {
     for (const [key, message] of Object.entries(answer.body.errors)) {
@@ -235,7 +236,7 @@ function fieldWidget(entry) {
     if (index > 0) div.append(el("span", { class: "dash", text: part === "mode" ? "mode" : "\u2013" }));
     div.append(el("input", { type: "text", inputMode: "decimal", "data-part": part,
                              "aria-label": `${entry.row} ${entry.column} ${part}`,
-                             placeholder: entry.numbers ? "" : "overall" }));
+                             placeholder: entry.numbers ? "" : "\u2014" }));
   });
   div.append(el("span", { class: "was" }),
              el("button", { type: "button", class: "reset", text: "reset", hidden: true,
