@@ -11,7 +11,7 @@ the page or the API.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from realpolitik.scenario.schema import Scenario
@@ -52,7 +52,6 @@ class Headline:
     columns: list[str]
     rows: list[HeadlineRow]
     note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form for the page."""

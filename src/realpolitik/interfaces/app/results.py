@@ -74,14 +74,13 @@ def evaluate(scenario: Scenario, settings: AppSettings, levers: Sequence[str] = 
     return Evaluation(scenario, static, ensemble, time.perf_counter() - start)
 
 
-def share(value: float) -> float | None:
-    """A finite float for JSON (None for NaN)."""
+def share(value: float | None) -> float | None:
+    """A finite float for JSON, rounded (None for None and NaN)."""
     return None if value is None or not math.isfinite(value) else round(float(value), 6)
 
 
 def _pair(base: float | None, what_if: float | None) -> dict[str, float | None]:
-    return {"baseline": share(base) if base is not None else None,
-            "whatif": share(what_if) if what_if is not None else None}
+    return {"baseline": share(base), "whatif": share(what_if)}
 
 
 def comparison(base: Evaluation, what_if: Evaluation) -> dict[str, Any]:

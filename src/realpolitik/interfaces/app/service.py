@@ -3,7 +3,7 @@
 :class:`WhatIfService` owns the unchanged scenario and its baseline results
 (computed once), one :class:`~realpolitik.interfaces.app.state.WhatIf` per
 browser tab (a bounded registry: the least recently used session is
-forgotten first), a cache of evaluations keyed by the changes (a tab that
+forgotten first), a cache of results keyed by the changes (a tab that
 reloads, or two tabs with the same changes, are not simulated twice), and
 the background jobs.  It knows nothing of HTTP: the API module is a thin
 front over it, and the tests drive it directly.
@@ -23,22 +23,18 @@ from realpolitik.analysis.levers import BASELINE, evaluate_levers
 from realpolitik.analysis.outcomes import Outcome, check_outcome, parse_outcome
 from realpolitik.interfaces.app.jobs import Job, JobRegistry
 from realpolitik.interfaces.app.numbers import FieldProblem
-from realpolitik.interfaces.app.results import (
-    AppSettings,
-    Evaluation,
-    comparison,
-    evaluate,
-)
+from realpolitik.interfaces.app.results import AppSettings, comparison, evaluate
 from realpolitik.interfaces.app.state import BaseScenario, LeverChoice, WhatIf
 from realpolitik.scenario.schema import Scenario
+from realpolitik.simulation import simulate_ensemble
 
 __all__ = ["DEFAULT_SESSIONS", "Session", "UnknownSession", "WhatIfService", "rank_levers"]
 
 DEFAULT_SESSIONS = 32
 """Sessions kept at once; the least recently used is forgotten when a new one starts."""
 
-CACHED_EVALUATIONS = 64
-"""Evaluations kept for reuse, keyed by the changes that produced them."""
+CACHED_RESULTS = 64
+"""Results kept for reuse, keyed by the changes that produced them."""
 
 
 class UnknownSession(KeyError):
@@ -74,7 +70,7 @@ class WhatIfService:
         self.capacity = capacity
         self.jobs = JobRegistry()
         self._sessions: OrderedDict[str, Session] = OrderedDict()
-        self._evaluations: OrderedDict[Hashable, Evaluation] = OrderedDict()
+        self._comparisons: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.baseline = evaluate(base.scenario, self.settings)
 
@@ -131,23 +127,28 @@ class WhatIfService:
     def results(self, session: Session) -> dict[str, Any]:
         """Baseline beside what-if, and the list of changes."""
         whatif = session.whatif
-        evaluation = self._evaluation(whatif)
-        return {**comparison(self.baseline, evaluation), "changes": whatif.summary(),
+        return {**self._compared(whatif), "changes": whatif.summary(),
                 "values": _values(whatif), "draws": self.settings.draws}
 
-    def _evaluation(self, whatif: WhatIf) -> Evaluation:
+    def _compared(self, whatif: WhatIf) -> dict[str, Any]:
+        """The what-if's results beside the baseline's, from the cache when seen before.
+
+        Only the JSON-ready comparison is kept, not the ensembles, so the
+        cache stays small whatever the number of draws.
+        """
         key = _key(whatif)
         with self._lock:
-            cached = self._evaluations.get(key)
+            cached = self._comparisons.get(key)
             if cached is not None:
-                self._evaluations.move_to_end(key)
+                self._comparisons.move_to_end(key)
                 return cached
-        found = (self.baseline if not whatif.changed()
-                 else evaluate(whatif.scenario, self.settings, whatif.levers_on()))
+        evaluation = (self.baseline if not whatif.changed()
+                      else evaluate(whatif.scenario, self.settings, whatif.levers_on()))
+        found = comparison(self.baseline, evaluation)
         with self._lock:
-            self._evaluations[key] = found
-            while len(self._evaluations) > CACHED_EVALUATIONS:
-                self._evaluations.popitem(last=False)
+            self._comparisons[key] = found
+            while len(self._comparisons) > CACHED_RESULTS:
+                self._comparisons.popitem(last=False)
         return found
 
     # ---- changes -------------------------------------------------------------
@@ -180,7 +181,7 @@ class WhatIfService:
         trial = session.whatif.copy()
         change(trial)
         try:
-            self._evaluation(trial)
+            self._compared(trial)
         except Exception as error:  # a value the engines cannot handle: refuse it, keep the rest
             raise FieldProblem(field_name, f"the models cannot run with this value "
                                            f"({type(error).__name__}: {error})") from None
@@ -256,7 +257,6 @@ def rank_levers(scenario: Scenario, settings: AppSettings, job: Job) -> dict[str
     if not scenario.levers:
         raise ValueError("the scenario declares no levers")
     objective, direction = _objective(scenario)
-    from realpolitik.simulation import simulate_ensemble
 
     def simulate(*args: Any, **kwargs: Any) -> Any:
         job.check()

@@ -158,6 +158,7 @@ function renderForm(form) {
     "the scenario as written, with no lever.";
   renderLevers(form.levers);
   renderGroups(form);
+  byId("ranking-section").hidden = !form.levers.length;
 }
 
 function renderLevers(levers) {
@@ -232,13 +233,14 @@ function fieldWidget(entry) {
     : entry.kind === "range" ? ["low", "high"] : ["low", "mode", "high"];
   const div = el("div", { class: "field", "data-path": entry.path,
                           title: entry.evidence || entry.fallback || "" });
+  const inputs = el("span", { class: "inputs" });
   parts.forEach((part, index) => {
-    if (index > 0) div.append(el("span", { class: "dash", text: part === "mode" ? "mode" : "\u2013" }));
-    div.append(el("input", { type: "text", inputMode: "decimal", "data-part": part,
-                             "aria-label": `${entry.row} ${entry.column} ${part}`,
-                             placeholder: entry.numbers ? "" : "\u2014" }));
+    if (index > 0) inputs.append(el("span", { class: "dash", text: part === "mode" ? "mode" : "\u2013" }));
+    inputs.append(el("input", { type: "text", inputMode: "decimal", "data-part": part,
+                                "aria-label": `${entry.row} ${entry.column} ${part}`,
+                                placeholder: entry.numbers ? "" : "\u2014" }));
   });
-  div.append(el("span", { class: "was" }),
+  div.append(inputs, el("span", { class: "was" }),
              el("button", { type: "button", class: "reset", text: "reset", hidden: true,
                             title: "give back the written value" }),
              el("span", { class: "error", role: "status" }));
@@ -442,7 +444,7 @@ function renderRanking(result) {
       `${result.draws} draws per option; bold: the 95% interval excludes zero. ` +
       `Least mean regret: ${result.least_mean_regret}.` }),
     el("table", {}, el("thead", {}, el("tr", {}, ["rank", "option", "effect [95% interval]",
-                                                "mean"].map((t) => el("th", { text: t })))),
+                                                "objective (mean)"].map((t) => el("th", { text: t })))),
        el("tbody", {}, rows)));
 }
 
