@@ -22,9 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from realpolitik.analysis.static import MODEL_LABELS, StaticForecast, forecast_static
+from realpolitik.analysis.static import StaticForecast, forecast_static
 from realpolitik.interfaces.app.headline import HOLDING_YEARS, build_headline
 from realpolitik.interfaces.app.svg import survival_chart
+from realpolitik.models.registry import engine_label
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation import EnsembleResult, simulate_ensemble
 
@@ -89,7 +90,7 @@ def comparison(base: Evaluation, what_if: Evaluation) -> dict[str, Any]:
     return {
         "headline": build_headline(scenario, base.ensemble, what_if.ensemble).to_dict(),
         "forecasts": _forecasts(scenario, base, what_if),
-        "engines": [{"id": name, "label": MODEL_LABELS.get(name, name)}
+        "engines": [{"id": name, "label": engine_label(name)}
                     for name in what_if.static.forecasts],
         "cohesion": _cohesion(scenario, base, what_if),
         "survival": _survival(scenario, base.ensemble, what_if.ensemble),
