@@ -18,9 +18,13 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from realpolitik import __version__
-from realpolitik.analysis.levers import BASELINE, evaluate_levers
-from realpolitik.analysis.outcomes import Outcome, check_outcome, parse_outcome
+from realpolitik._version import __version__
+from realpolitik.analysis.levers import (
+    BASELINE,
+    LeverOptions,
+    evaluate_levers,
+    resolve_lever_options,
+)
 from realpolitik.interfaces.app.jobs import Job, JobRegistry
 from realpolitik.interfaces.app.numbers import FieldProblem
 from realpolitik.interfaces.app.results import AppSettings, comparison, evaluate
@@ -237,16 +241,6 @@ def _groups(scenario: Scenario) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------
 # Lever ranking
 # ---------------------------------------------------------------------------
-def _objective(scenario: Scenario) -> tuple[Outcome, str]:
-    settings = scenario.analysis
-    if settings is not None and settings.objective:
-        return check_outcome(scenario, parse_outcome(settings.objective)), settings.direction
-    if not scenario.alliances:
-        raise ValueError("the scenario watches no alliance, so levers have nothing to move")
-    direction = settings.direction if settings is not None else "minimise"
-    return Outcome("cohesion", scenario.alliances[0].id), direction
-
-
 def rank_levers(scenario: Scenario, settings: AppSettings, job: Job) -> dict[str, Any]:
     """Rank every lever and pair of levers on the scenario's objective, as the CLI does.
 
@@ -256,16 +250,17 @@ def rank_levers(scenario: Scenario, settings: AppSettings, job: Job) -> dict[str
     """
     if not scenario.levers:
         raise ValueError("the scenario declares no levers")
-    objective, direction = _objective(scenario)
+    options = resolve_lever_options(scenario, LeverOptions(
+        outcomes=(), draws=settings.draws, seed=settings.seed, model=settings.model,
+        pairs=True, delay_years=None))
+    if options.objective is None:
+        raise ValueError("the scenario watches no alliance, so levers have nothing to move")
 
     def simulate(*args: Any, **kwargs: Any) -> Any:
         job.check()
         return simulate_ensemble(*args, **kwargs)
 
-    report = evaluate_levers(
-        scenario, None, [], objective, settings.draws, settings.seed, settings.model,
-        progress=job.report, direction=direction, pairs=True, delay_years=None,
-        simulate=simulate)
+    report = evaluate_levers(scenario, options, progress=job.report, simulate=simulate)
     rows = []
     for option in report.ranking:
         effect = report.objective_effect(option)
@@ -273,5 +268,6 @@ def rank_levers(scenario: Scenario, settings: AppSettings, job: Job) -> dict[str
                      "mean": effect.option_mean, "effect": effect.effect.mean,
                      "low": effect.effect.low, "high": effect.effect.high,
                      "clear": option != BASELINE and effect.effect.excludes_zero()})
-    return {"objective": objective.describe(), "direction": direction, "draws": report.draws,
+    return {"objective": options.objective.describe(), "direction": report.direction,
+            "draws": report.draws,
             "rows": rows, "least_mean_regret": report.option_name(report.least_mean_regret)}
