@@ -11,7 +11,9 @@ time with its file, line and field:
 * a forecast question whose indicator gives a number rather than a yes/no
   condition (its probability would be undefined), or reads a date before
   ``as_of``;
-* an ensemble size beyond :data:`MAX_DRAWS`.
+* an ensemble size beyond :data:`MAX_DRAWS`;
+* two shared stakes of one alliance with the same id (an effect naming the
+  stake could not tell them apart).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def consistency_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
     """Yield ``(field path, message)`` for everything the run would refuse."""
     yield from _outcome_errors(scenario)
     yield from _question_errors(scenario)
+    yield from _stake_errors(scenario)
     settings = scenario.analysis
     if settings is not None and settings.draws > MAX_DRAWS:
         yield ("analysis", "draws"), (f"at most {MAX_DRAWS:,} draws can be simulated, "
@@ -102,3 +105,13 @@ def _question_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
                 yield where, (f"column {term.column}: date {term.date.isoformat()} is before "
                               f"the scenario's as_of date {as_of.isoformat()}, where the "
                               "simulation starts")
+
+
+def _stake_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
+    for index, alliance in enumerate(scenario.alliances):
+        seen: set[str] = set()
+        for slot, stake in enumerate(alliance.shared_stakes):
+            if stake.id in seen:
+                yield (("alliances", index, "shared_stakes", slot, "id"),
+                       f"duplicate id '{stake.id}'")
+            seen.add(stake.id)

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from realpolitik.scenario.base import FieldPath
+from realpolitik.scenario.base import ID_PATTERN, FieldPath
 from realpolitik.scenario.consistency import consistency_errors
 from realpolitik.scenario.errors import ScenarioError, ScenarioErrors, shorten
 from realpolitik.scenario.schema import ReferenceProblems, Scenario, dotted
@@ -131,22 +131,26 @@ def validate_model(model: type[BaseModel], data: Any, lines: Lines, path: str | 
             return model.model_validate(data)
         except ValidationError as error:
             if attempt == _TEXT_RETRIES or not _restore_texts(error, data, lines):
-                raise ScenarioErrors(list(_explain(error, lines, path, help_doc))) from None
+                raise _explain(error, lines, path, help_doc) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 _TEXT_RETRIES = 3
 """Rounds of putting back text YAML read as numbers (a round may reveal further fields)."""
 
+MAX_REPORTED = 25
+"""Problems reported one by one; beyond, a last line counts the others."""
+
 
 def _restore_texts(error: ValidationError, data: Any, lines: Lines) -> bool:
-    """Put back the written text where a field wanted text; True if anything changed."""
+    """Put back the written text where a field wanted text or a word; True if anything changed."""
     written = getattr(lines, "written", None)
     if written is None:
         return False
     changed = False
-    for detail in error.errors():
-        if detail["type"] != "string_type":
+    for detail in error.errors(include_url=False):
+        if detail["type"] not in ("string_type", "literal_error") or isinstance(
+                detail.get("input"), str):
             continue
         location = tuple(part for part in detail["loc"] if not _is_internal(part))
         text = written(location)
@@ -174,11 +178,11 @@ def _replace(data: Any, location: FieldPath, value: str) -> bool:
 def _raise_problems(problems: list[tuple[FieldPath, str]], lines: Lines,
                     path: str | Path) -> None:
     if problems:
-        raise ScenarioErrors([
+        raise _capped([
             ScenarioError(message, path=path, line=_line_of(location, lines),
                           field=dotted(location))
-            for location, message in problems
-        ])
+            for location, message in problems[:MAX_REPORTED]
+        ], len(problems) - MAX_REPORTED, path)
 
 
 @contextmanager
@@ -210,18 +214,38 @@ def _line_of(location: FieldPath, lines: Lines) -> int | None:
 def _explain(
     error: ValidationError, lines: Lines, path: str | Path,
     help_doc: str = "docs/scenario-format.md",
-) -> Iterator[ScenarioError]:
-    """Turn pydantic's report into one :class:`ScenarioError` per problem."""
-    for detail in error.errors():
+) -> ScenarioErrors:
+    """Turn pydantic's report into one :class:`ScenarioError` per problem (the first few)."""
+    details = error.errors(include_url=False)
+    problems: list[ScenarioError] = []
+    for index, detail in enumerate(details):
         cause = (detail.get("ctx") or {}).get("error")
         if isinstance(cause, ReferenceProblems):
-            for location, message in cause.problems:
-                yield ScenarioError(message, path=path, line=_line_of(location, lines),
-                                    field=dotted(location))
-            continue
-        location = tuple(part for part in detail["loc"] if not _is_internal(part))
-        yield ScenarioError(_message(detail, help_doc), path=path,
-                            line=_line_of(location, lines), field=dotted(location))
+            problems += [ScenarioError(message, path=path, line=_line_of(location, lines),
+                                       field=dotted(location))
+                         for location, message in cause.problems[:MAX_REPORTED]]
+        else:
+            location = tuple(part for part in detail["loc"] if not _is_internal(part))
+            problems.append(ScenarioError(_message(detail, help_doc), path=path,
+                                          line=_line_of(location, lines),
+                                          field=dotted(location)))
+        if len(problems) >= MAX_REPORTED:
+            hidden = len(problems) - MAX_REPORTED + sum(map(_count, details[index + 1:]))
+            return _capped(problems, hidden, path)
+    return ScenarioErrors(problems)
+
+
+def _count(detail: dict[str, Any]) -> int:
+    cause = (detail.get("ctx") or {}).get("error")
+    return len(cause.problems) if isinstance(cause, ReferenceProblems) else 1
+
+
+def _capped(problems: list[ScenarioError], hidden: int, path: str | Path) -> ScenarioErrors:
+    """The first :data:`MAX_REPORTED` problems, and a last line counting the others."""
+    shown = problems[:MAX_REPORTED]
+    if hidden > 0:
+        shown.append(ScenarioError(f"... and {hidden:,} more problem(s) not shown", path=path))
+    return ScenarioErrors(shown)
 
 
 def _is_internal(part: str | int) -> bool:
@@ -252,18 +276,33 @@ def _message(detail: dict[str, Any], help_doc: str) -> str:
         return "is required but missing"
     if kind == "extra_forbidden":
         return f"is not a known field here (check the spelling; see {help_doc})"
-    if kind in _EXPECTED:
-        return f"{_EXPECTED[kind]} is expected, got {_shown(detail.get('input'))}"
     given = detail.get("input")
+    if kind.startswith("date_") and not isinstance(given, dt.datetime):
+        kind = "date_type"
+    if kind in _EXPECTED:
+        return f"{_EXPECTED[kind]} is expected, got {_shown(given)}"
     if isinstance(given, float) and not math.isfinite(given):
         return f"must be a finite number, got {given}"
     message = str(detail["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     if kind == "string_pattern_mismatch":
-        return ("must be lower-case letters, digits and underscores, starting with a letter, "
-                f"got {_shown(given)}")
+        return f"{_PATTERN_WORDS.get((detail.get('ctx') or {}).get('pattern'), message)}, " \
+               f"got {_shown(given)}"
+    if kind in _SHOW_INPUT:
+        return f"{message}, got {_shown(given)}"
     return message
+
+
+_PATTERN_WORDS = {
+    ID_PATTERN: "must be lower-case letters, digits and underscores, starting with a letter",
+    r"^[a-z0-9][a-z0-9_-]*$": "must be lower-case letters, digits, '-' and '_'",
+}
+"""Patterns of ids, in words."""
+
+_SHOW_INPUT = frozenset({"literal_error", "greater_than", "greater_than_equal", "less_than",
+                         "less_than_equal"})
+"""Pydantic messages that do not repeat the value they refuse."""
 
 
 def _shown(value: Any) -> str:

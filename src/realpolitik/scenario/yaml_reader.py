@@ -141,7 +141,8 @@ def check_characters(text: str, path: str | Path) -> None:
 Place = tuple[int, Any, str | None]
 """Where a value sits: its 1-based line (its key's, in a mapping), the places of its
 items (a dict or a list, None for a scalar) and, for a plain scalar that YAML read
-as something other than text, the text as written."""
+as a number, a date or yes/no, the text as written (an empty value or ``null``
+stays missing: it is not text)."""
 
 
 class LineMap:
@@ -183,7 +184,7 @@ class LineMap:
         return default if place is None else place[0]
 
     def written(self, path: tuple[str | int, ...]) -> str | None:
-        """The text of a plain scalar that YAML read as a number, date, yes/no or null."""
+        """The text of a plain scalar that YAML read as a number, a date or yes/no."""
         place = self._place(path)
         return None if place is None else place[2]
 
@@ -250,7 +251,25 @@ class _Composer:
         }
 
     def fail(self, message: str, event: Any) -> ScenarioError:
-        return ScenarioError(message, path=self.path, line=event.start_mark.line + 1)
+        """An error at ``event``'s line, naming the field being read."""
+        return ScenarioError(message, path=self.path, line=event.start_mark.line + 1,
+                             field=self.field(event))
+
+    def field(self, event: Any) -> str | None:
+        """The dotted path of the node ``event`` starts (a key's own name when it is a key)."""
+        text = ""
+        for frame in self.stack:
+            if frame.key is None:
+                text += f"[{len(frame.value)}]"
+                continue
+            if frame.key is _NO_KEY:
+                if not isinstance(event, yaml.ScalarEvent):
+                    break
+                name = event.value
+            else:
+                name = "<<" if frame.key is _MERGE_KEY else frame.key
+            text += ("." if text else "") + name
+        return text or None
 
     def document(self, event: Any) -> None:
         self.documents += 1
@@ -285,12 +304,12 @@ class _Composer:
                 frame.key, frame.key_line = value, event.start_mark.line + 1
             else:
                 self.take_key(value, event)
+        elif key is _MERGE_KEY or value is _MERGE_KEY:
+            self.scalar_slowly(value, written, event)
         elif key is None:
             frame.value.append(value)
             frame.items.append((event.start_mark.line + 1, None, written))
             frame.size += 1
-        elif key is _MERGE_KEY or value is _MERGE_KEY:
-            self.scalar_slowly(value, written, event)
         else:
             frame.value[key] = value
             frame.items[key] = (frame.key_line, None, written)
@@ -310,6 +329,7 @@ class _Composer:
             place = (event.start_mark.line + 1, None, written)
             repeated = event.value if value is _MERGE_KEY else value
             self.anchors[event.anchor] = _Anchored(repeated, place, 1, 0)
+            self.open_anchors.discard(event.anchor)  # the name now means this value
 
     def alias(self, event: Any) -> None:
         name = event.anchor
@@ -377,8 +397,7 @@ class _Composer:
             raise self.fail(f"a key must be text, got {_describe(key, event.value)} (quote it "
                             "if it is meant as text)", event)
         if key in frame.value:
-            raise ScenarioError(f"duplicate key '{shorten(key)}'", path=self.path,
-                                line=event.start_mark.line + 1, field=shorten(key))
+            raise self.fail(f"duplicate key '{shorten(key)}'", event)
         frame.key, frame.key_line = key, event.start_mark.line + 1
 
     def attach(self, value: Any, place: Place, size: int, height: int, event: Any) -> None:
@@ -434,7 +453,8 @@ class _Composer:
             return _MERGE_KEY, text
         if tag not in ALLOWED_TAGS:  # '=' and the like: YAML 1.1 names them, nothing reads them
             return text, text
-        return self.construct(tag, event), text
+        value = self.construct(tag, event)
+        return value, None if value is None else text
 
     def read_tagged(self, event: Any) -> Any:
         """A quoted or block scalar, or one with an explicit tag."""
