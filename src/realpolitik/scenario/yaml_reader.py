@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 MAX_BYTES = 10_000_000
-"""Largest file read (10 MB, about twenty times the flagship scenario)."""
+"""Largest file read (10 MB, over a hundred times the flagship scenario)."""
 
 MAX_DEPTH = 64
 """Deepest nesting of lists and mappings (the scenario format needs about 8)."""
