@@ -35,6 +35,7 @@ from realpolitik.scenario.base import ID_PATTERN, Frozen
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import parse_scenario, read_yaml, validate_model
 from realpolitik.scenario.schema import Scenario
+from realpolitik.scenario.yaml_reader import read_text_file
 
 __all__ = [
     "DEFAULT_BASE_RATE",
@@ -225,10 +226,7 @@ def load_questions(path: str | Path) -> QuestionsFile | Scenario:
         Naming the file, line and field of the first problems.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(f"cannot be read: {error}", path=path) from None
+    text = read_text_file(path)
     data, lines = read_yaml(text, path)
     if not isinstance(data, dict):
         raise ScenarioError("expected a mapping with a 'questions' list", path=path, line=1)
