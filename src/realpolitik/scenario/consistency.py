@@ -18,9 +18,8 @@ time with its file, line and field:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from realpolitik.scenario.base import FieldPath
 from realpolitik.scenario.indicator_syntax import (
@@ -50,43 +49,21 @@ def consistency_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
                                       f"got {settings.draws:.3g}")
 
 
-def _outcome_fields(settings: Any) -> Iterator[tuple[FieldPath, Any]]:
-    for name in ("objective", "discovery", "sensitivity"):
-        value = getattr(settings, name, None)
-        if value is not None:
-            yield ("analysis", name), value
-    for index, value in enumerate(getattr(settings, "outcomes", None) or []):
-        yield ("analysis", "outcomes", index), value
-
-
-def _outcome_date(outcome: Any) -> tuple[str | None, dt.date | None]:
-    """The date an outcome names, as written and as a date (None when it names none or no day)."""
-    at = getattr(outcome, "at", None)
-    if isinstance(at, dt.date):
-        return at.isoformat(), at
-    _, sign, written = str(outcome).partition("@")
-    if not sign:
-        return None, None
-    try:
-        return written.strip(), dt.date.fromisoformat(written.strip())
-    except ValueError:
-        return written.strip(), None
-
-
 def _outcome_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
+    """Outcomes dated before ``as_of``, where the simulation starts.
+
+    (A date that is no day in the calendar is refused when the outcome is
+    read: :func:`realpolitik.scenario.outcomes.parse_outcome`.)
+    """
     settings = scenario.analysis
     if settings is None:
         return
     as_of = scenario.scenario.as_of
-    for where, outcome in _outcome_fields(settings):
-        written, date = _outcome_date(outcome)
-        if written is None:
-            continue
-        if date is None:
-            yield where, f"'{written}' is not a date (no such day in the calendar)"
-        elif date < as_of:
-            yield where, (f"date {written} is before the scenario's as_of date "
-                          f"{as_of.isoformat()}, where the simulation starts")
+    for where, outcome in settings.named():
+        if outcome.at is not None and outcome.at < as_of:
+            yield ("analysis", *where), (
+                f"date {outcome.at.isoformat()} is before the scenario's as_of date "
+                f"{as_of.isoformat()}, where the simulation starts")
 
 
 def _question_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
