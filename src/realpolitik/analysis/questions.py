@@ -48,7 +48,7 @@ class QuestionForecast:
     probability: float
     threshold: float | None
     beyond_horizon: list[dt.date]
-    outcome: str | None
+    outcome: Literal["yes", "no"] | None
 
     @property
     def flagged(self) -> bool:

@@ -11,14 +11,17 @@ import datetime as dt
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from realpolitik.scenario.base import FieldPath
 from realpolitik.scenario.errors import ScenarioError, ScenarioErrors
 from realpolitik.scenario.schema import ReferenceProblems, Scenario, dotted
+
+Model = TypeVar("Model", bound=BaseModel)
 
 DEFAULT_SCENARIO = "syria-2019"
 """The flagship case, analysed when the user names no scenario."""
@@ -92,8 +95,8 @@ def read_yaml(text: str, path: str | Path) -> tuple[Any, dict[FieldPath, int]]:
     return yaml.safe_load(text), dict(_node_lines(root, ()))
 
 
-def validate_model(model: type[BaseModel], data: Any, lines: dict[FieldPath, int],
-                   path: str | Path, *, help_doc: str = "docs/scenario-format.md"):
+def validate_model(model: type[Model], data: Any, lines: dict[FieldPath, int],
+                   path: str | Path, *, help_doc: str = "docs/scenario-format.md") -> Model:
     """Validate data read by :func:`read_yaml`; each problem names its line and field."""
     try:
         return model.model_validate(data)
@@ -179,7 +182,7 @@ def _is_internal(part: str | int) -> bool:
     )
 
 
-def _message(detail: dict[str, Any], help_doc: str) -> str:
+def _message(detail: ErrorDetails, help_doc: str) -> str:
     """Word pydantic's messages for an analyst rather than a programmer."""
     kind = detail["type"]
     if kind == "missing":
