@@ -44,11 +44,10 @@ def leaning(value: float, low: str, high: str) -> str:
 
 def movement_table(forecast: StaticForecast, limit: int = 3) -> Table | None:
     """How far each actor moved while bargaining, and its largest moves."""
-    movement = forecast.movement
-    if movement is None:
+    movement, final = forecast.movement, forecast.final_positions
+    if movement is None or final is None:
         return None
     arrays = forecast.arrays
-    final = forecast.final_positions
     table = Table(title="How far each actor moved in the Expected Utility Model",
                   title_justify="left")
     table.add_column("Actor")
