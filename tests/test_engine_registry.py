@@ -13,6 +13,7 @@ from realpolitik.interfaces.cli import app
 from realpolitik.interfaces.cli_common import FORECAST_ENGINES, STEP_ENGINES, EngineChoice
 from realpolitik.models.ktab import DECIMALS
 from realpolitik.models.registry import ENGINES, engine, engine_label, engine_names
+from realpolitik.outputs.tables import forecast_table
 from realpolitik.scenario.loader import load_scenario
 from realpolitik.simulation import MODELS, simulate_ensemble
 
@@ -171,6 +172,17 @@ def test_engine_choice_accepts_names_and_rejects_others_with_the_choices():
     assert STEP_ENGINES.complete("me") == ["median"]
     with pytest.raises(typer.BadParameter, match="'bloc' is not one of 'eum', 'compromise'"):
         STEP_ENGINES("bloc")
+
+
+def test_every_engine_has_a_short_label_and_a_marker_of_its_own():
+    assert all(entry.short_label for entry in ENGINES.values())
+    assert len({entry.marker for entry in ENGINES.values()}) == len(ENGINES)
+
+
+def test_terminal_table_heads_each_engine_with_its_short_label():
+    forecast = forecast_static(load_scenario("emission-standards"))
+    headers = [column.header for column in forecast_table(forecast).columns]
+    assert headers[3:3 + len(ENGINES)] == [entry.short_label for entry in ENGINES.values()]
 
 
 def test_static_forecast_runs_every_engine_in_registry_order():
