@@ -33,12 +33,14 @@ from numpy.typing import ArrayLike
 __all__ = [
     "LOG_CLIP",
     "Baseline",
+    "RateScore",
     "ReliabilityBin",
     "ScoreSummary",
     "brier_scores",
     "log_scores",
     "reliability_bins",
     "score_forecasts",
+    "scores_by_rate",
     "skill",
 ]
 
@@ -182,3 +184,27 @@ def score_forecasts(probabilities: ArrayLike, outcomes: ArrayLike,
         ),
     ]
     return ScoreSummary(n, int(y.sum()), brier, log, baselines, reliability_bins(p, y, bins))
+
+
+@dataclass(frozen=True)
+class RateScore:
+    """Mean Brier and log scores of the same questions at one rate of unmodelled change."""
+
+    rate: float
+    brier: float
+    log: float
+
+
+def scores_by_rate(
+    probabilities: dict[float, list[float]], outcomes: list[bool]
+) -> list[RateScore]:
+    """Score the same resolved questions under each rate of unmodelled change.
+
+    ``probabilities`` maps a rate per year to the questions' probabilities
+    widened at that rate (:func:`realpolitik.analysis.questions.probabilities_at_rates`).
+    """
+    y = np.asarray(outcomes, dtype=float)
+    return [RateScore(float(rate), float(brier_scores(np.asarray(p), y).mean()),
+                      float(log_scores(np.asarray(p), y).mean()))
+            for rate, p in probabilities.items()]
+

@@ -26,6 +26,7 @@ from realpolitik.interfaces.cli_common import (
 )
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
 from realpolitik.interfaces.cli_levers import levers_command
+from realpolitik.interfaces.cli_serve import serve_command
 from realpolitik.interfaces.cli_validate import validate_app
 from realpolitik.models.registry import engine_names
 from realpolitik.scenario.errors import ScenarioError
@@ -188,6 +189,7 @@ def compare(
 app.command("levers")(levers_command)
 app.command("hypotheses")(hypotheses_command)
 app.command("score")(score_command)
+app.command("serve")(serve_command)
 app.add_typer(sources_app, name="sources")
 app.add_typer(validate_app, name="validate")
 

@@ -38,9 +38,17 @@ from realpolitik.analysis.questions import (
     QuestionsFile,
     ResolvedForecast,
     load_questions,
+    probabilities_at_rates,
     resolved_from_scenario,
 )
-from realpolitik.analysis.scores import ScoreSummary, brier_scores, log_scores, score_forecasts
+from realpolitik.analysis.scores import (
+    RateScore,
+    ScoreSummary,
+    brier_scores,
+    log_scores,
+    score_forecasts,
+    scores_by_rate,
+)
 from realpolitik.interfaces.cli_common import (
     USER_ERRORS,
     ScenarioArg,
@@ -313,6 +321,11 @@ def score_command(
                                        min=1)] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the ensemble, when scoring a scenario.")
                     ] = 0,
+    unmodelled_rates: Annotated[str | None, typer.Option(
+        "--unmodelled-rates", help="Also score the questions with their probabilities widened "
+                                   "toward their base rates at these yearly rates of unmodelled "
+                                   "change, e.g. 0,0.05,0.1,0.2 (from the scenario's as_of or "
+                                   "the file's made_on).")] = None,
 ) -> None:
     """Score resolved forecasts: Brier and log scores, skill against baselines, reliability.
 
@@ -320,6 +333,7 @@ def score_command(
     the scored outcomes: in-sample, which flatters it).  Writes scores.json
     and a reliability diagram (PNG).
     """
+    rates = _parse_rates(unmodelled_rates)
     try:
         loaded = load_questions(questions)
         resolved, label = _resolved(loaded, questions, draws, seed)
@@ -327,10 +341,13 @@ def score_command(
         report_user_errors(error)
     if not resolved:
         fail(f"{questions}: no question records an outcome, so there is nothing to score")
-    summary = score_forecasts([q.probability for q in resolved],
-                              [q.outcome == "yes" for q in resolved], bins=bins)
+    outcomes = [q.outcome == "yes" for q in resolved]
+    summary = score_forecasts([q.probability for q in resolved], outcomes, bins=bins)
     console = Console()
     _print_scores(console, summary, resolved, label)
+    if rates:
+        console.print(_rates_table(_scores_at_rates(loaded, questions, resolved, rates),
+                                   outcomes))
     if isinstance(loaded, QuestionsFile) and len(loaded.questions) > len(resolved):
         console.print(f"{len(loaded.questions) - len(resolved)} question(s) without an "
                       "outcome were not scored.")
@@ -379,6 +396,49 @@ def _print_scores(console: Console, summary: ScoreSummary,
     scores.caption = ("skill = 1 - score / baseline score (above 0: better than the baseline). "
                       "The base rate is in-sample: it uses the very outcomes being scored.")
     console.print(scores)
+
+
+def _parse_rates(text: str | None) -> list[float]:
+    """Read ``--unmodelled-rates``: comma-separated non-negative numbers per year."""
+    if text is None:
+        return []
+    rates = []
+    for part in text.split(","):
+        try:
+            rate = float(part)
+        except ValueError:
+            fail(f"--unmodelled-rates: '{part.strip()}' is not a number (give e.g. 0,0.05,0.1)")
+        if not 0.0 <= rate <= 10.0:
+            fail(f"--unmodelled-rates: {rate:g} is outside 0-10 per year")
+        rates.append(rate)
+    return rates
+
+
+def _scores_at_rates(loaded: QuestionsFile | Scenario, path: Path,
+                     resolved: list[ResolvedForecast], rates: list[float]) -> list[RateScore]:
+    """Brier and log scores of the resolved questions at each rate of unmodelled change."""
+    start = loaded.scenario.as_of if isinstance(loaded, Scenario) else loaded.made_on
+    if start is None:
+        fail(f"{path}: --unmodelled-rates needs the date the forecasts were made "
+             "(made_on in a questions file)")
+    undated = [q.id for q in resolved if q.resolution_date is None]
+    if undated:
+        fail(f"{path}: --unmodelled-rates needs a resolution_date on every scored question; "
+             f"missing on {', '.join(undated)}")
+    return scores_by_rate(probabilities_at_rates(resolved, rates, start),
+                          [q.outcome == "yes" for q in resolved])
+
+
+def _rates_table(scores: list[RateScore], outcomes: list[bool]) -> Table:
+    table = Table(title="Scores as probabilities are widened toward base rates "
+                        "(rate of unmodelled change per year)")
+    for name in ("rate / year", "Brier", "log"):
+        table.add_column(name, justify="right")
+    for score in scores:
+        table.add_row(f"{score.rate:g}", f"{score.brier:.3f}", f"{score.log:.3f}")
+    table.caption = (f"{len(outcomes)} questions; rate 0 scores the probabilities as forecast "
+                     "by the model or stated in the file.")
+    return table
 
 
 def _skill_text(value: float | None) -> str:

@@ -146,3 +146,6 @@ Capability = Annotated[Quantity, _bounded(0.0, None, low_open=True)]
 
 Amount = Annotated[Quantity, _bounded(-float("inf"), None)]
 """Any real number (a shift or a drift, which may be negative)."""
+
+Rate = Annotated[Quantity, _bounded(0.0, 10.0)]
+"""A non-negative rate per year (at most 10: faster change belongs in the model itself)."""

@@ -23,6 +23,7 @@ from realpolitik.scenario.outcomes import (
     parse_outcome,
     scenario_targets,
 )
+from realpolitik.scenario.quantity import Quantity, Rate
 
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_DIRECTION",
     "DEFAULT_DRAWS",
+    "DEFAULT_UNMODELLED_CHANGE",
     "AnalysisDefaults",
     "AnalysisSettings",
     "analysis_defaults",
@@ -43,6 +45,15 @@ DEFAULT_DIRECTION: Literal["minimise"] = "minimise"
 """With the default objective (cohesion), levers are judged by how far they pull partners apart."""
 
 _NOUNS = {**TARGET_NOUNS, "fired": "game changer"}
+
+DEFAULT_UNMODELLED_CHANGE = 0.1
+"""Yearly rate of change the model does not hold (see :data:`UNMODELLED_CHANGE_REASON`)."""
+UNMODELLED_CHANGE_REASON = (
+    "default: a model of a political system fixed on its as_of date keeps about nine-tenths "
+    "of its relevance a year (weight 1 - exp(-0.1 t) on the base rate after t years, 39% "
+    "after five); long-range expert political forecasts barely beat simple baselines "
+    "(Tetlock 2005), so the model's say must fade with the horizon"
+)
 
 
 def _normalised(text: str) -> str:
@@ -71,6 +82,11 @@ class AnalysisSettings(Frozen):
                                   "(default: the objective).")
     draws: int = Field(default=DEFAULT_DRAWS, ge=10,
                        description="Monte Carlo draws per ensemble.")
+    unmodelled_change: Rate = Field(
+        default_factory=lambda: Quantity(value=DEFAULT_UNMODELLED_CHANGE,
+                                         estimate=UNMODELLED_CHANGE_REASON),
+        description="Yearly rate at which the world changes in ways the model does not "
+                    "hold; widens every question's probability toward its base rate.")
 
     def named(self) -> list[tuple[FieldPath, Outcome]]:
         """Every outcome the section names, with the field it is written in."""
