@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -279,7 +280,7 @@ def choose_box(trajectory: list[Box], min_coverage: float = 0.5) -> int:
 
 def _paste_candidates(
     x: np.ndarray, lows: np.ndarray, highs: np.ndarray, paste_alpha: float, box_count: int
-):
+) -> Iterator[tuple[int, str, float]]:
     """Yield (input, side, new bound) widening the box by about ``paste_alpha`` of its cases."""
     step = max(1, math.ceil(paste_alpha * box_count))
     d = x.shape[1]

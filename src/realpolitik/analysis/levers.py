@@ -480,16 +480,19 @@ def resolve_lever_options(scenario: Scenario, options: LeverOptions | None = Non
     """
     chosen = options or LeverOptions()
     defaults = analysis_defaults(scenario)
+    outcomes = tuple(_given(chosen.outcomes, defaults.outcomes))
+    objective = _given(chosen.objective, defaults.objective)
+    direction = _given(chosen.direction, defaults.direction)
     resolved = replace(
         chosen,
         levers=tuple(_given(chosen.levers, scenario.levers)),
-        outcomes=tuple(_given(chosen.outcomes, defaults.outcomes)),
-        objective=_given(chosen.objective, defaults.objective),
-        direction=_given(chosen.direction, defaults.direction),
+        outcomes=outcomes,
+        objective=objective,
+        direction=direction,
         draws=_given(chosen.draws, defaults.draws),
     )
-    _check_direction(resolved.direction)
-    for outcome in [*resolved.outcomes, *filter(None, [resolved.objective])]:
+    _check_direction(direction)
+    for outcome in [*outcomes, *filter(None, [objective])]:
         check_outcome(scenario, outcome)
     return resolved
 
@@ -584,9 +587,12 @@ class _Runner:
     def __init__(self, scenario: Scenario, options: LeverOptions, executor: Executor | None,
                  simulate: Simulate | None, counter: _RunCounter) -> None:
         if simulate is None:
-            from realpolitik.simulation import simulate_ensemble as simulate
+            from realpolitik.simulation import simulate_ensemble
+
+            simulate = simulate_ensemble
         self.scenario, self.options, self.executor = scenario, options, executor
-        self.simulate, self.counter = simulate, counter
+        self.simulate: Simulate = simulate
+        self.counter = counter
 
     def __call__(self, levers: Sequence[Lever],
                  overrides: dict[str, np.ndarray] | None = None) -> EnsembleLike:
@@ -605,10 +611,11 @@ class _RunCounter:
         self.progress, self.total, self.draws, self.finished = progress, runs * draws, draws, 0
 
     def callback(self) -> DrawProgress | None:
-        if self.progress is None:
+        progress = self.progress
+        if progress is None:
             return None
         offset = self.finished * self.draws
-        return lambda done, _total: self.progress(offset + done, self.total)  # type: ignore[misc]
+        return lambda done, _total: progress(offset + done, self.total)
 
     def finish_run(self) -> None:
         self.finished += 1

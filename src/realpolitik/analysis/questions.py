@@ -91,7 +91,7 @@ class QuestionForecast:
     probability: float
     threshold: float | None
     beyond_horizon: list[dt.date]
-    outcome: str | None
+    outcome: Literal["yes", "no"] | None
     model_probability: float = math.nan
     base_rate: float = DEFAULT_BASE_RATE
     unmodelled: float = 0.0

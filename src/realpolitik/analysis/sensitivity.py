@@ -310,7 +310,9 @@ def scenario_model(
     """
     names = [name for name, _ in parameters]
     if simulate is None:
-        from realpolitik.simulation import simulate_ensemble as simulate
+        from realpolitik.simulation import simulate_ensemble
+
+        simulate = simulate_ensemble
 
     def evaluate(x: np.ndarray) -> np.ndarray:
         overrides = {name: np.ascontiguousarray(x[:, j]) for j, name in enumerate(names)}

@@ -8,6 +8,7 @@ Model's final round).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,7 @@ class AllianceReading:
     stated: Cohesion
     bargained: Cohesion | None
 
-    def by_horizon(self, horizons: list[str], which: str = "stated") -> dict[str, float]:
+    def by_horizon(self, horizons: Sequence[str], which: str = "stated") -> dict[str, float]:
         """Sum the issues' contributions to the score per time horizon.
 
         ``horizons`` gives each issue's horizon in the scenario's issue order;

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,12 +11,16 @@ from rich.console import Console
 
 from realpolitik._version import __version__
 from realpolitik.interfaces.cli_common import (
+    ALL_ENGINES,
+    FORECAST_ENGINES,
+    STEP_ENGINES,
     USER_ERRORS,
     DrawsOption,
     ScenarioArg,
     SchedulerOption,
     SeedOption,
     WorkersOption,
+    engine_option,
     fail,
     report_user_errors,
 )
@@ -46,10 +49,6 @@ app = typer.Typer(
 )
 
 
-ModelChoice = StrEnum("ModelChoice", {**{name: name for name in engine_names()}, "all": "all"})
-"""Engines offered on the command line (every registry engine), or all of them."""
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"realpolitik {__version__}")
@@ -64,28 +63,24 @@ def _main(
     """Explicit, checkable models of international politics."""
 
 
-StepModel = StrEnum("StepModel", {name: name for name in engine_names(stepping=True)})
-"""Engines the ensemble can bargain with at each step (the registry's stepping engines)."""
-
-
 @app.command()
 def run(
     scenario: ScenarioArg = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Folder to write the run into (must not exist yet). "
                             "Default: realpolitik-runs/<scenario>-<time>.")] = None,
-    model: Annotated[ModelChoice, typer.Option(
-        "--model", "-m", help="Which bargaining engine(s) forecast the settlements.")
-    ] = ModelChoice["all"],
+    model: Annotated[str, engine_option(
+        FORECAST_ENGINES, "--model", "-m",
+        help="Which bargaining engine(s) forecast the settlements.")] = ALL_ENGINES,
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     horizon: Annotated[float | None, typer.Option(
         "--horizon", min=0.25, help="Years to simulate. Default: the scenario's "
                                     "dynamics.horizon_years.")] = None,
-    step_model: Annotated[StepModel, typer.Option(
-        "--step-model", help="Engine that bargains at every time step of the ensembles "
-                             "(eum is exact but about 3,000 times slower).")
-    ] = StepModel["compromise"],
+    step_model: Annotated[str, engine_option(
+        STEP_ENGINES, "--step-model", help="Engine that bargains at every time step of the "
+                                           "ensembles (eum is exact but about 3,000 times "
+                                           "slower).")] = "compromise",
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     static: Annotated[bool, typer.Option(
@@ -114,10 +109,10 @@ def run(
     if sobol_samples and sobol_samples & (sobol_samples - 1):
         fail(f"--sobol-samples must be a power of two (or 0), got {sobol_samples}")
     executor = command_line_executor(workers, scheduler)
-    outlook = OutlookOptions(draws=draws, seed=seed, model=step_model.value,
+    outlook = OutlookOptions(draws=draws, seed=seed, model=step_model,
                              horizon_years=horizon, executor=executor, levers=levers,
                              sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)
-    models = engine_names() if model is ModelChoice["all"] else (model.value,)
+    models = engine_names() if model == ALL_ENGINES else (model,)
     options = RunOptions(models=models, dynamics=not static, outlook=outlook)
     console = Console()
     try:

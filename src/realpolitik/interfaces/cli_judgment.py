@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import numpy as np
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
@@ -60,6 +59,11 @@ from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.judgment import EvidenceItem
 from realpolitik.scenario.loader import load_scenario
 from realpolitik.scenario.schema import Scenario, dotted
+
+if TYPE_CHECKING:
+    # The context class that typer's group passes to parse_args; typer names it
+    # publicly only as a subclass, and an override must accept the base class.
+    from typer._click.core import Context as ClickContext
 
 __all__ = ["hypotheses_command", "score_command", "sources_app"]
 
@@ -152,12 +156,13 @@ def _weight_text(item: EvidenceItem) -> str:
 
 def _hypotheses_table(scenario: Scenario, result: AchResult) -> Table:
     table = Table(title="Hypotheses (fewest I/II first is Heuer's choice)")
-    columns = [("", "left"), ("hypothesis", "left"), ("I/II\nweighted", "right"),
-               ("likelihood\nratio", "right")]
+    columns: list[tuple[str, JustifyMethod]] = [
+        ("", "left"), ("hypothesis", "left"), ("I/II\nweighted", "right"),
+        ("likelihood\nratio", "right")]
     if result.posteriors is not None:
         columns += [("prior", "right"), ("posterior", "right")]
-    for name, justify in columns:
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for heading, justify in columns:
+        table.add_column(heading, justify=justify, overflow="fold")
     leader = _leader(result)
     ratio = result.likelihood_ratio_interval
     for h, (label, hypothesis) in enumerate(zip(_labels(result), scenario.hypotheses,
@@ -166,11 +171,11 @@ def _hypotheses_table(scenario: Scenario, result: AchResult) -> Table:
         name = Text.assemble(hypothesis.id, ("\n" + hypothesis.name, "dim"))
         if hypothesis.id in result.non_diagnostic:
             name.append("\nnon-diagnostic: nothing rates it I or II", style="yellow")
-        row = [label, name,
-               f"{result.inconsistency_count[h]:g}\n{result.inconsistency[h]:.2f}",
-               _interval_text(ratio.median[h], ratio.low[h], ratio.high[h])]
-        if result.posteriors is not None:
-            prior, post = result.prior_interval, result.posterior_interval
+        row: list[str | Text] = [
+            label, name, f"{result.inconsistency_count[h]:g}\n{result.inconsistency[h]:.2f}",
+            _interval_text(ratio.median[h], ratio.low[h], ratio.high[h])]
+        prior, post = result.prior_interval, result.posterior_interval
+        if prior is not None and post is not None:
             row += [_interval_text(prior.median[h], prior.low[h], prior.high[h]),
                     _interval_text(post.median[h], post.low[h], post.high[h])]
         table.add_row(*row, style=style)
@@ -291,7 +296,9 @@ def _hypotheses_payload(scenario: Scenario, result: AchResult) -> dict:
     }
 
 
-def _summary(point: float, interval: Interval, h: int) -> dict[str, float]:
+def _summary(point: float, interval: Interval | None, h: int) -> dict[str, float] | None:
+    if interval is None:
+        return None
     return {"point": float(point), "median": float(interval.median[h]),
             "low": float(interval.low[h]), "high": float(interval.high[h])}
 
@@ -471,7 +478,7 @@ class _ListingOrSubcommand(TyperGroup):
     this, Click would read ``check`` as the scenario argument of the group.
     """
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         if args and args[0] in self.commands:
             super().parse_args(ctx, [])
             ctx._protected_args, ctx.args = [args[0]], list(args[1:])

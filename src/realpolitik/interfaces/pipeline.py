@@ -139,12 +139,12 @@ def _write_run(run: RunDirectory, path: Path, scenario: Scenario, forecast: Stat
     figures = run.path / "figures"
     sections = static_report_sections(scenario, forecast, figures)
     if outlook is not None:
-        ensemble.to_parquet(run.path / "ensemble")
+        outlook.ensemble.to_parquet(run.path / "ensemble")
         if outlook.levers is not None:
             run.write_json("levers.json", outlook.levers.to_dict())
         sections = outlook_report_sections(scenario, outlook, figures) + sections
     elif scenario.hypotheses:
-        sections.insert(2, ach_section(scenario))
+        sections.insert(2, ach_section(scenario, seed=options.outlook.seed))
     report = run.path / "report.html"
     report.write_text(html.page(f"realpolitik: {scenario.scenario.title}",
                                 static_sections.header_html(scenario, manifest), sections),
@@ -177,5 +177,5 @@ def outlook_report_sections(scenario: Scenario, outlook: Outlook,
     if scenario.questions:
         sections.append(questions_section(scenario, outlook.ensemble, figure_dir))
     if scenario.hypotheses:
-        sections.append(ach_section(scenario))
+        sections.append(ach_section(scenario, seed=outlook.ensemble.seed))
     return sections

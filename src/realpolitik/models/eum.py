@@ -225,6 +225,8 @@ def _success_probability(
     """
     dist = np.abs(x[:, :, None] - x[:, None, :])  # [p, k, m] = |x_k - x_m|
     if exponents is not None:
+        if scale is None:
+            raise ValueError("risk-shaped votes need the position range 'scale'")
         dist = np.power(dist / scale[:, None, None], exponents[:, :, None])
     diff = dist[:, :, None, :] - dist[:, :, :, None]  # [p, k, i, j]
     total = np.einsum("pk,pkij->pij", weight, np.abs(diff, out=diff))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,6 +13,10 @@ from realpolitik.outputs.plotting import provenance, save_figure, subplots
 from realpolitik.outputs.section import Figure, Section
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.results import EnsembleResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as PlotFigure
 
 __all__ = [
     "dynamics_section",
@@ -30,7 +35,7 @@ def footer(result: EnsembleResult) -> str:
                       levers=result.levers, version=result.version)
 
 
-def _save(fig, result: EnsembleResult, path: str | Path) -> Path:
+def _save(fig: PlotFigure, result: EnsembleResult, path: str | Path) -> Path:
     return save_figure(fig, path, footer(result))
 
 
@@ -56,7 +61,7 @@ def survival_chart(
                          legend=("lower left", 8))
 
 
-def _fan(ax, result: EnsembleResult, issue_id: str, title: str) -> None:
+def _fan(ax: Axes, result: EnsembleResult, issue_id: str, title: str) -> None:
     q05, q25, q50, q75, q95 = result.quantiles(issue_id, FAN_QUANTILES)
     x = _dates(result)
     ax.fill_between(x, q05, q95, alpha=0.2, color="tab:blue", label="5-95%")
@@ -144,11 +149,7 @@ def _holding_table(result: EnsembleResult, names: dict[str, str]) -> str:
                    for years in HOLDING_YEARS)
     rows = []
     for alliance in result.ruptured:
-        cells = [
-            f"<td>{_percent_with_band(result, alliance, years)}</td>"
-            if result.step_at(years) is not None else "<td>beyond the horizon</td>"
-            for years in HOLDING_YEARS
-        ]
+        cells = [_holding_cell(result, alliance, years) for years in HOLDING_YEARS]
         name = html.escape(names.get(alliance, alliance))
         rows.append(f"<tr><td>{name}</td>{''.join(cells)}</tr>")
     return (
@@ -157,11 +158,13 @@ def _holding_table(result: EnsembleResult, names: dict[str, str]) -> str:
     )
 
 
-def _percent_with_band(result: EnsembleResult, alliance: str, years: float) -> str:
+def _holding_cell(result: EnsembleResult, alliance: str, years: float) -> str:
     step = result.step_at(years)
+    if step is None:
+        return "<td>beyond the horizon</td>"
     band = result.survival(alliance)
-    return (f"{_percent(band.estimate[step])} "
-            f"({_percent(band.low[step])}-{_percent(band.high[step])})")
+    return (f"<td>{_percent(band.estimate[step])} "
+            f"({_percent(band.low[step])}-{_percent(band.high[step])})</td>")
 
 
 def _percent(share: float) -> str:

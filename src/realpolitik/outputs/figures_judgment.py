@@ -119,7 +119,7 @@ def _ach_summary_html(scenario: Scenario, result: AchResult) -> str:
         cells = (f"<td>{result.inconsistency_count[h]:g}</td>"
                  f"<td>{result.inconsistency[h]:.2f}</td>"
                  f"<td>{_interval_html(ratio, h)}</td>")
-        if shown:
+        if result.prior_interval is not None and result.posterior_interval is not None:
             cells += (f"<td>{_interval_html(result.prior_interval, h)}</td>"
                       f"<td>{_interval_html(result.posterior_interval, h)}</td>")
         rows.append(f"<tr><td><b>{html.escape(hypothesis.id)}</b> "

@@ -7,13 +7,9 @@ from pathlib import Path
 import numpy as np
 
 from realpolitik.analysis.static import AllianceReading, StaticForecast
-from realpolitik.models.registry import engine_label
+from realpolitik.models.registry import engine, engine_label
 from realpolitik.outputs.plotting import colormap, provenance, save_figure, subplots
 from realpolitik.outputs.section import Figure
-
-MODEL_MARKERS = {"eum": ("D", "black"), "compromise": ("s", "white"), "median": ("^", "gold"),
-                 "spatial": ("P", "lightgray")}
-"""Marker and fill of each model's forecast (all edged in black, unlike the actors' dots)."""
 
 
 def _footer(scenario_id: str) -> str:
@@ -50,12 +46,12 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
             linewidth=0.5,
         )
         for model, value in forecast.forecasts.items():
-            marker, colour = MODEL_MARKERS[model]
+            style = engine(model)
             ax.scatter(
                 value[k],
                 row + 0.3,
-                marker=marker,
-                facecolor=colour,
+                marker=style.marker,
+                facecolor=style.marker_fill,
                 edgecolor="black",
                 s=45,
                 zorder=3,
@@ -77,8 +73,8 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
             [],
             [],
             ls="",
-            marker=MODEL_MARKERS[m][0],
-            markerfacecolor=MODEL_MARKERS[m][1],
+            marker=engine(m).marker,
+            markerfacecolor=engine(m).marker_fill,
             markeredgecolor="black",
             markersize=7,
             label=f"forecast: {engine_label(m)}",

@@ -90,11 +90,11 @@ def coverage_plot(result: DeuValidation, path: Path) -> Path:
     curves += list(result.distributions)
     figure, axis = subplots(figsize=(6.4, 5.6))
     axis.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle="--", label="calibrated")
-    colours = colormap("tab20").colors
+    palette = colormap("tab20")
     for index, (name, score) in enumerate(curves):
         if score.coverage_curve:
             axis.plot(levels, score.coverage_curve, marker="o", markersize=3, linewidth=1,
-                      color=colours[(2 * index) % 20 + (2 * index) // 20],
+                      color=palette((2 * index) % 20 + (2 * index) // 20),
                       label=f"{name} (CRPS {score.crps.estimate:.1f})")  # fmt: skip
     axis.set(xlim=(0, 1), ylim=(0, 1), xlabel="nominal level of the central interval",
              ylabel="share of outcomes inside")  # fmt: skip

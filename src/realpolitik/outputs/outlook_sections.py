@@ -7,10 +7,12 @@ import math
 from rich.table import Table
 
 from realpolitik.analysis.drivers import Driver, Rate
+from realpolitik.analysis.levers import LeverReport
 from realpolitik.analysis.outlook import HOLDING_YEARS, Outlook
 from realpolitik.outputs.html import esc, table
 from realpolitik.outputs.section import Section
 from realpolitik.scenario.schema import Scenario
+from realpolitik.simulation.results import EnsembleResult
 
 
 def percent(share: float) -> str:
@@ -93,11 +95,11 @@ def answer_section(scenario: Scenario, outlook: Outlook) -> Section:
     if scenario.scenario.question:
         parts.append(f"<p><b>{esc(scenario.scenario.question)}</b></p>")
     if outlook.focus is not None:
-        parts.append(_holding_paragraph(names[outlook.focus], outlook))
+        parts.append(_holding_paragraph(names[outlook.focus], outlook.focus, outlook.ensemble))
     if outlook.drivers:
         parts.append(_drivers_html(names, outlook.drivers))
     if outlook.levers is not None:
-        parts.append(_levers_html(names, outlook))
+        parts.append(_levers_html(names, outlook.levers))
     parts.append(
         f"<p class='muted'>{outlook.ensemble.draws:,} simulated futures, seed "
         f"{outlook.ensemble.seed}, bargaining engine {esc(outlook.ensemble.model)}. Shares "
@@ -106,15 +108,14 @@ def answer_section(scenario: Scenario, outlook: Outlook) -> Section:
     return Section("The question in numbers", "".join(parts), anchor="answer")
 
 
-def _holding_paragraph(name: str, outlook: Outlook) -> str:
-    result = outlook.ensemble
+def _holding_paragraph(name: str, focus: str, result: EnsembleResult) -> str:
     cells = []
     for years in HOLDING_YEARS:
         step = result.step_at(years)
         if step is None:
             cells.append(f"{years:g} years: beyond the horizon")
             continue
-        band = result.survival(outlook.focus)
+        band = result.survival(focus)
         cells.append(f"{years:g} year{'s' if years != 1 else ''}: "
                      f"<b>{100 * band.estimate[step]:.0f}%</b> "
                      f"[{100 * band.low[step]:.0f}-{100 * band.high[step]:.0f}]")
@@ -133,8 +134,7 @@ def _drivers_html(names: dict[str, str], drivers: list[Driver]) -> str:
                      "Rupture if not", "Lift"], rows, [False, True, True, True, True]))
 
 
-def _levers_html(names: dict[str, str], outlook: Outlook) -> str:
-    report = outlook.levers
+def _levers_html(names: dict[str, str], report: LeverReport) -> str:
     single = [option for option in report.ranking if "+" not in option and option != "baseline"]
     headers = ["Lever", *report.outcomes]
     rows = []

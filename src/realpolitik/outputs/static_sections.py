@@ -42,6 +42,8 @@ def forecast_section(forecast: StaticForecast, figure_dir: Path) -> Section:
 
 def _movement_html(forecast: StaticForecast) -> str:
     movement, final, arrays = forecast.movement, forecast.final_positions, forecast.arrays
+    if movement is None or final is None:
+        return ""
     rows = []
     for i, actor_id in enumerate(arrays.actor_ids):
         active = arrays.active[i]

@@ -278,6 +278,8 @@ class RuptureRule:
         return values <= self.threshold
 
 
+_RULE_METRICS: dict[str, RuptureMetric] = {"cohesion": "cohesion", "s_score": "s_score"}
+_RULE_COMPARISONS: dict[str, Literal["<", "<="]] = {"<": "<", "<=": "<="}
 _RULE_TOKEN = re.compile(
     r"\s*(?:(?P<op><=|<)|(?P<num>[-+]?(?:\d+\.?\d*|\.\d+))|(?P<word>[A-Za-z_]+)|(?P<bad>\S))"
 )
@@ -318,11 +320,13 @@ def parse_rupture_rule(text: str) -> RuptureRule:
     def token(index: int) -> tuple[str, str, int]:
         return tokens[index] if index < len(tokens) else ("end", "", end)
 
-    kind, metric, position = token(0)
-    if kind != "word" or metric not in ("cohesion", "s_score"):
+    kind, word, position = token(0)
+    metric = _RULE_METRICS.get(word) if kind == "word" else None
+    if metric is None:
         raise RuptureRuleError(text, position, "'cohesion' or 's_score'")
-    kind, op, position = token(1)
-    if kind != "op":
+    kind, symbol, position = token(1)
+    comparison = _RULE_COMPARISONS.get(symbol) if kind == "op" else None
+    if comparison is None:
         raise RuptureRuleError(text, position, "'<' or '<='")
     kind, number, position = token(2)
     if kind != "num":
@@ -342,7 +346,7 @@ def parse_rupture_rule(text: str) -> RuptureRule:
     kind, _, position = token(6)
     if kind != "end":
         raise RuptureRuleError(text, position, "the end of the rule")
-    return RuptureRule(metric, op, threshold, int(count), text.strip())  # type: ignore[arg-type]
+    return RuptureRule(metric, comparison, threshold, int(count), text.strip())
 
 
 # ---------------------------------------------------------------------------

@@ -98,7 +98,7 @@ class Quantity(BaseModel):
             _check_size(high)
             if low > high:
                 raise ValueError(f"range [{low:g}, {high:g}] has its low end above its high end")
-        else:
+        elif self.value is not None:
             _check_size(self.value)
         if self.dist == "triangular":
             if self.range is None or self.mode is None:
@@ -114,12 +114,12 @@ class Quantity(BaseModel):
     @property
     def low(self) -> float:
         """Lowest value the number can take."""
-        return self.range[0] if self.range is not None else float(self.value)
+        return _bounds(self)[0]
 
     @property
     def high(self) -> float:
         """Highest value the number can take."""
-        return self.range[1] if self.range is not None else float(self.value)
+        return _bounds(self)[1]
 
     @property
     def point(self) -> float:
@@ -170,14 +170,23 @@ def _check_size(number: float) -> None:
         raise ValueError(f"must be at most {MAX_MAGNITUDE:g} in size, got {number:g}")
 
 
-def _bounded(low: float, high: float | None, *, low_open: bool = False):
+def _bounds(quantity: Quantity) -> tuple[float, float]:
+    """The range of a quantity, or its value twice (validation sets exactly one of them)."""
+    if quantity.range is not None:
+        return quantity.range
+    if quantity.value is None:
+        raise ValueError("a quantity needs a 'value' or a 'range'")
+    return float(quantity.value), float(quantity.value)
+
+
+def _bounded(low: float, high: float | None, *, low_open: bool = False) -> AfterValidator:
     """Return a validator that keeps every possible value of a quantity in bounds."""
 
     def check(quantity: Quantity) -> Quantity:
         too_low = quantity.low <= low if low_open else quantity.low < low
         too_high = high is not None and quantity.high > high
         if too_low or too_high:
-            shown = quantity.value if quantity.value is not None else list(quantity.range)
+            shown = quantity.value if quantity.value is not None else list(_bounds(quantity))
             if high is None:
                 expected = f"above {low:g}" if low_open else f"at least {low:g}"
             else:

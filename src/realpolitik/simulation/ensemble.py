@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import numbers
 from collections.abc import Callable, Mapping, Sequence
@@ -15,6 +16,7 @@ from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.clock import step_dates
 from realpolitik.simulation.executors import Executor, LocalExecutor
 from realpolitik.simulation.parameters import (
+    AppliedLever,
     check_overrides,
     resolve_levers,
     simulated_quantities,
@@ -138,7 +140,9 @@ def simulate_ensemble(
 class _Collector:
     """Copies each finished chunk into the ensemble's arrays, then lets the chunk go."""
 
-    def __init__(self, scenario: Scenario, applied, dates, draws: int, progress) -> None:
+    def __init__(self, scenario: Scenario, applied: list[AppliedLever],
+                 dates: Sequence[dt.date], draws: int,
+                 progress: Callable[[int, int], None] | None) -> None:
         self.scenario, self.applied, self.dates, self.draws = scenario, applied, dates, draws
         self.progress = progress
         self.done = 0

@@ -78,6 +78,7 @@ def resolve_levers(scenario: Scenario, levers: Sequence[Lever | str]) -> list[Ap
     """
     by_id = {lever.id: index for index, lever in enumerate(scenario.levers)}
     applied: list[AppliedLever] = []
+    path: FieldPath
     for item in levers:
         if isinstance(item, str):
             if item not in by_id:
@@ -86,8 +87,11 @@ def resolve_levers(scenario: Scenario, levers: Sequence[Lever | str]) -> list[Ap
             lever, path = scenario.levers[by_id[item]], ("levers", by_id[item])
         elif isinstance(item, Lever):
             index = by_id.get(item.id)
-            in_scenario = index is not None and scenario.levers[index] == item
-            lever, path = item, ("levers", index) if in_scenario else ("levers", item.id)
+            lever = item
+            if index is not None and scenario.levers[index] == item:
+                path = ("levers", index)
+            else:
+                path = ("levers", item.id)
         else:
             raise ValueError(f"a lever must be a Lever or a lever id, got {type(item).__name__}")
         _check_lever_targets(scenario, lever)

@@ -6,9 +6,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Band", "EnsembleResult", "wilson_band"]
 
@@ -141,7 +144,7 @@ class EnsembleResult:
             "parameters": list(self.parameters),
         }
 
-    def to_frame(self, start: int = 0, stop: int | None = None):
+    def to_frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
         """Return draws ``start`` to ``stop - 1`` as a long pandas DataFrame, one row per draw-step.
 
         Columns: ``draw``, ``step``, ``date``, then ``settlement.<issue>``,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from realpolitik.models.cohesion import alliance_cohesion
+from realpolitik.models.cohesion import Cohesion, alliance_cohesion
 from realpolitik.models.registry import engine, engine_names
 from realpolitik.scenario.dynamics import (
     DEFAULT_RUPTURE_RULE,
@@ -236,7 +236,7 @@ def _stated_state(plan: _Plan, fired_step: np.ndarray, t: int) -> dict[str, np.n
     return state
 
 
-def _cohesion(plan: _Plan, state: dict[str, np.ndarray], alliance: str):
+def _cohesion(plan: _Plan, state: dict[str, np.ndarray], alliance: str) -> Cohesion:
     a, b = plan.layout.members[alliance]
     return alliance_cohesion(
         state["positions"][:, a],
