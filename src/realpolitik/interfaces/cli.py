@@ -182,9 +182,15 @@ def compare(
     first: Annotated[Path, typer.Argument(help="A run folder written by 'realpolitik run'.")],
     second: Annotated[Path, typer.Argument(help="Another run folder, to compare with.")],
 ) -> None:
-    """Reopen two run folders and show what moved: forecasts, cohesion, survival."""
+    """Reopen two run folders and show what moved: forecasts, cohesion, survival.
+
+    Warns when the runs differ in scenario, scenario text, seed, draws or
+    engines; refuses (exit code 2) two runs of unrelated scenarios or a
+    folder with files missing.
+    """
     from realpolitik.outputs.compare import (
         alliance_changes,
+        check_comparable,
         comparison_header,
         forecast_changes,
         open_run,
@@ -192,6 +198,7 @@ def compare(
 
     try:
         runs = open_run(first), open_run(second)
+        check_comparable(*runs)
     except USER_ERRORS as error:
         report_user_errors(error)
     console = Console()

@@ -44,11 +44,19 @@ def shorten(text: str, width: int = 48) -> str:
         return text
     parts = text.split(" + ")
     if len(parts) > 1:
-        share = max(8, (width - 3 * (len(parts) - 1)) // len(parts))
-        return " + ".join(shorten(part, share) for part in parts)
+        budget = width - 3 * (len(parts) - 1)
+        short = [part for part in parts if len(part) <= budget // len(parts)]
+        spare = budget - sum(len(part) for part in short)
+        share = max(8, spare // max(1, len(parts) - len(short)))
+        return " + ".join(part if part in short else shorten(part, share) for part in parts)
     head = (width - 1) // 2
     tail = width - 1 - head
-    return f"{text[:head].rstrip()}…{text[-tail:].lstrip()}"
+    start, end = text[:head], text[-tail:]
+    if " " in start[head // 2:]:
+        start = start[:start.rindex(" ")]
+    if " " in end[:tail // 2]:
+        end = end[end.index(" ") + 1:]
+    return f"{start.rstrip()} … {end.lstrip()}"
 
 
 def wrap(text: str, width: int = 70) -> str:

@@ -151,12 +151,12 @@ def _lever(scenario: Scenario, key: object) -> object | None:
     return _by_id(scenario.levers, str(key))
 
 
-def _evidence(scenario: Scenario, index: object) -> str | None:
+def _evidence(scenario: Scenario, index: object, attribute: object) -> str | None:
     item = _at(scenario.evidence, index)
     if item is None:
         return None
     text = item.text if len(item.text) <= 48 else item.text[:47].rstrip() + "…"
-    return f"credibility of the evidence \u201c{text}\u201d"
+    return f"{attribute} of the evidence \u201c{text}\u201d"
 
 
 def field_name(scenario: Scenario, path: str | FieldPath) -> str:
@@ -189,7 +189,7 @@ def _field_name(scenario: Scenario, parts: FieldPath) -> str | None:
                                                                       rest[0])):
         return f"{hypothesis.name}: {rest[1]}"
     if head == "evidence" and len(rest) == 2:
-        return _evidence(scenario, rest[0])
+        return _evidence(scenario, rest[0], rest[1])
     if head == "ach" and rest == ("rho",):
         return "dependence between evidence items from one source (rho)"
     return None
