@@ -1,4 +1,4 @@
-"""``compare`` warns and refuses clearly; ``sources`` reads its scenario before or after ``check``."""
+"""``compare`` warns and refuses clearly; ``sources`` reads its scenario around ``check``."""
 
 import shutil
 

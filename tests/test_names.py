@@ -15,7 +15,7 @@ from realpolitik.scenario.names import (
     target_name,
 )
 from realpolitik.scenario.schema import dotted, iter_quantities
-from realpolitik.simulation.parameters import simulated_quantities, resolve_levers
+from realpolitik.simulation.parameters import resolve_levers, simulated_quantities
 
 INDEXED = re.compile(r"\w+\[\d+\]")
 
