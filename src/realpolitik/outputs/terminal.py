@@ -148,18 +148,20 @@ def lever_table(report: LeverReport, names: Namer | None = None, top: int | None
                         f"({report.direction}) {shown}· scenario "
                         f"{report.scenario_id} · seed {report.seed} · {report.draws:,} draws · "
                         f"{report.model} · realpolitik {__version__}")
-    for header in ("rank", "option", "effect [95% interval]", "mean regret", "p90 regret",
-                   "max regret"):
-        table.add_column(header, justify="left" if header == "option" else "right")
+    headers = ["rank", "option", "effect [95% interval]", "mean regret"]
+    headers += [] if top else ["p90 regret", "max regret"]
+    for header in headers:
+        table.add_column(header, justify="left" if header == "option" else "right",
+                         ratio=3 if header == "option" else None)
     regret = {summary.option: summary for summary in report.regret}
     for rank, option in enumerate(report.ranking[:top] if top else report.ranking, start=1):
         effect = report.objective_effect(option).effect
         good = (effect.mean > 0) == (report.direction == "maximise")
         style = "" if option == BASELINE or not effect.excludes_zero() else (
             "green" if good else "red")
+        tail = [] if top else [f"{regret[option].p90:.3f}", f"{regret[option].max:.3f}"]
         table.add_row(str(rank), Text(report.option_name(option)),
-                      Text(_interval(effect), style=style), f"{regret[option].mean:.3f}",
-                      f"{regret[option].p90:.3f}", f"{regret[option].max:.3f}")
+                      Text(_interval(effect), style=style), f"{regret[option].mean:.3f}", *tail)
     return table
 
 
