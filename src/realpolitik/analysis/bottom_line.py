@@ -203,9 +203,10 @@ class _Reader:
         chance = Chance(float(interval.median[first]), float(interval.low[first]),
                         float(interval.high[first]), None, interval.level)
         names = {h.id: h.name for h in self.scenario.hypotheses}
+        spread = (f" ({interval.level:.0%} interval over the uncertain inputs)"
+                  if chance.high - chance.low >= 0.005 else "")
         text = (f"Of the competing hypotheses, the evidence favours \u201c"
-                f"{names[ids[first]]}\u201d: posterior {chance.text()} "
-                f"({interval.level:.0%} interval over the uncertain inputs)")
+                f"{names[ids[first]]}\u201d: posterior {chance.text()}{spread}")
         if len(ids) > 1:
             second = ids.index(result.posterior_ranking[1])
             text += (f", against {Chance(float(interval.median[second]), 0, 1).percent()} for "
