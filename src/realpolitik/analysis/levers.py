@@ -277,6 +277,31 @@ class LeverReport:
         """The option's effect on the objective."""
         return self.effects[option_id][self.objective]
 
+    def to_frame(self):
+        """Every option's effect on every outcome as a pandas DataFrame, in ranking order.
+
+        One row per option and outcome: ``option`` (id), ``option_name``,
+        ``outcome`` (its ``kind:id`` label), ``objective`` (whether the
+        outcome is the objective), ``rank`` (on the objective),
+        ``baseline_mean``, ``option_mean``, ``effect``, ``low``, ``high``
+        (95% interval of the paired effect) and the option's regret on the
+        objective (``regret_mean``, ``regret_p90``, ``regret_max``).
+        """
+        import pandas as pd
+
+        regret = {summary.option: summary for summary in self.regret}
+        rows = [
+            {"option": option, "option_name": self.option_name(option), "outcome": label,
+             "objective": label == self.objective, "rank": rank,
+             "baseline_mean": effect.baseline_mean, "option_mean": effect.option_mean,
+             "effect": effect.effect.mean, "low": effect.effect.low, "high": effect.effect.high,
+             "regret_mean": regret[option].mean, "regret_p90": regret[option].p90,
+             "regret_max": regret[option].max}
+            for rank, option in enumerate(self.ranking, start=1)
+            for label, effect in self.effects[option].items()
+        ]
+        return pd.DataFrame(rows)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the whole report."""
         return {

@@ -59,6 +59,31 @@ class StaticForecast:
     eum: EUMResult | None
     alliances: list[AllianceReading]
 
+    def by_issue(self, model: str) -> dict[str, float]:
+        """One engine's forecast, labelled: issue id -> settlement (0-100).
+
+        ``forecasts[model]`` holds the same numbers as an array in the
+        scenario's issue order.
+        """
+        if model not in self.forecasts:
+            raise KeyError(f"no forecast by '{model}' (have: {', '.join(self.forecasts)})")
+        return dict(zip(self.arrays.issue_ids, (float(v) for v in self.forecasts[model]),
+                        strict=True))
+
+    def to_frame(self):
+        """The forecasts as a pandas DataFrame: one row per issue (indexed by its id).
+
+        Columns: ``name``, ``horizon``, then one column per engine that ran.
+        """
+        import pandas as pd
+
+        frame = pd.DataFrame({
+            "name": [issue.name for issue in self.scenario.issues],
+            "horizon": [issue.horizon for issue in self.scenario.issues],
+            **{model: np.asarray(values, dtype=float) for model, values in self.forecasts.items()},
+        }, index=pd.Index(self.arrays.issue_ids, name="issue"))
+        return frame
+
     @property
     def final_positions(self) -> np.ndarray | None:
         """(N, K) positions after the Expected Utility Model's last round."""

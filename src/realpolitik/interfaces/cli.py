@@ -90,16 +90,22 @@ def run(
     sobol_samples: Annotated[int, typer.Option(
         "--sobol-samples", min=0, help="Base samples of the Sobol design (a power of two; "
                                        "0 skips the sensitivity analysis).")] = 64,
+    detail: Annotated[bool, typer.Option(
+        "--detail", help="Also print the long tables: how far each actor moved, every lever "
+                         "and pair, effects on other outcomes, cost of delay, scenario "
+                         "discovery, sensitivity and every forecast question.")] = False,
 ) -> None:
     """Forecast how issues settle, how alliances hold, what breaks them, which levers work.
 
-    Prints each issue's forecast by each model, how far each actor moved while
-    bargaining and the cohesion of each watched alliance. When the scenario has
-    dynamics, it then simulates many futures: the chance each alliance still
-    holds after 1, 2 and 5 years, which game changers go with a rupture, how
-    each lever moves the outcomes, scenario discovery and sensitivity. Writes a
-    run folder with results (JSON, CSV, Parquet), figures (PNG) and a
-    self-contained HTML report.
+    Prints the bottom line first: the scenario's question answered in plain
+    sentences, the key judgments with their numbers, the questions to watch
+    and what the model leaves out. Then each issue's forecast by each model
+    and the cohesion of each watched alliance; when the scenario has
+    dynamics, the chance each alliance still holds after 1, 2 and 5 years,
+    which game changers go with a rupture and the best levers (--detail
+    prints every table). Writes a run folder with results (JSON, CSV,
+    Parquet; see docs/results.md), figures (PNG) and a self-contained HTML
+    report.
     """
     from realpolitik.analysis.outlook import OutlookOptions
     from realpolitik.interfaces.pipeline import UNCOUNTED_STAGES, RunOptions, run_analysis
@@ -120,19 +126,23 @@ def run(
             outcome = run_analysis(scenario, out=out, options=options, progress=progress)
     except USER_ERRORS as error:
         report_user_errors(error)
-    _print_run(console, outcome)
+    _print_run(console, outcome, detail=detail)
 
 
-def _print_run(console: Console, outcome: RunOutcome) -> None:
-    """Print the forecast, the outlook (if any) and where the run was written."""
+def _print_run(console: Console, outcome: RunOutcome, *, detail: bool = False) -> None:
+    """Print the bottom line, the forecast, the outlook (if any) and where the run went."""
+    from realpolitik.outputs.bottom_line_view import bottom_line_panel
     from realpolitik.outputs.terminal import outlook_renderables, summary_renderables
 
-    parts = summary_renderables(outcome.forecast, wide=console.width >= 140)
+    parts = [] if outcome.bottom_line is None else [bottom_line_panel(outcome.bottom_line)]
+    parts += summary_renderables(outcome.forecast, wide=console.width >= 140, detail=detail,
+                                 question=outcome.bottom_line is None)
     if outcome.outlook is not None:
-        parts += outlook_renderables(outcome.scenario, outcome.outlook)
+        parts += outlook_renderables(outcome.scenario, outcome.outlook, detail=detail)
     for part in parts:
         console.print(part)
-    console.print(f"\nRun written to [bold]{outcome.folder}[/]; open [bold]{outcome.report}[/]")
+    console.print(f"\nRun written to [bold]{outcome.folder}[/]; open [bold]{outcome.report}[/]"
+                  " (every table as CSV and JSON in its results/ folder)", soft_wrap=True)
 
 
 @app.command()
@@ -168,9 +178,15 @@ def compare(
     first: Annotated[Path, typer.Argument(help="A run folder written by 'realpolitik run'.")],
     second: Annotated[Path, typer.Argument(help="Another run folder, to compare with.")],
 ) -> None:
-    """Reopen two run folders and show what moved: forecasts, cohesion, survival."""
+    """Reopen two run folders and show what moved: forecasts, cohesion, survival.
+
+    Warns when the runs differ in scenario, scenario text, seed, draws or
+    engines; refuses (exit code 2) two runs of unrelated scenarios or a
+    folder with files missing.
+    """
     from realpolitik.outputs.compare import (
         alliance_changes,
+        check_comparable,
         comparison_header,
         forecast_changes,
         open_run,
@@ -178,6 +194,7 @@ def compare(
 
     try:
         runs = open_run(first), open_run(second)
+        check_comparable(*runs)
     except USER_ERRORS as error:
         report_user_errors(error)
     console = Console()

@@ -10,6 +10,11 @@ User mistakes (a bad scenario, a malformed indicator or questions file, an
 unreadable ``--doc``) print one red line on stderr and exit with code 2
 before anything is written.  ``sources check`` exits 1 when a quotation is
 not found in its document.
+
+``realpolitik sources`` reads the scenario before or after its subcommand:
+``sources [SCENARIO]`` and ``sources list [SCENARIO]`` list every number;
+``sources check [SCENARIO]`` and ``sources SCENARIO check`` verify the
+quotations of that scenario.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ from realpolitik.interfaces.cli_common import (
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.judgment import EvidenceItem
 from realpolitik.scenario.loader import load_scenario
+from realpolitik.scenario.names import field_name
 from realpolitik.scenario.schema import Scenario, dotted
 
 if TYPE_CHECKING:
@@ -471,37 +477,49 @@ def _write_scores(folder: Path, summary: ScoreSummary, resolved: list[ResolvedFo
 # ---------------------------------------------------------------------------
 
 
-class _ListingOrSubcommand(TyperGroup):
-    """A group whose own optional argument (the scenario) does not swallow a subcommand name.
+class _SourcesGroup(TyperGroup):
+    """``sources`` with its scenario named before or after the subcommand.
 
-    ``sources SCENARIO`` lists; ``sources check SCENARIO`` checks.  Without
-    this, Click would read ``check`` as the scenario argument of the group.
+    ``sources SCENARIO check ...`` is read as ``sources check SCENARIO ...``,
+    and ``sources SCENARIO`` (no subcommand) as ``sources list SCENARIO``:
+    the arguments are rearranged before Click parses them, with its public
+    interface only.
     """
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
-        if args and args[0] in self.commands:
-            super().parse_args(ctx, [])
-            ctx._protected_args, ctx.args = [args[0]], list(args[1:])
-            return ctx.args
+        if len(args) >= 2 and not args[0].startswith("-") and args[0] not in self.commands \
+                and args[1] in self.commands:
+            args = [args[1], args[0], *args[2:]]
+        elif args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["list", *args]
         return super().parse_args(ctx, args)
 
 
 sources_app = typer.Typer(
-    cls=_ListingOrSubcommand,
+    cls=_SourcesGroup,
     invoke_without_command=True,
     help="Every number of a scenario with its evidence; 'check' verifies the quotations.",
 )
 
 
 @sources_app.callback()
-def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
+def _sources(ctx: typer.Context) -> None:
+    """Every number of a scenario with its evidence; 'check' verifies the quotations.
+
+    ``realpolitik sources [SCENARIO]`` lists the numbers;
+    ``realpolitik sources [SCENARIO] check --doc ID=PATH`` checks the quotations.
+    """
+    if ctx.invoked_subcommand is None:
+        sources_listing(None)
+
+
+@sources_app.command("list")
+def sources_listing(scenario: ScenarioArg = None) -> None:
     """List every number of a scenario with its value or range, source, and quote or estimate."""
-    if ctx.invoked_subcommand is not None:
-        return
     loaded = _load(scenario)
     rows = number_evidence(loaded)
     table = Table(title=f"Numbers and their evidence: {loaded.scenario.title}")
-    for name in ("field", "value", "source", "quote or estimate"):
+    for name in ("number", "value", "source", "quote or estimate"):
         table.add_column(name, overflow="fold")
     for row in rows:
         q = row.quantity
@@ -511,7 +529,8 @@ def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
             evidence = Text(f"estimate: {q.estimate}", style="italic")
         else:
             evidence = Text("none", style="yellow")
-        table.add_row(dotted(row.path), row.shown_value, q.source or "", evidence)
+        table.add_row(Text(field_name(loaded, row.path)), row.shown_value, q.source or "",
+                      evidence)
     console = Console()
     console.print(table)
     counts = {kind: sum(r.kind == kind for r in rows) for kind in ("quote", "estimate", "none")}
@@ -545,19 +564,20 @@ def sources_check(
     console = Console()
     failures = [c for c in checks if c.failed]
     if failures:
-        console.print(_failures_table(failures))
+        console.print(_failures_table(loaded, failures))
     _print_check_summary(console, checks)
     if failures:
         raise typer.Exit(1)
 
 
-def _failures_table(failures: list[QuoteCheck]) -> Table:
+def _failures_table(scenario: Scenario, failures: list[QuoteCheck]) -> Table:
     table = Table(title="Quotations not found in their documents")
     for name in ("field", "status", "quote", "closest passage", "differences"):
         table.add_column(name, overflow="fold")
     for check in failures:
         similarity = f" ({check.similarity:.0%})" if check.similarity is not None else ""
-        table.add_row(dotted(check.path), Text(check.status + similarity, style="red"),
+        table.add_row(f"{field_name(scenario, check.path)} ({dotted(check.path)})",
+                      Text(check.status + similarity, style="red"),
                       check.quote, check.closest or "", "; ".join(check.differences))
     return table
 

@@ -15,12 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from realpolitik.analysis.ach import AchResult, analyse_hypotheses
+from realpolitik.analysis.bottom_line import BottomLine, bottom_line
 from realpolitik.analysis.outlook import Outlook, OutlookOptions, Progress, forecast_outlook
 from realpolitik.analysis.static import MODEL_NAMES, StaticForecast, forecast_static
 from realpolitik.outputs import html, outlook_sections, static_sections
+from realpolitik.outputs.bottom_line_view import bottom_line_section
 from realpolitik.outputs.figures_dynamics import dynamics_section
 from realpolitik.outputs.figures_judgment import ach_section, questions_section
+from realpolitik.outputs.naming import Namer
 from realpolitik.outputs.results import forecast_record, write_tables
+from realpolitik.outputs.results_files import parameter_names, result_tables, write_results
 from realpolitik.outputs.rundir import RunDirectory, default_run_path, make_manifest
 from realpolitik.outputs.section import Section
 from realpolitik.outputs.sections_analysis import (
@@ -64,12 +69,19 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """Where a run was written and what it found."""
+    """Where a run was written and what it found.
+
+    ``bottom_line`` answers the scenario's question (see
+    :func:`realpolitik.analysis.bottom_line.bottom_line`); ``hypotheses`` is
+    the ACH reading when the scenario has competing hypotheses.
+    """
 
     folder: Path
     report: Path
     forecast: StaticForecast
     outlook: Outlook | None
+    bottom_line: BottomLine | None = None
+    hypotheses: AchResult | None = None
 
     @property
     def scenario(self) -> Scenario:
@@ -113,38 +125,59 @@ def run_analysis(
         if options.dynamics and scenario.dynamics is not None:
             with executor_scope(options.outlook.executor):
                 outlook = forecast_outlook(scenario, options.outlook, report)
+        hypotheses = analyse_hypotheses(scenario) if scenario.hypotheses else None
+        line = bottom_line(scenario, forecast, outlook, hypotheses)
         report(STAGE_WRITING, 0, 1)
-        _write_run(run, path, scenario, forecast, outlook, options)
+        _write_run(run, path, scenario, _Found(forecast, outlook, hypotheses, line), options)
         report(STAGE_WRITING, 1, 1)
-    return RunOutcome(folder, folder / "report.html", forecast, outlook)
+    return RunOutcome(folder, folder / "report.html", forecast, outlook, line, hypotheses)
 
 
 def _silent(stage: str, done: int, total: int) -> None:
     """A progress callback that reports nothing."""
 
 
-def _write_run(run: RunDirectory, path: Path, scenario: Scenario, forecast: StaticForecast,
-               outlook: Outlook | None, options: RunOptions) -> None:
+@dataclass(frozen=True)
+class _Found:
+    """Everything a run computed, handed to the writer together."""
+
+    forecast: StaticForecast
+    outlook: Outlook | None
+    hypotheses: AchResult | None
+    line: BottomLine
+
+
+def _write_run(run: RunDirectory, path: Path, scenario: Scenario, found: _Found,
+               options: RunOptions) -> None:
+    forecast, outlook = found.forecast, found.outlook
     ensemble = None if outlook is None else outlook.ensemble
+    extra = {} if ensemble is None else {"ensemble_model": ensemble.model,
+                                         "horizon": ensemble.dates[-1].isoformat(),
+                                         "parsed_scenario_hash": ensemble.scenario_hash}
     manifest = make_manifest(
         scenario_id=scenario.scenario.id, scenario_path=path,
         seed=None if ensemble is None else ensemble.seed,
         draws=1 if ensemble is None else ensemble.draws, models=list(options.models),
-        extra={} if ensemble is None else {"ensemble_model": ensemble.model,
-                                           "horizon": ensemble.dates[-1].isoformat()})
+        extra=extra)
     run.write_json("manifest.json", manifest)
     (run.path / "scenario.yaml").write_bytes(path.read_bytes())
     run.write_json("forecast.json", forecast_record(forecast))
     write_tables(forecast, run.path)
+    write_results(run.path, result_tables(scenario, forecast, outlook, found.hypotheses,
+                                          found.line), found.line)
     figures = run.path / "figures"
     sections = static_report_sections(scenario, forecast, figures)
     if outlook is not None:
-        outlook.ensemble.to_parquet(run.path / "ensemble")
+        ensemble.to_parquet(run.path / "ensemble")
+        parameter_names(scenario, ensemble).to_csv(
+            run.path / "ensemble" / "parameters-names.csv", index=False)
         if outlook.levers is not None:
             run.write_json("levers.json", outlook.levers.to_dict())
-        sections = outlook_report_sections(scenario, outlook, figures) + sections
+        sections = outlook_report_sections(scenario, outlook, figures,
+                                           hypotheses=found.hypotheses) + sections
     elif scenario.hypotheses:
-        sections.insert(2, ach_section(scenario, seed=options.outlook.seed))
+        sections.insert(2, ach_section(scenario, result=found.hypotheses))
+    sections.insert(0, bottom_line_section(found.line))
     report = run.path / "report.html"
     report.write_text(html.page(f"realpolitik: {scenario.scenario.title}",
                                 static_sections.header_html(scenario, manifest), sections),
@@ -163,19 +196,23 @@ def static_report_sections(scenario: Scenario, forecast: StaticForecast,
     return sections
 
 
-def outlook_report_sections(scenario: Scenario, outlook: Outlook,
-                            figure_dir: Path) -> list[Section]:
-    """The report's sections on the future, in reading order (answer first)."""
+def outlook_report_sections(scenario: Scenario, outlook: Outlook, figure_dir: Path, *,
+                            hypotheses: AchResult | None = None) -> list[Section]:
+    """The report's sections on the future, in reading order (the numbers behind the answer first).
+
+    ``hypotheses`` is the ACH reading to show (computed here when None).
+    """
+    names = Namer(scenario, outlook.ensemble.dates[-1])
     sections = [outlook_sections.answer_section(scenario, outlook),
                 dynamics_section(outlook.ensemble, figure_dir, scenario=scenario)]
     if outlook.levers is not None:
-        sections.append(levers_section(outlook.levers, figure_dir))
+        sections.append(levers_section(outlook.levers, figure_dir, names))
     if outlook.discovery is not None:
-        sections.append(discovery_section(outlook.discovery, figure_dir))
+        sections.append(discovery_section(outlook.discovery, figure_dir, names))
     if outlook.sensitivity is not None:
-        sections.append(sensitivity_section(outlook.sensitivity, figure_dir))
+        sections.append(sensitivity_section(outlook.sensitivity, figure_dir, names))
     if scenario.questions:
         sections.append(questions_section(scenario, outlook.ensemble, figure_dir))
     if scenario.hypotheses:
-        sections.append(ach_section(scenario, seed=outlook.ensemble.seed))
+        sections.append(ach_section(scenario, result=hypotheses))
     return sections

@@ -14,7 +14,8 @@ import numpy as np
 from realpolitik.analysis.discovery import Discovery, PrimResult
 from realpolitik.analysis.levers import BASELINE, LeverReport
 from realpolitik.analysis.sensitivity import Sensitivity, SobolIndices, Tornado
-from realpolitik.outputs.plotting import provenance, save_figure, subplots
+from realpolitik.outputs.naming import Namer
+from realpolitik.outputs.plotting import provenance, save_figure, shorten, subplots, wrap
 from realpolitik.outputs.section import Figure
 
 __all__ = [
@@ -31,14 +32,18 @@ GOOD, BAD, NEUTRAL = "tab:green", "tab:red", "tab:gray"
 
 
 def _short(name: str, width: int = 48) -> str:
-    return name if len(name) <= width else "…" + name[-(width - 1):]
+    return shorten(name, width)
 
 
 # ---------------------------------------------------------------------------
 # Levers
 # ---------------------------------------------------------------------------
-def lever_effects(report: LeverReport, path: Path) -> Figure:
-    """Each option's mean effect on the objective with its interval, best first."""
+def lever_effects(report: LeverReport, path: Path, objective: str | None = None) -> Figure:
+    """Each option's mean effect on the objective with its interval, best first.
+
+    ``objective`` names the objective in words (default: its ``kind:id`` label).
+    """
+    objective = objective or report.objective
     ids = [option for option in report.ranking if option != BASELINE]
     effects = [report.objective_effect(option).effect for option in ids]
     fig, ax = subplots(figsize=(9, 0.42 * len(ids) + 1.8))
@@ -52,14 +57,14 @@ def lever_effects(report: LeverReport, path: Path) -> Figure:
     ax.errorbar(means, rows, xerr=errors, fmt="none", ecolor="black", capsize=3, lw=1)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(rows)
-    ax.set_yticklabels([_short(report.option_name(option), 60) for option in ids], fontsize=8)
-    ax.set_xlabel(f"effect on {report.objective} (option minus baseline, draw by draw)")
-    ax.set_title(f"Levers ranked by their effect on {report.objective} ({report.direction})\n"
-                 "bars: mean effect; whiskers: 95% interval", fontsize=9)
+    ax.set_yticklabels([_short(report.option_name(option), 64) for option in ids], fontsize=8)
+    ax.set_xlabel(wrap(f"effect on {objective} (option minus baseline, draw by draw)", 80))
+    ax.set_title(wrap(f"Levers ranked by their effect on {objective} ({report.direction})", 80)
+                 + "\nbars: mean effect; whiskers: 95% interval", fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save_figure(fig, path, provenance(report.scenario_id, report.seed, report.draws))
     return Figure(Path(path), f"Mean effect of each lever and pair of levers on "
-                              f"{report.objective}, with its 95% interval from the paired "
+                              f"{objective}, with its 95% interval from the paired "
                               "draws; green helps, red hurts, grey is not distinguishable "
                               "from no effect.")
 
@@ -89,7 +94,7 @@ def peeling_trajectory(
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.legend(fontsize=8, loc="lower left")
-    ax.set_title(title, fontsize=9)
+    ax.set_title(wrap(title, 70), fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save_figure(fig, path, provenance(scenario_id, seed, draws))
     return Figure(Path(path), "PRIM peeling trajectory: each dot is a box, from the whole "
@@ -98,7 +103,8 @@ def peeling_trajectory(
 
 
 def prim_box(
-    found: PrimResult, path: Path, *, title: str, scenario_id: str, seed: int, draws: int
+    found: PrimResult, path: Path, *, title: str, scenario_id: str, seed: int, draws: int,
+    names: Namer | None = None,
 ) -> Figure:
     """The chosen box's range on each restricted input, as a share of the input's full range."""
     rows = found.restrictions
@@ -115,30 +121,34 @@ def prim_box(
         ax.text(1.02, row, f"{found.box.lows[j]:.3g} to {found.box.highs[j]:.3g}",
                 va="center", fontsize=7)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([_short(r.name) for r in reversed(rows)], fontsize=8)
+    names = names or Namer()
+    ax.set_yticklabels([_short(names.input(r.name), 56) for r in reversed(rows)], fontsize=8)
     ax.set_xlim(0, 1.25)
     ax.set_xticks([0, 0.5, 1])
     ax.set_xticklabels(["input's lowest", "middle", "highest"], fontsize=8)
-    ax.set_title(f"{title}: coverage {found.box.coverage:.0%}, density "
-                 f"{found.box.density:.0%} (base rate {found.base_rate:.0%})", fontsize=9)
+    ax.set_title(wrap(f"{title}: coverage {found.box.coverage:.0%}, density "
+                      f"{found.box.density:.0%} (base rate {found.base_rate:.0%})", 80),
+                 fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save_figure(fig, path, provenance(scenario_id, seed, draws))
     return Figure(Path(path), "The box's range (blue) on each input it restricts, against "
                               "the input's whole range (grey), most significant first.")
 
 
-def discovery_figures(discovery: Discovery, folder: Path) -> list[Figure]:
+def discovery_figures(discovery: Discovery, folder: Path,
+                      names: Namer | None = None) -> list[Figure]:
     """Trajectory and box figures of every box found, written into ``folder``."""
+    names = names or Namer()
     figures = []
     for number, found in enumerate(discovery.boxes, start=1):
-        title = f"{discovery.outcome.describe()}: box {number}"
-        figures.append(peeling_trajectory(
-            found, Path(folder) / f"prim-trajectory-{number}.png", title=title,
-            scenario_id=discovery.scenario_id, seed=discovery.seed, draws=discovery.draws))
+        title = f"{names.outcome(discovery.outcome)}: box {number}"
+        common = {"title": title, "scenario_id": discovery.scenario_id, "seed": discovery.seed,
+                  "draws": discovery.draws}
+        figures.append(peeling_trajectory(found, Path(folder) / f"prim-trajectory-{number}.png",
+                                          **common))
         if found.restrictions:
-            figures.append(prim_box(
-                found, Path(folder) / f"prim-box-{number}.png", title=title,
-                scenario_id=discovery.scenario_id, seed=discovery.seed, draws=discovery.draws))
+            figures.append(prim_box(found, Path(folder) / f"prim-box-{number}.png",
+                                    names=names, **common))
     return figures
 
 
@@ -153,8 +163,10 @@ def tornado(
     scenario_id: str,
     seed: int,
     top: int = 15,
+    names: Namer | None = None,
 ) -> Figure:
     """One-at-a-time swings of the outcome, widest first, around the point-estimate baseline."""
+    names = names or Namer()
     shown = swings.swings[:top]
     fig, ax = subplots(figsize=(9, 0.42 * max(len(shown), 1) + 1.8))
     rows = np.arange(len(shown))[::-1]
@@ -165,12 +177,12 @@ def tornado(
                 alpha=0.8, label="parameter at its high end" if row == rows[0] else None)
     ax.axvline(swings.baseline, color="black", lw=0.8)
     ax.set_yticks(rows)
-    ax.set_yticklabels([f"{_short(s.name)} [{s.low_value:g}, {s.high_value:g}]"
+    ax.set_yticklabels([f"{_short(names.number(s.name), 60)} [{s.low_value:g}, {s.high_value:g}]"
                         for s in shown], fontsize=7)
-    ax.set_xlabel(f"{outcome}, mean of {swings.replicates} draws\n"
-                  f"(line: all at point estimates, {swings.baseline:.3g})", fontsize=9)
-    ax.set_title(f"Tornado: {outcome}\none number at a time at its low and high end",
-                 fontsize=9)
+    ax.set_xlabel(wrap(f"{outcome}, mean of {swings.replicates} draws", 80)
+                  + f"\n(line: all at point estimates, {swings.baseline:.3g})", fontsize=9)
+    ax.set_title(wrap(f"Tornado: {outcome}", 80)
+                 + "\none number at a time at its low and high end", fontsize=9)
     if shown:
         ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
@@ -181,9 +193,11 @@ def tornado(
 
 
 def sobol_bars(
-    indices: SobolIndices, path: Path, *, outcome: str, scenario_id: str, top: int = 15
+    indices: SobolIndices, path: Path, *, outcome: str, scenario_id: str, top: int = 15,
+    names: Namer | None = None,
 ) -> Figure:
     """First-order and total Sobol indices with their confidence intervals, largest first."""
+    names = names or Namer()
     order = indices.ranked()[:top]
     fig, ax = subplots(figsize=(9, 0.42 * max(len(order), 1) + 1.8))
     rows = np.arange(len(order))[::-1]
@@ -192,11 +206,11 @@ def sobol_bars(
     ax.barh(rows - 0.2, indices.first[order], height=0.4, xerr=indices.first_conf[order],
             color="tab:cyan", alpha=0.8, label="first-order index S1")
     ax.set_yticks(rows)
-    ax.set_yticklabels([_short(indices.names[j]) for j in order], fontsize=7)
+    ax.set_yticklabels([_short(names.number(indices.names[j]), 64) for j in order], fontsize=7)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel(f"share of the variance of {outcome}")
-    ax.set_title(f"Sobol indices of {outcome} ({indices.base_samples} base samples, "
-                 f"{indices.evaluations:,} runs, {indices.conf_level:.0%} intervals)",
+    ax.set_xlabel(wrap(f"share of the variance of {outcome}", 80))
+    ax.set_title(wrap(f"Sobol indices of {outcome} ({indices.base_samples} base samples, "
+                      f"{indices.evaluations:,} runs, {indices.conf_level:.0%} intervals)", 80),
                  fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
@@ -206,14 +220,17 @@ def sobol_bars(
                               "share it takes part in, interactions included.")
 
 
-def sensitivity_figures(sensitivity: Sensitivity, folder: Path) -> list[Figure]:
+def sensitivity_figures(sensitivity: Sensitivity, folder: Path,
+                        names: Namer | None = None) -> list[Figure]:
     """Sobol bars and tornado of a sensitivity analysis, written into ``folder``."""
-    label = sensitivity.outcome.describe()
+    names = names or Namer()
+    label = names.outcome(sensitivity.outcome)
     figures = []
     if sensitivity.sobol is not None:
         figures.append(sobol_bars(sensitivity.sobol, Path(folder) / "sobol.png", outcome=label,
-                                  scenario_id=sensitivity.scenario_id))
+                                  scenario_id=sensitivity.scenario_id, names=names))
     if sensitivity.tornado is not None:
         figures.append(tornado(sensitivity.tornado, Path(folder) / "tornado.png", outcome=label,
-                               scenario_id=sensitivity.scenario_id, seed=sensitivity.seed))
+                               scenario_id=sensitivity.scenario_id, seed=sensitivity.seed,
+                               names=names))
     return figures

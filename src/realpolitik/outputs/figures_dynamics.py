@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from realpolitik.analysis.outlook import HOLDING_YEARS
-from realpolitik.outputs.plotting import provenance, save_figure, subplots
+from realpolitik.analysis.probability import Chance
+from realpolitik.outputs import results_files as files
+from realpolitik.outputs.plotting import provenance, save_figure, subplots, wrap
 from realpolitik.outputs.section import Figure, Section
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.results import EnsembleResult
@@ -28,6 +30,9 @@ __all__ = [
 
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Settlement quantiles drawn in fan charts: the 90% and 50% bands and the median."""
+
+LINE_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1)), "v"))
+"""Dash pattern and marker of each line in turn, so that overlapping lines stay apart."""
 
 def footer(result: EnsembleResult) -> str:
     """The provenance line every figure carries: scenario, seed, draws, model, version."""
@@ -129,13 +134,15 @@ def _banded_steps(result: EnsembleResult, path: str | Path, bands: dict, *, band
     """Plot shares over time as steps, each with its 95% band, on a 0-1 axis."""
     fig, ax = subplots(figsize=(8, 4.2))
     x = _dates(result)
-    for label, band in bands.items():
-        (line,) = ax.step(x, band.estimate, where="post", label=label)
+    for number, (label, band) in enumerate(bands.items()):
+        dash, marker = LINE_STYLES[number % len(LINE_STYLES)]
+        (line,) = ax.step(x, band.estimate, where="post", label=label, ls=dash, lw=1.6,
+                          marker=marker, markersize=4, markevery=max(1, len(x) // 8) + number)
         ax.fill_between(x, band.low, band.high, step="post", alpha=band_alpha,
                         color=line.get_color())
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(wrap(title, 80), fontsize=10)
     ax.legend(fontsize=legend[1], frameon=False, loc=legend[0])
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
@@ -145,6 +152,7 @@ def _banded_steps(result: EnsembleResult, path: str | Path, bands: dict, *, band
 
 def _holding_table(result: EnsembleResult, names: dict[str, str]) -> str:
     """HTML table: share of draws in which each alliance still holds after 1, 2 and 5 years."""
+    data = files.csv_name(files.SURVIVAL)
     head = "".join(f"<th>after {years:g} year{'s' if years > 1 else ''}</th>"
                    for years in HOLDING_YEARS)
     rows = []
@@ -153,8 +161,9 @@ def _holding_table(result: EnsembleResult, names: dict[str, str]) -> str:
         name = html.escape(names.get(alliance, alliance))
         rows.append(f"<tr><td>{name}</td>{''.join(cells)}</tr>")
     return (
-        f"<table class='dynamics'><thead><tr><th>alliance</th>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<table class='dynamics' data-file='{data}'><thead><tr><th>alliance</th>{head}</tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p class='data'>Data: <code>{data}</code> (and .json), every step.</p>"
     )
 
 
@@ -163,16 +172,9 @@ def _holding_cell(result: EnsembleResult, alliance: str, years: float) -> str:
     if step is None:
         return "<td>beyond the horizon</td>"
     band = result.survival(alliance)
-    return (f"<td>{_percent(band.estimate[step])} "
-            f"({_percent(band.low[step])}-{_percent(band.high[step])})</td>")
-
-
-def _percent(share: float) -> str:
-    """A share as a percentage, with one decimal near 0% and 100% so bands stay visible."""
-    value = 100 * float(share)
-    if 0 < value < 1 or 99 < value < 100:
-        return f"{value:.1f}%"
-    return f"{value:.0f}%"
+    chance = Chance(float(band.estimate[step]), float(band.low[step]), float(band.high[step]),
+                    result.draws)
+    return html.escape(chance.text())
 
 
 def dynamics_section(

@@ -57,7 +57,7 @@ def movement_table(forecast: StaticForecast, limit: int = 3) -> Table | None:
         moves = np.abs(movement[i])
         largest = [k for k in np.argsort(-moves, kind="stable")[:limit] if moves[k] >= 0.05]
         text = "; ".join(
-            f"{arrays.issue_ids[k]} {arrays.position[i, k]:.0f}->{final[i, k]:.0f}"
+            f"{forecast.scenario.issues[k].name} {arrays.position[i, k]:.0f}->{final[i, k]:.0f}"
             for k in largest
         ) or "held firm"
         active = arrays.active[i]

@@ -44,6 +44,10 @@ class Meta(Frozen):
     as_of: dt.date
     authors: list[str] = []
     question: str = ""
+    limitations: list[str] = Field(
+        default_factory=list, exclude_if=lambda items: not items,
+        description="What the model leaves out, in the analyst's words; the report's bottom "
+                    "line shows each verbatim.")
 
 
 class Source(Frozen):
