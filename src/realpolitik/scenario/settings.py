@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from realpolitik.scenario.base import FieldPath, Frozen
+from realpolitik.scenario.base import FieldPath, OmitUnset
 
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
@@ -37,8 +37,10 @@ def _check_outcome_text(text: str) -> str:
     return text
 
 
-class AnalysisSettings(Frozen):
+class AnalysisSettings(OmitUnset):
     """Defaults for the analyses ``realpolitik run`` performs on this scenario."""
+
+    OMIT_WHEN_NONE: ClassVar[tuple[str, ...]] = ("engines",)
 
     objective: str | None = Field(
         default=None, description="Outcome the levers are ranked on (default: cohesion of "
@@ -53,6 +55,20 @@ class AnalysisSettings(Frozen):
         default=None, description="Outcome of the global sensitivity analysis "
                                   "(default: the objective).")
     draws: int = Field(default=1000, ge=10, description="Monte Carlo draws per ensemble.")
+    engines: dict[str, float] | None = Field(
+        default=None, description="Engine -> weight of a mixture of step engines (normalised; "
+                                  "names are checked against the step engines when simulated).")
+
+    @field_validator("engines")
+    @classmethod
+    def _engine_weights(cls, weights: dict[str, float] | None) -> dict[str, float] | None:
+        if weights is None:
+            return None
+        if any(not 0.0 <= weight < float("inf") for weight in weights.values()):
+            raise ValueError("engine weights must be finite numbers of at least 0")
+        if not sum(weights.values()) > 0:
+            raise ValueError("at least one engine needs a weight above 0")
+        return weights
 
     @field_validator("objective", "discovery", "sensitivity")
     @classmethod
