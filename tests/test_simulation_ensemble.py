@@ -83,6 +83,7 @@ def test_trend_moves_position_by_one_per_step() -> None:
     text = """
 dynamics:
   horizon_years: 3
+  volatility: {position: 0, salience: 0}
   trends:
     - {id: up, name: Up, target: stances.solo.a.position, drift: 1}
 """
@@ -97,6 +98,7 @@ def test_trend_window_and_clipping() -> None:
     text = """
 dynamics:
   horizon_years: 2
+  volatility: {position: 0, salience: 0}
   trends:
     - {id: up, name: Up, target: stances.solo.a.position, drift: 30, start: 2020-07-01,
        end: 2021-01-01}
@@ -109,6 +111,7 @@ dynamics:
 RUPTURE = """
 dynamics:
   horizon_years: 3
+  volatility: {{position: 0, salience: 0}}
   shocks:
     - id: split
       name: Split
@@ -201,7 +204,7 @@ def test_levers_share_common_random_numbers() -> None:
 
 
 def test_lever_starts_at_its_date_and_can_switch_a_shock_off() -> None:
-    text = SHOCKS + """
+    text = SHOCKS + "  volatility: {position: 0, salience: 0}\n" + """
 levers:
   - id: calm
     name: Calm

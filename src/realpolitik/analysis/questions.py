@@ -147,7 +147,7 @@ def forecast_questions(
 def _rate(scenario: Scenario) -> float:
     from realpolitik.scenario.settings import AnalysisSettings
 
-    return (scenario.analysis or AnalysisSettings()).unmodelled_change.point
+    return (scenario.analysis or AnalysisSettings()).unmodelled_rate
 
 
 def _draws(result: EnsembleOutputs) -> int:

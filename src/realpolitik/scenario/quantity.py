@@ -148,6 +148,19 @@ class Quantity(BaseModel):
             return rng.triangular(self.low, self.point, self.high, size)
         return rng.uniform(self.low, self.high, size)
 
+    def sample_whole(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """Draw ``size`` whole numbers, for counts such as a number of steps.
+
+        A uniform range ``[2, 4]`` gives 2, 3 or 4, equally likely; a
+        triangular one the nearest whole number to a triangular draw.  The
+        values come back as floats, like every sampled number.
+        """
+        if not self.uncertain:
+            return np.full(size, self.point)
+        if self.dist == "triangular":
+            return np.rint(rng.triangular(self.low, self.point, self.high, size))
+        return rng.integers(round(self.low), round(self.high), size, endpoint=True).astype(float)
+
 
 def _check_numbers(data: dict) -> None:
     """Refuse text or yes/no where a quantity's mapping expects numbers."""
@@ -214,3 +227,28 @@ Amount = Annotated[Quantity, _bounded(-float("inf"), None)]
 
 Rate = Annotated[Quantity, _bounded(0.0, 10.0)]
 """A non-negative rate per year (at most 10: faster change belongs in the model itself)."""
+
+Threshold = Annotated[Quantity, _bounded(-1.0, 1.0)]
+"""A value on the S-score's [-1, 1] scale (a rupture threshold)."""
+
+PositionSpread = Annotated[Quantity, _bounded(0.0, 100.0)]
+"""A standard deviation of positions, in points of the 0-100 scale."""
+
+SalienceSpread = Annotated[Quantity, _bounded(0.0, 1.0)]
+"""A standard deviation of saliences, on the 0-1 scale."""
+
+Growth = Annotated[Quantity, _bounded(-1.0, None)]
+"""A relative change per year: 0.1 is +10% a year, -1 the most a quantity can fall."""
+
+
+def _whole_steps(quantity: Quantity) -> Quantity:
+    """Keep a count of steps whole and at least 1 (a range then means whole numbers)."""
+    ends = [quantity.low, quantity.high] + ([quantity.mode] if quantity.mode is not None else [])
+    if quantity.low < 1 or any(end != round(end) for end in ends):
+        shown = quantity.value if quantity.value is not None else list(quantity.range)
+        raise ValueError(f"must be a whole number of steps of at least 1, got {shown}")
+    return quantity
+
+
+StepCount = Annotated[Quantity, AfterValidator(_whole_steps)]
+"""A whole number of steps, at least 1; a range ``[2, 4]`` is sampled as 2, 3 or 4."""
