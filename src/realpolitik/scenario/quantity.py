@@ -245,7 +245,7 @@ def _whole_steps(quantity: Quantity) -> Quantity:
     """Keep a count of steps whole and at least 1 (a range then means whole numbers)."""
     ends = [quantity.low, quantity.high] + ([quantity.mode] if quantity.mode is not None else [])
     if quantity.low < 1 or any(end != round(end) for end in ends):
-        shown = quantity.value if quantity.value is not None else list(quantity.range)
+        shown = quantity.value if quantity.value is not None else list(_bounds(quantity))
         raise ValueError(f"must be a whole number of steps of at least 1, got {shown}")
     return quantity
 

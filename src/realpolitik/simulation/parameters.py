@@ -255,7 +255,7 @@ class StepNormals:
         for stream, row, column, low, high in self._parts:
             skip = (BLOCK_SIZE - high if self._skip else 0) + low
             if skip:
-                stream.bit_generator.advance(skip)
+                _advance(stream, skip)
             stream.random(out=uniforms[row, column : column + high - low])
         self._skip = 1
         np.maximum(uniforms, NORMAL_FLOOR, out=uniforms)
@@ -300,3 +300,12 @@ def check_overrides(
             raise ValueError(f"override '{name}' contains NaN or infinite values")
         checked[name] = array
     return checked
+
+
+def _advance(stream: np.random.Generator, count: int) -> None:
+    """Skip ``count`` numbers of a PCG64 stream (the streams here are all PCG64)."""
+    generator = stream.bit_generator
+    if not isinstance(generator, np.random.PCG64):
+        raise TypeError(f"streams must be PCG64, got {type(generator).__name__}")
+    generator.advance(count)
+

@@ -187,8 +187,10 @@ class EnsembleResult:
         holding = ~self._lookup(self.ruptured, alliance_id, "alliance")[:, step]
         names = list(self.engine_weights) or [self.model]
         bands = {}
+        engines = (np.full(self.draws, self.model) if self.engine is None
+                   else np.asarray(self.engine))
         for name in names:
-            rows = self.engine == name
+            rows = engines == name
             if rows.any():
                 bands[name] = wilson_band(np.asarray(holding[rows].sum()), int(rows.sum()))
         return bands
@@ -246,7 +248,7 @@ class EnsembleResult:
             "step": np.tile(np.arange(steps), stop - start),
             "date": np.tile(np.array(self.dates, dtype="datetime64[D]"), stop - start),
         }
-        if self.model == MIXTURE:
+        if self.model == MIXTURE and self.engine is not None:
             columns["engine"] = np.repeat(self.engine[start:stop].astype(str), steps)
         for prefix, table in self._tables():
             for key, array in table.items():

@@ -88,12 +88,12 @@ def _names(index: int) -> tuple[str, str]:
 def draw_values(record: RuptureRecord, parameters: Mapping[str, np.ndarray], rows: slice
                 ) -> tuple[np.ndarray | float | None, np.ndarray | int]:  # fmt: skip
     """The threshold and the step count of the draws ``rows``: constants or per-draw arrays."""
-    threshold = record.threshold
-    if isinstance(threshold, str):
-        threshold = np.asarray(parameters[threshold], dtype=float)[rows]
-    steps = record.steps
-    if isinstance(steps, str):
-        steps = whole_steps(np.asarray(parameters[steps], dtype=float)[rows])
+    threshold: np.ndarray | float | None = (
+        np.asarray(parameters[record.threshold], dtype=float)[rows]
+        if isinstance(record.threshold, str) else record.threshold)
+    steps: np.ndarray | int = (
+        whole_steps(np.asarray(parameters[record.steps], dtype=float)[rows])
+        if isinstance(record.steps, str) else record.steps)
     return threshold, steps
 
 

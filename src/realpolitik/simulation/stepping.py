@@ -43,6 +43,7 @@ from realpolitik.scenario.dynamics import (
     STEPS_PER_YEAR,
     Dynamics,
     RuptureRule,
+    RuptureSpec,
     Trend,
     parse_rupture_rule,
     parse_target,
@@ -155,9 +156,13 @@ def _draw_rules(scenario: Scenario, layout: Layout, values: dict[str, np.ndarray
             rules.append(_DrawRule(parsed.metric, parsed.comparison, parsed.threshold,
                                    parsed.steps, []))
             continue
-        threshold, steps = spec_values(alliance.rupture, index, values)
-        events = [layout.shocks.index(event) for event in alliance.rupture.events]
-        rules.append(_DrawRule(alliance.rupture.metric, "<", threshold, steps, events))
+        spec = alliance.rupture
+        if not isinstance(spec, RuptureSpec):
+            raise TypeError(f"alliance '{alliance.id}': a rule that is not text must be a "
+                            "RuptureSpec")
+        threshold, steps = spec_values(spec, index, values)
+        events = [layout.shocks.index(event) for event in spec.events]
+        rules.append(_DrawRule(spec.metric, "<", threshold, steps, events))
     return rules
 
 
@@ -341,7 +346,7 @@ def _ruptures(plan: _Plan, cohesion: np.ndarray, issue_cohesion: np.ndarray,
     ruptured = np.zeros(cohesion.shape, dtype=bool)
     for a, rule in enumerate(plan.rules):
         metric = cohesion[:, :, a] if rule.metric == "cohesion" else issue_cohesion[:, :, a]
-        events = fired[:, :, rule.events].any(axis=2) if rule.events else None
+        events = np.asarray(fired[:, :, rule.events].any(axis=2)) if rule.events else None
         ruptured[:, :, a] = rupture_paths(
             metric, rule.comparison, rule.threshold, rule.steps, events
         )
@@ -355,7 +360,7 @@ def _stance_state(plan: _Plan, fired_step: np.ndarray, t: int,
     if t >= 1:
         for walk in plan.walks:
             walk.step(state)
-        if plan.pull is not None:
+        if plan.pull is not None and previous is not None:
             apply_pull(state, plan.active, plan.pull, previous)
     return state
 
