@@ -41,6 +41,7 @@ from realpolitik.analysis.outcomes import EnsembleLike, Outcome, check_outcome, 
 from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario, dotted
 from realpolitik.scenario.settings import DEFAULT_DIRECTION, analysis_defaults
+from realpolitik.simulation.mixture import MIXTURE
 
 if TYPE_CHECKING:
     from realpolitik.simulation.executors import Executor
@@ -484,7 +485,7 @@ class LeverOptions:
     direction: Direction | None = None
     draws: int | None = None
     seed: int = 0
-    model: str = "compromise"
+    model: str = MIXTURE
     pairs: bool = True
     delay_years: float | None = 2.0
     interval: IntervalMethod = "normal"

@@ -27,6 +27,7 @@ from realpolitik.scenario.schema import Scenario
 from realpolitik.scenario.settings import AnalysisDefaults, analysis_defaults
 from realpolitik.simulation import EnsembleResult, simulate_ensemble
 from realpolitik.simulation.executors import Executor
+from realpolitik.simulation.mixture import MIXTURE
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: how far each stage has come."""
@@ -41,7 +42,7 @@ class OutlookOptions:
 
     draws: int | None = None
     seed: int = 0
-    model: str = "compromise"
+    model: str = MIXTURE
     horizon_years: float | None = None
     executor: Executor | None = None
     levers: bool = True

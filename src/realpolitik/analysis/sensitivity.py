@@ -34,6 +34,7 @@ from realpolitik.analysis.outcomes import EnsembleLike, Outcome, value
 from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.quantity import Quantity
 from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
+from realpolitik.simulation.mixture import MIXTURE
 
 if TYPE_CHECKING:
     from realpolitik.simulation.executors import Executor
@@ -295,7 +296,7 @@ def scenario_model(
     parameters: Sequence[Parameter],
     *,
     seed: int = 0,
-    model: str = "compromise",
+    model: str = MIXTURE,
     levers: Sequence[Lever] = (),
     executor: Executor | None = None,
     simulate: Callable[..., EnsembleLike] | None = None,
@@ -342,7 +343,7 @@ class SensitivityOptions:
     base_samples: int = 64
     replicates: int = 64
     seed: int = 0
-    model: str = "compromise"
+    model: str = MIXTURE
     sobol: bool = True
     tornado: bool = True
 

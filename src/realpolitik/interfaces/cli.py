@@ -31,6 +31,7 @@ from realpolitik.interfaces.cli_validate import validate_app
 from realpolitik.models.registry import engine_names
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
+from realpolitik.simulation.mixture import MIXTURE
 
 if TYPE_CHECKING:
     from realpolitik.interfaces.pipeline import RunOutcome
@@ -79,8 +80,11 @@ def run(
                                     "dynamics.horizon_years.")] = None,
     step_model: Annotated[str, engine_option(
         STEP_ENGINES, "--step-model", help="Engine that bargains at every time step of the "
-                                           "ensembles (eum is exact but about 3,000 times "
-                                           "slower).")] = "compromise",
+                                           "ensembles: mixture (each future drawn with one "
+                                           "engine, weighted by the engines' measured skill; "
+                                           "the scenario's analysis.engines may set the "
+                                           "weights) or one engine (eum and spatial are about "
+                                           "1,000 times slower).")] = MIXTURE,
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     static: Annotated[bool, typer.Option(

@@ -25,6 +25,7 @@ from realpolitik.outputs.rundir import RunDirectoryError
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.indicator_syntax import ExpressionError
 from realpolitik.scenario.outcomes import OutcomeError
+from realpolitik.simulation.mixture import MIXTURE
 
 __all__ = [
     "ALL_ENGINES",
@@ -124,8 +125,9 @@ ALL_ENGINES = "all"
 FORECAST_ENGINES = EngineChoice((*engine_names(), ALL_ENGINES))
 """Engines for the static forecast: any registry engine, or all of them."""
 
-STEP_ENGINES = EngineChoice(engine_names(stepping=True))
-"""Engines an ensemble can bargain with at each time step (the registry's stepping ones)."""
+STEP_ENGINES = EngineChoice((MIXTURE, *engine_names(stepping=True)))
+"""Engines an ensemble can bargain with at each time step: a mixture (each draw one engine,
+by weight), or one of the registry's stepping engines."""
 
 
 def engine_option(choice: EngineChoice, *flags: str, help: str) -> OptionInfo:

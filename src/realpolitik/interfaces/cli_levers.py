@@ -49,6 +49,7 @@ from realpolitik.scenario.loader import load_scenario
 from realpolitik.scenario.outcomes import parse_outcome
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.executors import Executor, command_line_executor, executor_scope
+from realpolitik.simulation.mixture import MIXTURE
 
 __all__ = ["levers_command"]
 
@@ -75,7 +76,8 @@ def levers_command(
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     model: Annotated[str, engine_option(
-        STEP_ENGINES, "--model", "-m", help="Bargaining engine at each step.")] = "compromise",
+        STEP_ENGINES, "--model", "-m", help="Bargaining engine at each step (mixture: each "
+                                            "future drawn with one engine).")] = MIXTURE,
     outcome: Annotated[list[str] | None, typer.Option(
         "--outcome", help="An outcome to report, e.g. settlement:idlib or "
                           "rupture:russia_iran@2022-01-01 (repeatable). Default: the "

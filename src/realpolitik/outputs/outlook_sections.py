@@ -60,7 +60,7 @@ def holding_table(scenario: Scenario, outlook: Outlook) -> Table:
         table.add_column(f"after {years:g} yr", justify="right")
     for alliance in scenario.alliances:
         shares = outlook.holding(alliance.id)
-        table.add_row(alliance.name, alliance.rupture or "default",
+        table.add_row(alliance.name, str(alliance.rupture or "default"),
                       *(percent(shares[y], result.draws) for y in HOLDING_YEARS))
     return table
 

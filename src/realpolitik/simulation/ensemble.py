@@ -71,7 +71,7 @@ def simulate_ensemble(
     *,
     draws: int = 1000,
     seed: int = 0,
-    model: str = "compromise",
+    model: str = MIXTURE,
     horizon_years: float | None = None,
     levers: Sequence[Lever | str] = (),
     overrides: Mapping[str, object] | None = None,
@@ -101,12 +101,14 @@ def simulate_ensemble(
         Non-negative integer; the same seed gives bit-identical results
         whatever the chunk size and executor.
     model
-        Bargaining engine per step: ``"compromise"`` (default: the weighted
-        mean, cheap enough for 100,000 draws in seconds), ``"median"`` (the
-        weighted median), ``"eum"`` (the Expected Utility Model; tens of
-        rounds per step, so far slower), or ``"mixture"``: each draw
-        bargains with one engine drawn by ``engine_weights`` (the draw's
-        engine is in the result's ``engine``).
+        Bargaining engine per step: ``"mixture"`` (default): each draw
+        bargains with one engine drawn by ``engine_weights`` (the scenario's
+        ``analysis.engines``, else the weights from the engines' skill on
+        DEU III; the draw's engine is in the result's ``engine``), so that
+        which engine is right is part of the ensemble's uncertainty; or one
+        engine of the registry that can step: ``"compromise"`` (the
+        weighted mean), ``"median"``, ``"eum"`` or ``"spatial"`` (far
+        slower: tens of rounds per step).
     horizon_years
         Years to simulate; default the scenario's ``dynamics.horizon_years``.
     levers
