@@ -92,7 +92,7 @@ def forecast_outlook(scenario: Scenario, options: OutlookOptions,
     questions = forecast_questions(scenario, ensemble) if scenario.questions else []
     return Outlook(ensemble, focus, drivers, questions,
                    _levers(scenario, options, draws, defaults, report),
-                   _discovery(scenario, ensemble, options, defaults),
+                   _discovery(scenario, ensemble, options, defaults, report),
                    _sensitivity(scenario, options, defaults, report))
 
 
@@ -117,14 +117,15 @@ def _levers(scenario: Scenario, options: OutlookOptions, draws: int,
 
 
 def _discovery(scenario: Scenario, ensemble: EnsembleResult, options: OutlookOptions,
-               defaults: AnalysisDefaults) -> Discovery | None:
+               defaults: AnalysisDefaults, report: Progress) -> Discovery | None:
     """Seek the inputs that lead to the discovery target, if asked and there is one."""
     target = _checked(scenario, defaults.discovery)
     if not options.discovery or target is None:
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a constant outcome is reported
-        return discover(ensemble, target)
+        return discover(ensemble, target,
+                        progress=lambda done, total: report("Scenario discovery", done, total))
 
 
 def _sensitivity(scenario: Scenario, options: OutlookOptions, defaults: AnalysisDefaults,

@@ -53,8 +53,8 @@ STAGE_WRITING = "Writing the report"
 UNCOUNTED_STAGES = (STAGE_BARGAINING, STAGE_WRITING)
 """Stages reported only as started (0 of 1) and finished (1 of 1): there is nothing to count.
 
-The outlook's stages (``Simulating futures``, ``Testing levers``, ``Sobol
-sensitivity``) count draws or ensembles.
+The outlook's stages (``Simulating futures``, ``Testing levers``, ``Scenario
+discovery``, ``Sobol sensitivity``) count draws, ensembles or peeling steps.
 """
 
 
