@@ -44,6 +44,8 @@ from realpolitik.scenario.names import inline, outcome_name
 from realpolitik.scenario.outcomes import parse_outcome
 from realpolitik.scenario.schema import Issue, Scenario
 from realpolitik.scenario.settings import analysis_defaults
+from realpolitik.simulation.mixture import MIXTURE
+from realpolitik.simulation.results import EnsembleResult
 
 __all__ = [
     "MAX_SIGNPOSTS",
@@ -322,8 +324,8 @@ class _Reader:
             return ["Point estimates only: no simulated futures, so no probabilities."]
         ensemble = self.outlook.ensemble
         return [f"{ensemble.draws:,} simulated futures from {ensemble.dates[0].isoformat()} to "
-                f"{ensemble.dates[-1].isoformat()}, bargained with the "
-                f"{engine_label(ensemble.model)} engine at every step (seed {ensemble.seed}). "
+                f"{ensemble.dates[-1].isoformat()}, bargained with "
+                f"{_engines_text(ensemble)} at every step (seed {ensemble.seed}). "
                 f"Probabilities carry 95% Wilson intervals; words follow {SCALE_NAME}."]
 
     # ---- helpers ----------------------------------------------------------------
@@ -427,4 +429,13 @@ def _signpost(question: QuestionForecast, draws: int) -> Signpost:
     chance = Chance.of_share(question.probability, draws)
     return Signpost(question.text, question.resolution_date, question.probability,
                     chance.text(), question.threshold, question.flagged)
+
+
+def _engines_text(ensemble: EnsembleResult) -> str:
+    """Which engine bargained the futures: one, or a mixture with its weights."""
+    if ensemble.model != MIXTURE:
+        return f"the {engine_label(ensemble.model)} engine"
+    shares = ", ".join(f"{engine_label(name)} {weight:.0%}"
+                       for name, weight in ensemble.engine_weights.items() if weight > 0)
+    return f"a mixture of engines, one per future ({shares})"
 

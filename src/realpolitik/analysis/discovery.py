@@ -644,9 +644,8 @@ def _covering(
     boxes: list[PrimResult] = []
     while (len(boxes) < settings.max_boxes and remaining.sum() > 1
            and cases.y[remaining].sum() > 0):
-        start = len(boxes) * budget
         found = _prim_on(order, cases.among(remaining), names, settings, cases.size,
-                         lambda steps, start=start: progress(start + min(steps, budget)))
+                         _offset_progress(progress, len(boxes) * budget, budget))
         if not found.restrictions or not _beats_base_rate(found, settings.significance):
             break
         boxes.append(_as_share_of_all(found, cases.among(remaining).interest / cases.interest,
@@ -959,3 +958,14 @@ def discover(
     return Discovery(outcome, threshold, float(y.mean()), boxes, importance, inputs.names,
                      result.scenario_id, int(result.seed), int(result.draws), str(result.model),
                      settings)
+
+
+def _offset_progress(progress: Callable[[int], None], start: int,
+                     budget: int) -> Callable[[int], None]:
+    """Report a box's peels as ``start`` plus at most ``budget`` steps of the whole search."""
+
+    def report(steps: int) -> None:
+        progress(start + min(steps, budget))
+
+    return report
+
