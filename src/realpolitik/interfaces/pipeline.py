@@ -17,6 +17,7 @@ from pathlib import Path
 
 from realpolitik.analysis.outlook import Outlook, OutlookOptions, Progress, forecast_outlook
 from realpolitik.analysis.static import MODEL_NAMES, StaticForecast, forecast_static
+from realpolitik.models.eum import eum_reading_options
 from realpolitik.outputs import html, outlook_sections, static_sections
 from realpolitik.outputs.figures_dynamics import dynamics_section
 from realpolitik.outputs.figures_judgment import ach_section, questions_section
@@ -28,6 +29,7 @@ from realpolitik.outputs.sections_analysis import (
     levers_section,
     sensitivity_section,
 )
+from realpolitik.outputs.traces import write_traces
 from realpolitik.scenario.loader import load_scenario, resolve_scenario
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.executors import executor_scope
@@ -55,11 +57,19 @@ sensitivity``) count draws or ensembles.
 
 @dataclass(frozen=True)
 class RunOptions:
-    """What ``run`` computes: static engines, and the outlook over time if any."""
+    """What ``run`` computes: static engines, and the outlook over time if any.
+
+    ``eum_reading`` names the Expected Utility Model's reading in the static
+    forecast (``published`` or ``program``; see ``models.eum.EUM_READINGS``);
+    ``trace`` writes the round-by-round positions of the EUM and the spatial
+    model (``trace-eum.csv``, ``trace-spatial.csv``; ``outputs.traces``).
+    """
 
     models: tuple[str, ...] = MODEL_NAMES
     dynamics: bool = True
     outlook: OutlookOptions = field(default_factory=OutlookOptions)
+    eum_reading: str = "published"
+    trace: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,9 @@ def run_analysis(
     folder = Path(out) if out is not None else default_run_path(scenario.scenario.id)
     with RunDirectory(folder) as run:
         report(STAGE_BARGAINING, 0, 1)
-        forecast = forecast_static(scenario, options.models)
+        forecast = forecast_static(
+            scenario, options.models, {"eum": eum_reading_options(options.eum_reading)}
+        )
         report(STAGE_BARGAINING, 1, 1)
         outlook = None
         if options.dynamics and scenario.dynamics is not None:
@@ -130,12 +142,15 @@ def _write_run(run: RunDirectory, path: Path, scenario: Scenario, forecast: Stat
         scenario_id=scenario.scenario.id, scenario_path=path,
         seed=None if ensemble is None else ensemble.seed,
         draws=1 if ensemble is None else ensemble.draws, models=list(options.models),
-        extra={} if ensemble is None else {"ensemble_model": ensemble.model,
-                                           "horizon": ensemble.dates[-1].isoformat()})
+        extra=({} if ensemble is None else {"ensemble_model": ensemble.model,
+                                            "horizon": ensemble.dates[-1].isoformat()})
+        | ({} if options.eum_reading == "published" else {"eum_reading": options.eum_reading}))
     run.write_json("manifest.json", manifest)
     (run.path / "scenario.yaml").write_bytes(path.read_bytes())
     run.write_json("forecast.json", forecast_record(forecast))
     write_tables(forecast, run.path)
+    if options.trace:
+        write_traces(forecast, run.path)
     figures = run.path / "figures"
     sections = static_report_sections(scenario, forecast, figures)
     if outlook is not None:
