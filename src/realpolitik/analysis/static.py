@@ -8,8 +8,8 @@ Model's final round).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,8 @@ class StaticForecast:
     forecasts: dict[str, np.ndarray]
     eum: EUMResult | None
     alliances: list[AllianceReading]
+    runs: Mapping[str, Any] = field(default_factory=dict)
+    """Full results of the engines that have one (e.g. ``runs["spatial"].trajectory``)."""
 
     def by_issue(self, model: str) -> dict[str, float]:
         """One engine's forecast, labelled: issue id -> settlement (0-100).
@@ -98,13 +100,18 @@ class StaticForecast:
         return np.where(self.arrays.active, final - self.arrays.position, 0.0)
 
 
-def forecast_static(scenario: Scenario, models: tuple[str, ...] = MODEL_NAMES) -> StaticForecast:
+def forecast_static(
+    scenario: Scenario,
+    models: tuple[str, ...] = MODEL_NAMES,
+    engine_options: Mapping[str, Any] | None = None,
+) -> StaticForecast:
     """Run the chosen engines on the scenario's point estimates and read its alliances.
 
     Each engine of ``models`` (names from :mod:`realpolitik.models.registry`)
     forecasts every issue, in the registry's order; engines with a full result are run once for it,
     and the Expected Utility Model's final round gives the bargained
-    positions on which alliances are read again.
+    positions on which alliances are read again. ``engine_options`` maps an
+    engine's name to its options (e.g. ``{"eum": EUMOptions(...)}``).
 
     Raises
     ------
@@ -118,18 +125,19 @@ def forecast_static(scenario: Scenario, models: tuple[str, ...] = MODEL_NAMES) -
     x, s, c, active = arrays.batch()
     forecasts: dict[str, np.ndarray] = {}
     results: dict[str, Any] = {}
+    options = dict(engine_options or {})
     for name in (name for name in MODEL_NAMES if name in models):
         chosen = engine(name)
         if chosen.run is None:
-            forecasts[name] = chosen.settle(x, s, c, active)[0]
+            forecasts[name] = chosen.settle(x, s, c, active, options=options.get(name))[0]
         else:
-            results[name] = chosen.run(x, s, c, active)
+            results[name] = chosen.run(x, s, c, active, options=options.get(name))
             forecasts[name] = results[name].forecast[0]
     eum = results.get("eum")
     bargained = None if eum is None else eum.trajectory[:, -1]
     readings = [_read_alliance(scenario, arrays, alliance, bargained)
                 for alliance in scenario.alliances]
-    return StaticForecast(scenario, arrays, forecasts, eum, readings)
+    return StaticForecast(scenario, arrays, forecasts, eum, readings, results)
 
 
 def _read_alliance(

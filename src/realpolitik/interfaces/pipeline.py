@@ -19,6 +19,7 @@ from realpolitik.analysis.ach import AchResult, analyse_hypotheses
 from realpolitik.analysis.bottom_line import BottomLine, bottom_line
 from realpolitik.analysis.outlook import Outlook, OutlookOptions, Progress, forecast_outlook
 from realpolitik.analysis.static import MODEL_NAMES, StaticForecast, forecast_static
+from realpolitik.models.eum import eum_reading_options
 from realpolitik.outputs import html, outlook_sections, static_sections
 from realpolitik.outputs.bottom_line_view import bottom_line_section
 from realpolitik.outputs.figures_dynamics import dynamics_section
@@ -33,6 +34,7 @@ from realpolitik.outputs.sections_analysis import (
     levers_section,
     sensitivity_section,
 )
+from realpolitik.outputs.traces import write_traces
 from realpolitik.scenario.loader import load_scenario, resolve_scenario
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.executors import executor_scope
@@ -60,11 +62,19 @@ discovery``, ``Sobol sensitivity``) count draws, ensembles or peeling steps.
 
 @dataclass(frozen=True)
 class RunOptions:
-    """What ``run`` computes: static engines, and the outlook over time if any."""
+    """What ``run`` computes: static engines, and the outlook over time if any.
+
+    ``eum_reading`` names the Expected Utility Model's reading in the static
+    forecast (``published`` or ``program``; see ``models.eum.EUM_READINGS``);
+    ``trace`` writes the round-by-round positions of the EUM and the spatial
+    model (``trace-eum.csv``, ``trace-spatial.csv``; ``outputs.traces``).
+    """
 
     models: tuple[str, ...] = MODEL_NAMES
     dynamics: bool = True
     outlook: OutlookOptions = field(default_factory=OutlookOptions)
+    eum_reading: str = "published"
+    trace: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,9 @@ def run_analysis(
     folder = Path(out) if out is not None else default_run_path(scenario.scenario.id)
     with RunDirectory(folder) as run:
         report(STAGE_BARGAINING, 0, 1)
-        forecast = forecast_static(scenario, options.models)
+        forecast = forecast_static(
+            scenario, options.models, {"eum": eum_reading_options(options.eum_reading)}
+        )
         report(STAGE_BARGAINING, 1, 1)
         outlook = None
         if options.dynamics and scenario.dynamics is not None:
@@ -158,13 +170,16 @@ def _write_run(run: RunDirectory, path: Path, scenario: Scenario, found: _Found,
         scenario_id=scenario.scenario.id, scenario_path=path,
         seed=None if ensemble is None else ensemble.seed,
         draws=1 if ensemble is None else ensemble.draws, models=list(options.models),
-        extra=extra)
+        extra=extra | ({} if options.eum_reading == "published"
+                       else {"eum_reading": options.eum_reading}))
     run.write_json("manifest.json", manifest)
     (run.path / "scenario.yaml").write_bytes(path.read_bytes())
     run.write_json("forecast.json", forecast_record(forecast))
     write_tables(forecast, run.path)
     write_results(run.path, result_tables(scenario, forecast, outlook, found.hypotheses,
                                           found.line), found.line)
+    if options.trace:
+        write_traces(forecast, run.path)
     figures = run.path / "figures"
     sections = static_report_sections(scenario, forecast, figures)
     if outlook is not None:
