@@ -27,7 +27,7 @@ from realpolitik.interfaces.cli_common import (
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
 from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.interfaces.cli_serve import serve_command
-from realpolitik.interfaces.cli_validate import EumReading, validate_app
+from realpolitik.interfaces.cli_validate import EUM_READING_CHOICE, validate_app
 from realpolitik.models.registry import engine_names
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
@@ -98,11 +98,11 @@ def run(
         "--detail", help="Also print the long tables: how far each actor moved, every lever "
                          "and pair, effects on other outcomes, cost of delay, scenario "
                          "discovery, sensitivity and every forecast question.")] = False,
-    eum_reading: Annotated[EumReading, typer.Option(
-        "--eum-reading", help="Reading of the Expected Utility Model in the static forecast: "
-                              "published (Scholz et al. 2011's equations, default) or program "
-                              "(the reading of the program behind their Table 2).")
-    ] = EumReading["published"],
+    eum_reading: Annotated[str, engine_option(
+        EUM_READING_CHOICE, "--eum-reading",
+        help="Reading of the Expected Utility Model in the static forecast: published "
+             "(Scholz et al. 2011's equations, default) or program (the reading of the "
+             "program behind their Table 2).")] = "published",
     trace: Annotated[bool, typer.Option(
         "--trace", help="Write the round-by-round positions of the EUM and the spatial model "
                         "(trace-eum.csv, trace-spatial.csv) into the run folder.")] = False,
@@ -132,7 +132,7 @@ def run(
                              sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)
     models = engine_names() if model == ALL_ENGINES else (model,)
     options = RunOptions(models=models, dynamics=not static, outlook=outlook,
-                         eum_reading=eum_reading.value, trace=trace)
+                         eum_reading=eum_reading, trace=trace)
     console = Console()
     try:
         with stage_progress(console, spinners=UNCOUNTED_STAGES) as progress:

@@ -21,14 +21,14 @@ import typer
 from rich.console import Console
 
 from realpolitik.analysis.validation.deu import DeuData, DeuFormatError, read_deu
-from realpolitik.interfaces.cli_common import fail
+from realpolitik.interfaces.cli_common import EngineChoice, engine_option, fail
 from realpolitik.models.eum import EUM_READINGS
 
 if TYPE_CHECKING:
     from realpolitik.analysis.validation.benchmark import DeuValidation
     from realpolitik.outputs.rundir import RunDirectory
 
-__all__ = ["EumReading", "EumReadingOption", "validate_app"]
+__all__ = ["EUM_READING_CHOICE", "EumReadingOption", "validate_app"]
 
 validate_app = typer.Typer(
     help=(
@@ -41,14 +41,15 @@ validate_app = typer.Typer(
 
 
 
-EumReading = StrEnum("EumReading", {name: name for name in EUM_READINGS})
+EUM_READING_CHOICE = EngineChoice(tuple(EUM_READINGS))
 """Readings of the Expected Utility Model offered on the command line (``EUM_READINGS``)."""
 
 EumReadingOption = Annotated[
-    EumReading,
-    typer.Option("--eum-reading", help="Reading of the Expected Utility Model: published (the "
-                                       "equations of Scholz et al. 2011, default) or program "
-                                       "(the reading of the program behind their Table 2)."),
+    str,
+    engine_option(EUM_READING_CHOICE, "--eum-reading",
+                  help="Reading of the Expected Utility Model: published (the equations of "
+                       "Scholz et al. 2011, default) or program (the reading of the program "
+                       "behind their Table 2)."),
 ]
 
 
@@ -78,7 +79,7 @@ def deu(
         help="Capability assumption: equal; council-votes (Nice Treaty Council votes, "
              "Commission and Parliament 29 each); gdp (the file's GDP row).",
     )] = Capability.equal,
-    eum_reading: EumReadingOption = EumReading["published"],
+    eum_reading: EumReadingOption = "published",
     engine_weights: Annotated[bool, typer.Option(
         "--engine-weights", help="Only print the Bates-Granger weights w_m ~ 1/MSE_m of the "
                                  "stepping engines on PATH, and exit.")] = False,
@@ -108,7 +109,7 @@ def deu(
     try:
         data = _read_scorable(path)
         if engine_weights:
-            _print_engine_weights(console, data, capability.value, eum_reading.value)
+            _print_engine_weights(console, data, capability.value, eum_reading)
             return
         fit_data = _read_scorable(fit) if fit is not None else None
         if fit_data is not None and shared_proposals(fit_data, data):
@@ -120,11 +121,11 @@ def deu(
         if fit_data is None:
             with console.status("running the engines and the cross-validation"):
                 result = run_deu_validation(data, capability.value, seed=seed, draws=draws,
-                                            eum_reading=eum_reading.value)  # fmt: skip
+                                            eum_reading=eum_reading)  # fmt: skip
         else:
             with console.status(f"fitting on {fit_data.path.name}, scoring on {path.name}"):
                 result = run_deu_holdout(fit_data, data, capability.value, seed=seed,
-                                         draws=draws, eum_reading=eum_reading.value)  # fmt: skip
+                                         draws=draws, eum_reading=eum_reading)  # fmt: skip
     except (DeuFormatError, RunDirectoryError) as error:
         fail(str(error))
     _print_tables(console, result)

@@ -161,10 +161,11 @@ def _coverage_cell(first: ModelScore, second: ModelScore, level: str) -> str:
     values = [getattr(s.probabilistic, level) if s.probabilistic else None
               for s in (first, second)]  # fmt: skip
     cells = ["-" if value is None else f"{value:.0%}" for value in values]
-    if None in values:
+    one, two = values
+    if one is None or two is None:
         return " / ".join(cells)
     n = first.mae.n + second.mae.n
-    pooled = (values[0] * first.mae.n + values[1] * second.mae.n) / n
+    pooled = (one * first.mae.n + two * second.mae.n) / n
     return f"{cells[0]} / {cells[1]} ({pooled:.0%})"
 
 
@@ -178,6 +179,8 @@ def readme_table(forward: DeuValidation, backward: DeuValidation) -> str:
     parentheses, over all the issues of both (each scored once, by the model
     fitted on the other half).
     """
+    if forward.fit_data is None:
+        raise ValueError("the README table needs a fit-then-test run (fit_data is missing)")
     a, b = forward.fit_data.path.stem, forward.data.path.stem
     lines = [
         f"| model | MAE on {b} (fitted on {a}) | vs compromise | MAE on {a} (fitted on {b}) "

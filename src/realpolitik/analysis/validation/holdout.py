@@ -26,6 +26,7 @@ Swapping the files gives the other direction; both are reported.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,7 +183,9 @@ def _matched(fit_grid: CandidateGrid, test_grid: CandidateGrid) -> tuple[np.ndar
     return np.array(fit_rows), np.array(matched_test)
 
 
-def _fit_challengers(fit: _Half, test: _Half, scheme: str):
+def _fit_challengers(
+    fit: _Half, test: _Half, scheme: str
+) -> Iterator[tuple[str, np.ndarray, np.ndarray, str, int]]:
     """Yield ``(name, test forecast, FIT calibration forecast, label, candidates)`` per challenger.
 
     Each grid's candidate is chosen by mean absolute error on FIT (first on
