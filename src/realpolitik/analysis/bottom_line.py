@@ -156,6 +156,12 @@ class _Reader:
         self.defaults = analysis_defaults(scenario)
         self.horizon = None if outlook is None else outlook.ensemble.dates[-1]
 
+    def _horizon_text(self) -> str:
+        """The last simulated date; only the judgments read from simulated futures name it."""
+        if self.horizon is None:
+            raise ValueError("no simulated futures, so no horizon date to name")
+        return self.horizon.isoformat()
+
     # ---- the judgments, in order --------------------------------------------
     def judgments(self, hypotheses: AchResult | None) -> list[Judgment]:
         """Three to five judgments: the settlement asked about first, when there is one."""
@@ -186,11 +192,11 @@ class _Reader:
         q05, median, q95 = (float(value) for value in self.outlook.ensemble.quantiles(
             issue_id, SETTLEMENT_RANGE)[:, -1])
         headline = (f"{_capital(inline(issue.name))} settles at {median:.0f} (0-100) by "
-                    f"{self.horizon.isoformat()}, 90% of futures between {q05:.0f} and "
+                    f"{self._horizon_text()}, 90% of futures between {q05:.0f} and "
                     f"{q95:.0f}.")
         return Judgment("settlement", (
             f"{_capital(inline(issue.name))} settles at {median:.0f} on its 0-100 scale by "
-            f"{self.horizon.isoformat()} (median of {self.outlook.ensemble.draws:,} simulated "
+            f"{self._horizon_text()} (median of {self.outlook.ensemble.draws:,} simulated "
             f"futures; 90% of them between {q05:.0f} and {q95:.0f}); "
             f"{_leaning(median, issue)}. The bargaining engines on today's positions give "
             f"{_engines_text(engines)}."), headline, median, q05, q95, "position (0-100)")
@@ -227,10 +233,10 @@ class _Reader:
         holds = int((~np.asarray(ensemble.ruptured[focus][:, -1], dtype=bool)).sum())
         chance = Chance.of_count(holds, ensemble.draws)
         name = self.scenario_alliance(focus)
-        headline = (f"{name} still hold together on {self.horizon.isoformat()}: "
+        headline = (f"{name} still hold together on {self._horizon_text()}: "
                     f"{chance.words}, {chance.shown()} of the simulated futures.")
         return Judgment("holding", (
-            f"{name} still hold together on {self.horizon.isoformat()}: {chance.words}, "
+            f"{name} still hold together on {self._horizon_text()}: {chance.words}, "
             f"{chance.shown()} of {ensemble.draws:,} simulated futures (rupture rule: "
             f"{self._rule(focus)})."), headline, chance.estimate, chance.low, chance.high,
             "probability", chance.words)
@@ -262,7 +268,7 @@ class _Reader:
         happens = Chance.of_share(driver.fired_share, self.outlook.ensemble.draws)
         with_it = _rate_chance(driver.with_shock)
         text = (f"The game changer most associated with a rupture is {inline(name)} "
-                f"({happens.percent()} chance by {self.horizon.isoformat()}): {pair} rupture in "
+                f"({happens.percent()} chance by {self._horizon_text()}): {pair} rupture in "
                 f"{with_it.shown()} of the futures where it happens")
         if driver.without_shock is not None:
             without = _rate_chance(driver.without_shock).shown()
@@ -325,7 +331,7 @@ class _Reader:
         ensemble = self.outlook.ensemble
         return [f"{ensemble.draws:,} simulated futures from {ensemble.dates[0].isoformat()} to "
                 f"{ensemble.dates[-1].isoformat()}, bargained with "
-                f"{_engines_text(ensemble)} at every step (seed {ensemble.seed}). "
+                f"{_bargained_by(ensemble)} at every step (seed {ensemble.seed}). "
                 f"Probabilities carry 95% Wilson intervals; words follow {SCALE_NAME}."]
 
     # ---- helpers ----------------------------------------------------------------
@@ -358,7 +364,7 @@ class _Reader:
         from realpolitik.scenario.dynamics import DEFAULT_RUPTURE_RULE
 
         alliance = next(a for a in self.scenario.alliances if a.id == alliance_id)
-        return alliance.rupture or DEFAULT_RUPTURE_RULE
+        return str(alliance.rupture or DEFAULT_RUPTURE_RULE)
 
     def _shock_name(self, shock_id: str) -> str:
         shocks = [] if self.scenario.dynamics is None else self.scenario.dynamics.shocks
@@ -431,7 +437,7 @@ def _signpost(question: QuestionForecast, draws: int) -> Signpost:
                     chance.text(), question.threshold, question.flagged)
 
 
-def _engines_text(ensemble: EnsembleResult) -> str:
+def _bargained_by(ensemble: EnsembleResult) -> str:
     """Which engine bargained the futures: one, or a mixture with its weights."""
     if ensemble.model != MIXTURE:
         return f"the {engine_label(ensemble.model)} engine"

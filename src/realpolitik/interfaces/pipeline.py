@@ -183,8 +183,8 @@ def _write_run(run: RunDirectory, path: Path, scenario: Scenario, found: _Found,
     figures = run.path / "figures"
     sections = static_report_sections(scenario, forecast, figures)
     if outlook is not None:
-        ensemble.to_parquet(run.path / "ensemble")
-        parameter_names(scenario, ensemble).to_csv(
+        outlook.ensemble.to_parquet(run.path / "ensemble")
+        parameter_names(scenario, outlook.ensemble).to_csv(
             run.path / "ensemble" / "parameters-names.csv", index=False)
         if outlook.levers is not None:
             run.write_json("levers.json", outlook.levers.to_dict())

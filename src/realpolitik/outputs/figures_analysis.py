@@ -142,13 +142,14 @@ def discovery_figures(discovery: Discovery, folder: Path,
     figures = []
     for number, found in enumerate(discovery.boxes, start=1):
         title = f"{names.outcome(discovery.outcome)}: box {number}"
-        common = {"title": title, "scenario_id": discovery.scenario_id, "seed": discovery.seed,
-                  "draws": discovery.draws}
-        figures.append(peeling_trajectory(found, Path(folder) / f"prim-trajectory-{number}.png",
-                                          **common))
+        figures.append(peeling_trajectory(
+            found, Path(folder) / f"prim-trajectory-{number}.png", title=title,
+            scenario_id=discovery.scenario_id, seed=discovery.seed, draws=discovery.draws))
         if found.restrictions:
-            figures.append(prim_box(found, Path(folder) / f"prim-box-{number}.png",
-                                    names=names, **common))
+            figures.append(prim_box(
+                found, Path(folder) / f"prim-box-{number}.png", title=title,
+                scenario_id=discovery.scenario_id, seed=discovery.seed, draws=discovery.draws,
+                names=names))
     return figures
 
 

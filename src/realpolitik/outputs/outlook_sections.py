@@ -7,13 +7,14 @@ their Wilson interval); everything is named as the scenario names it.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from rich.table import Table
 from rich.text import Text
 
 from realpolitik.analysis.drivers import Driver, Rate
-from realpolitik.analysis.levers import BASELINE
+from realpolitik.analysis.levers import BASELINE, LeverReport
 from realpolitik.analysis.outlook import HOLDING_YEARS, Outlook
 from realpolitik.analysis.probability import Chance
 from realpolitik.outputs import results_files as files
@@ -21,6 +22,7 @@ from realpolitik.outputs.html import esc, table
 from realpolitik.outputs.section import Section
 from realpolitik.scenario.names import outcome_name
 from realpolitik.scenario.schema import Scenario
+from realpolitik.simulation.results import EnsembleResult
 
 
 def percent(share: float, draws: int | None = None) -> str:
@@ -107,11 +109,11 @@ def answer_section(scenario: Scenario, outlook: Outlook) -> Section:
     named = names(scenario)
     parts = []
     if outlook.focus is not None:
-        parts.append(_holding_paragraph(named[outlook.focus], outlook))
+        parts.append(_holding_paragraph(named[outlook.focus], outlook.focus, outlook.ensemble))
     if outlook.drivers:
         parts.append(_drivers_html(named, outlook))
     if outlook.levers is not None:
-        parts.append(_levers_html(scenario, outlook))
+        parts.append(_levers_html(scenario, outlook.levers, outlook.ensemble.dates[-1]))
     parts.append(
         f"<p class='muted'>{outlook.ensemble.draws:,} simulated futures, seed "
         f"{outlook.ensemble.seed}, bargaining engine {esc(outlook.ensemble.model)}. Shares "
@@ -120,9 +122,8 @@ def answer_section(scenario: Scenario, outlook: Outlook) -> Section:
     return Section("The question in numbers", "".join(parts), anchor="answer")
 
 
-def _holding_paragraph(name: str, outlook: Outlook) -> str:
-    result = outlook.ensemble
-    band = result.survival(outlook.focus)
+def _holding_paragraph(name: str, focus: str, result: EnsembleResult) -> str:
+    band = result.survival(focus)
     cells = []
     for years in HOLDING_YEARS:
         step = result.step_at(years)
@@ -149,10 +150,8 @@ def _drivers_html(named: dict[str, str], outlook: Outlook) -> str:
                     data=files.csv_name(files.GAME_CHANGERS)))
 
 
-def _levers_html(scenario: Scenario, outlook: Outlook) -> str:
-    report = outlook.levers
+def _levers_html(scenario: Scenario, report: LeverReport, horizon: dt.date) -> str:
     named = names(scenario)
-    horizon = outlook.ensemble.dates[-1]
     single = [option for option in report.ranking if "+" not in option and option != BASELINE]
     headers = ["Lever", *(outcome_name(scenario, label, short=True)
                           for label in report.outcomes)]

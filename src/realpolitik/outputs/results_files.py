@@ -15,6 +15,7 @@ The report's tables name their file in a ``data-file`` attribute (see
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from realpolitik.analysis.ach import AchResult
+from realpolitik.analysis.ach import Interval as SampledInterval
 from realpolitik.analysis.bottom_line import BottomLine
 from realpolitik.analysis.discovery import Discovery
 from realpolitik.analysis.drivers import Rate
@@ -178,6 +180,8 @@ def settlement_records(forecast: StaticForecast) -> Records:
 def movement_records(forecast: StaticForecast) -> Records:
     """Each actor's stated and bargained position on each issue it takes part in."""
     arrays, final = forecast.arrays, forecast.final_positions
+    if final is None:
+        return []
     scenario = forecast.scenario
     return [{"actor_id": actor_id, "actor": scenario.actor(actor_id).name,
              "issue_id": issue_id, "issue": scenario.issue(issue_id).name,
@@ -190,7 +194,7 @@ def movement_records(forecast: StaticForecast) -> Records:
 def cohesion_records(forecast: StaticForecast) -> Records:
     """Each watched alliance's S-score, stated and bargained, and its terms by horizon."""
     horizons = [issue.horizon for issue in forecast.scenario.issues]
-    rows = []
+    rows: Records = []
     for reading in forecast.alliances:
         parts = reading.by_horizon(horizons)
         contributions = reading.stated.issue_contributions[0]
@@ -218,7 +222,7 @@ def issue_records(scenario: Scenario) -> Records:
 
 def evidence_records(scenario: Scenario) -> Records:
     """Every number with its name, value or range, and its evidence."""
-    rows = []
+    rows: Records = []
     for path, quantity in iter_quantities(scenario):
         kind = "quote" if quantity.quote else "estimate" if quantity.estimate else "none"
         rows.append({"path": dotted(path), "name": field_name(scenario, path),
@@ -290,7 +294,7 @@ def _interval(prefix: str, interval: Interval) -> dict[str, float]:
 def lever_ranking_records(report: LeverReport) -> Records:
     """Options ranked on the objective, with effect interval, regret and pair synergy."""
     regret = {summary.option: summary for summary in report.regret}
-    rows = []
+    rows: Records = []
     for rank, option in enumerate(report.ranking, start=1):
         synergy = report.synergy.get(option)
         rows.append({"rank": rank, "option_id": option, "option": report.option_name(option),
@@ -303,7 +307,8 @@ def lever_ranking_records(report: LeverReport) -> Records:
     return rows
 
 
-def lever_effect_records(scenario: Scenario, report: LeverReport, horizon) -> Records:
+def lever_effect_records(scenario: Scenario, report: LeverReport,
+                         horizon: dt.date) -> Records:
     """Every option's effect on every outcome: means with and without it, and the difference."""
     return [{"option_id": option.id, "option": option.name, "outcome": label,
              "outcome_name": outcome_name(scenario, label, horizon),
@@ -321,7 +326,7 @@ def lever_delay_records(report: LeverReport) -> Records:
             for d in report.delays]
 
 
-def prim_box_records(scenario: Scenario, discovery: Discovery, horizon) -> Records:
+def prim_box_records(scenario: Scenario, discovery: Discovery, horizon: dt.date) -> Records:
     """Each PRIM box's statistics and its restriction on each input (one row per input)."""
     label = outcome_name(scenario, discovery.outcome, horizon)
     return [{"outcome": discovery.outcome.label, "outcome_name": label, "box": number,
@@ -341,7 +346,7 @@ def prim_input_records(scenario: Scenario, discovery: Discovery) -> Records:
             for rank, item in enumerate(discovery.importance, start=1)]
 
 
-def sobol_records(scenario: Scenario, sensitivity: Sensitivity, horizon) -> Records:
+def sobol_records(scenario: Scenario, sensitivity: Sensitivity, horizon: dt.date) -> Records:
     """First-order and total Sobol indices of every uncertain number, largest total first."""
     indices = sensitivity.sobol
     if indices is None:
@@ -354,7 +359,7 @@ def sobol_records(scenario: Scenario, sensitivity: Sensitivity, horizon) -> Reco
             for j in indices.ranked()]
 
 
-def tornado_records(scenario: Scenario, sensitivity: Sensitivity, horizon) -> Records:
+def tornado_records(scenario: Scenario, sensitivity: Sensitivity, horizon: dt.date) -> Records:
     """One-at-a-time swings of the outcome, widest first."""
     swings = sensitivity.tornado
     if swings is None:
@@ -371,7 +376,7 @@ def tornado_records(scenario: Scenario, sensitivity: Sensitivity, horizon) -> Re
 # ---------------------------------------------------------------------------
 # Judgment and the bottom line
 # ---------------------------------------------------------------------------
-def _median(prefix: str, interval, h: int) -> dict[str, float | None]:
+def _median(prefix: str, interval: SampledInterval | None, h: int) -> dict[str, float | None]:
     if interval is None:
         return {prefix: None, f"{prefix}_low": None, f"{prefix}_high": None}
     return {prefix: float(interval.median[h]), f"{prefix}_low": float(interval.low[h]),
@@ -380,7 +385,7 @@ def _median(prefix: str, interval, h: int) -> dict[str, float | None]:
 
 def ach_tables(scenario: Scenario, result: AchResult) -> dict[str, Records]:
     """The ACH matrix, the hypotheses' scores and posteriors, and drop-one sensitivity."""
-    hypotheses = [{"hypothesis_id": h.id, "hypothesis": h.name, "catch_all": h.catch_all,
+    hypotheses: Records = [{"hypothesis_id": h.id, "hypothesis": h.name, "catch_all": h.catch_all,
                    "inconsistency_count": float(result.inconsistency_count[i]),
                    "weighted_inconsistency": float(result.inconsistency[i]),
                    "non_diagnostic": h.id in result.non_diagnostic,
@@ -394,7 +399,7 @@ def ach_tables(scenario: Scenario, result: AchResult) -> dict[str, Records]:
                "diagnosticity": float(result.diagnosticity[e]),
                **{h: item.rating(h) for h in result.matrix.hypothesis_ids}}
               for e, item in enumerate(scenario.evidence)]
-    drops = [{"item_left_out": d.evidence_id, "max_shift": d.max_shift,
+    drops: Records = [{"item_left_out": d.evidence_id, "max_shift": d.max_shift,
               "ranking_changes": d.ranking_changes,
               "inconsistency_ranking_changes": d.inconsistency_ranking_changes,
               "leader_changes": d.leader_changes} for d in result.sensitivity]

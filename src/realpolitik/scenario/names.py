@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from realpolitik.scenario.base import FieldPath
 from realpolitik.scenario.outcomes import Outcome, parse_outcome
 
 if TYPE_CHECKING:
-    from realpolitik.scenario.schema import Scenario
+    from realpolitik.scenario.dynamics import Shock, Trend
+    from realpolitik.scenario.levers import Lever
+    from realpolitik.scenario.schema import Alliance, Scenario
 
 __all__ = [
     "alliance_pair",
@@ -45,6 +48,8 @@ __all__ = [
 _TOKEN = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 _STANCE_FIELDS = {"position": "position", "salience": "salience", "capability": "capability"}
+
+_Item = TypeVar("_Item")
 
 
 def parse_path(path: str | FieldPath) -> FieldPath:
@@ -66,11 +71,11 @@ def inline(name: str) -> str:
     return f"{first.lower()} {rest}" if space and first in ("The", "A", "An") else name
 
 
-def _by_id(items: list, item_id: str) -> object | None:
+def _by_id(items: Sequence[_Item], item_id: str) -> _Item | None:
     return next((item for item in items if getattr(item, "id", None) == item_id), None)
 
 
-def _at(items: list, index: object) -> object | None:
+def _at(items: Sequence[_Item], index: object) -> _Item | None:
     return items[index] if isinstance(index, int) and 0 <= index < len(items) else None
 
 
@@ -84,11 +89,11 @@ def _issue(scenario: Scenario, issue_id: object) -> str:
     return inline(issue.name) if issue is not None else str(issue_id)
 
 
-def _shocks(scenario: Scenario) -> list:
+def _shocks(scenario: Scenario) -> list[Shock]:
     return [] if scenario.dynamics is None else list(scenario.dynamics.shocks)
 
 
-def _trends(scenario: Scenario) -> list:
+def _trends(scenario: Scenario) -> list[Trend]:
     return [] if scenario.dynamics is None else list(scenario.dynamics.trends)
 
 
@@ -102,7 +107,7 @@ def _stance(scenario: Scenario, issue_id: object, actor_id: object, attribute: o
     return f"{possessive(_actor(scenario, actor_id))} {what} on {_issue(scenario, issue_id)}"
 
 
-def _stake(alliance: object, stake: object, *, inside: bool = False) -> str:
+def _stake(alliance: Alliance | None, stake: object, *, inside: bool = False) -> str:
     """"Russia and Iran: weight of holding Syria" for an alliance and one of its stakes.
 
     ``inside`` words it for the middle of a phrase: "weight of holding Syria
@@ -135,17 +140,18 @@ def target_name(scenario: Scenario, target: str) -> str:
     return target
 
 
-def _effect(scenario: Scenario, owner: object, rest: FieldPath) -> str | None:
+def _effect(scenario: Scenario, owner: Shock | Lever | None, rest: FieldPath) -> str | None:
     """``<owner>: effect N on <target>`` for ``effects[i].<operation>`` below a shock or lever."""
     if len(rest) < 2 or rest[0] != "effects" or owner is None:
         return None
-    effect = _at(owner.effects, rest[1])
-    if effect is None:
+    index = rest[1]
+    effect = _at(owner.effects, index)
+    if effect is None or not isinstance(index, int):
         return None
-    return f"{owner.name}: effect {rest[1] + 1} on {target_name(scenario, effect.target)}"
+    return f"{owner.name}: effect {index + 1} on {target_name(scenario, effect.target)}"
 
 
-def _lever(scenario: Scenario, key: object) -> object | None:
+def _lever(scenario: Scenario, key: object) -> Lever | None:
     if isinstance(key, int):
         return _at(scenario.levers, key)
     return _by_id(scenario.levers, str(key))
