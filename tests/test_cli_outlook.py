@@ -38,7 +38,8 @@ def test_report_and_files_hold_the_outlook(outlook_run):
     for figure in ("survival.png", "fan_charts.png", "game_changers.png", "lever-effects.png",
                    "sobol.png", "tornado.png"):
         assert (out / "figures" / figure).is_file(), figure
-    assert "bargained with the compromise model at every step" in report
+    assert ("bargained with a mixture of engines, one per future (Compromise 67%, Median "
+            "voter 33%) at every step") in report
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 0 and manifest["draws"] == 120
     levers = json.loads((out / "levers.json").read_text())

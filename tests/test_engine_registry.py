@@ -161,7 +161,7 @@ def engine_choice(command: str, option: str) -> EngineChoice:
 
 def test_command_line_choices_are_the_registry_names():
     assert FORECAST_ENGINES.names == (*engine_names(), "all")
-    assert STEP_ENGINES.names == engine_names(stepping=True)
+    assert STEP_ENGINES.names == ("mixture", *engine_names(stepping=True))
     assert engine_choice("run", "model") is FORECAST_ENGINES
     assert engine_choice("run", "step_model") is STEP_ENGINES
     assert engine_choice("levers", "model") is STEP_ENGINES
@@ -170,7 +170,9 @@ def test_command_line_choices_are_the_registry_names():
 def test_engine_choice_accepts_names_and_rejects_others_with_the_choices():
     assert STEP_ENGINES("compromise") == "compromise"
     assert STEP_ENGINES.complete("me") == ["median"]
-    with pytest.raises(typer.BadParameter, match="'bloc' is not one of 'eum', 'compromise'"):
+    assert STEP_ENGINES.complete("mi") == ["mixture"]
+    with pytest.raises(typer.BadParameter,
+                       match="'bloc' is not one of 'mixture', 'eum', 'compromise'"):
         STEP_ENGINES("bloc")
 
 

@@ -358,7 +358,7 @@ def test_mixture_weights_from_the_scenario_and_bad_weights() -> None:
     with pytest.raises(ScenarioErrors, match="above 0"):
         toy("\nanalysis:\n  engines: {median: 0}\n")
     with pytest.raises(ValueError, match="only|engine_weights are for"):
-        simulate_ensemble(toy(), draws=5, engine_weights={"median": 1})
+        simulate_ensemble(toy(), draws=5, model="compromise", engine_weights={"median": 1})
 
 
 def test_engine_per_draw_goes_to_parquet_and_back(tmp_path) -> None:
@@ -369,7 +369,7 @@ def test_engine_per_draw_goes_to_parquet_and_back(tmp_path) -> None:
     np.testing.assert_array_equal(reopened.engine, result.engine)
     assert reopened.engine_weights == result.engine_weights
     assert reopened.manifest()["engine_weights"] == result.engine_weights
-    plain = simulate_ensemble(toy(), draws=5, seed=1)
+    plain = simulate_ensemble(toy(), draws=5, seed=1, model="compromise")
     assert "engine" not in plain.to_frame() and "engine_weights" not in plain.manifest()
 
 
@@ -504,5 +504,5 @@ def test_survival_by_engine_splits_the_draws() -> None:
     counts = {name: int(np.sum(result.engine == name)) for name in bands}
     total = sum(float(bands[name].estimate) * counts[name] for name in bands)
     assert total == pytest.approx(result.holding_at("russia_iran", 5) * 600)
-    single = simulate_ensemble(load_scenario(), draws=100, seed=3)
+    single = simulate_ensemble(load_scenario(), draws=100, seed=3, model="compromise")
     assert list(single.survival_by_engine("russia_iran", 1)) == ["compromise"]

@@ -44,8 +44,6 @@ from realpolitik.scenario.names import inline, outcome_name
 from realpolitik.scenario.outcomes import parse_outcome
 from realpolitik.scenario.schema import Issue, Scenario
 from realpolitik.scenario.settings import analysis_defaults
-from realpolitik.simulation.mixture import MIXTURE
-from realpolitik.simulation.results import EnsembleResult
 
 __all__ = [
     "MAX_SIGNPOSTS",
@@ -331,7 +329,7 @@ class _Reader:
         ensemble = self.outlook.ensemble
         return [f"{ensemble.draws:,} simulated futures from {ensemble.dates[0].isoformat()} to "
                 f"{ensemble.dates[-1].isoformat()}, bargained with "
-                f"{_bargained_by(ensemble)} at every step (seed {ensemble.seed}). "
+                f"{ensemble.bargained_by} at every step (seed {ensemble.seed}). "
                 f"Probabilities carry 95% Wilson intervals; words follow {SCALE_NAME}."]
 
     # ---- helpers ----------------------------------------------------------------
@@ -435,13 +433,3 @@ def _signpost(question: QuestionForecast, draws: int) -> Signpost:
     chance = Chance.of_share(question.probability, draws)
     return Signpost(question.text, question.resolution_date, question.probability,
                     chance.text(), question.threshold, question.flagged)
-
-
-def _bargained_by(ensemble: EnsembleResult) -> str:
-    """Which engine bargained the futures: one, or a mixture with its weights."""
-    if ensemble.model != MIXTURE:
-        return f"the {engine_label(ensemble.model)} engine"
-    shares = ", ".join(f"{engine_label(name)} {weight:.0%}"
-                       for name, weight in ensemble.engine_weights.items() if weight > 0)
-    return f"a mixture of engines, one per future ({shares})"
-

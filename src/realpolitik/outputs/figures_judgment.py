@@ -194,13 +194,14 @@ def questions_section(scenario: Scenario, result: EnsembleOutputs, out_dir: Path
         "<p>No question has reached its warning threshold.</p>")
     draws = getattr(result, "draws", None)
     rows = "".join(_question_row(f, draws) for f in forecasts)
-    model = getattr(result, "model", None)
-    if model is not None and any("settlement(" in f.indicator for f in forecasts):
+    bargained_by = getattr(result, "bargained_by", None)
+    if bargained_by is not None and any("settlement(" in f.indicator for f in forecasts):
         lead += (f"<p class='muted'>Probabilities are shares of the simulated futures, each "
-                 f"bargained with the {html.escape(str(model))} model at every step. Questions "
-                 "on where a settlement lands depend on that choice (the compromise model "
-                 "averages and moves little; the median voter and the Expected Utility Model "
-                 "jump): compare with <code>realpolitik run --step-model</code>.</p>")
+                 f"bargained with {html.escape(bargained_by)} at every step. Questions "
+                 "on where a settlement lands depend on which engine bargains (the compromise "
+                 "model averages and moves little; the median voter and the Expected Utility "
+                 "Model jump): see how much in the section on modelling choices, or compare "
+                 "with <code>realpolitik run --step-model</code>.</p>")
     data = files.csv_name(files.QUESTIONS)
     table = (f"<table data-file='{data}'><thead><tr><th>question</th><th>resolves</th>"
              "<th>indicator</th><th>probability</th><th>threshold</th></tr></thead>"

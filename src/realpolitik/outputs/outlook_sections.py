@@ -91,7 +91,7 @@ def questions_table(outlook: Outlook, limit: int | None = None) -> Table | None:
         return None
     shown = outlook.questions[:limit] if limit else outlook.questions
     table = Table(title="Forecast questions (probability as of the scenario's date; futures "
-                        f"bargained with the {outlook.ensemble.model} model)",
+                        f"bargained with {outlook.ensemble.bargained_by})",
                   title_justify="left")
     table.add_column("Question", overflow="fold")
     table.add_column("By", justify="right")

@@ -137,6 +137,17 @@ class EnsembleResult:
             return None
         return max(t for t, date in enumerate(self.dates) if date <= limit)
 
+    @property
+    def bargained_by(self) -> str:
+        """Which engine bargained the futures, in words: one, or a mixture with its weights."""
+        from realpolitik.models.registry import engine_label
+
+        if self.model != MIXTURE:
+            return f"the {engine_label(self.model)} engine"
+        shares = ", ".join(f"{engine_label(name)} {weight:.0%}"
+                           for name, weight in self.engine_weights.items() if weight > 0)
+        return f"a mixture of engines, one per future ({shares})"
+
     def holding_at(self, alliance_id: str, years: float) -> float:
         """Share of draws in which the alliance holds ``years`` after as_of (NaN beyond)."""
         step = self.step_at(years)
