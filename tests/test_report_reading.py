@@ -127,7 +127,7 @@ def test_the_default_terminal_output_keeps_the_long_tables_for_detail(tmp_path):
                                 env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert result.output.index("Bottom line") < result.output.index("Will the alliances hold?")
-    assert "Scenario discovery" not in result.output and "--detail" in result.output
+    assert "Scenario discovery:" not in result.output and "--detail" in result.output
 
 
 @pytest.mark.skipif(not CHROMIUM.exists() and shutil.which("chromium") is None,
