@@ -132,7 +132,8 @@ def _sensitivity(scenario: Scenario, options: OutlookOptions, defaults: Analysis
                  report: Progress) -> Sensitivity | None:
     """Sobol indices and swings of the sensitivity outcome, if asked and anything is uncertain."""
     outcome = _checked(scenario, defaults.sensitivity)
-    if not options.sensitivity or outcome is None or not uncertain_parameters(scenario):
+    inputs = uncertain_parameters(scenario, options.model)
+    if not options.sensitivity or outcome is None or not inputs:
         return None
     chosen = SensitivityOptions(base_samples=options.sobol_samples, seed=options.seed,
                                 model=options.model)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from realpolitik.analysis.ach import AchResult, analyse_hypotheses
 from realpolitik.analysis.bottom_line import BottomLine, bottom_line
+from realpolitik.analysis.model_choices import model_choices
 from realpolitik.analysis.outlook import Outlook, OutlookOptions, Progress, forecast_outlook
 from realpolitik.analysis.static import MODEL_NAMES, StaticForecast, forecast_static
 from realpolitik.models.eum import eum_reading_options
@@ -24,6 +25,7 @@ from realpolitik.outputs import html, outlook_sections, static_sections
 from realpolitik.outputs.bottom_line_view import bottom_line_section
 from realpolitik.outputs.figures_dynamics import dynamics_section
 from realpolitik.outputs.figures_judgment import ach_section, questions_section
+from realpolitik.outputs.model_choices_view import model_choices_section
 from realpolitik.outputs.naming import Namer
 from realpolitik.outputs.results import forecast_record, write_tables
 from realpolitik.outputs.results_files import parameter_names, result_tables, write_results
@@ -226,6 +228,9 @@ def outlook_report_sections(scenario: Scenario, outlook: Outlook, figure_dir: Pa
         sections.append(discovery_section(outlook.discovery, figure_dir, names))
     if outlook.sensitivity is not None:
         sections.append(sensitivity_section(outlook.sensitivity, figure_dir, names))
+    choices = model_choices(scenario, outlook)
+    if outlook.ensemble.ruptured or choices.effects:
+        sections.append(model_choices_section(scenario, choices, figure_dir, names))
     if scenario.questions:
         sections.append(questions_section(scenario, outlook.ensemble, figure_dir))
     if scenario.hypotheses:

@@ -17,6 +17,7 @@ from realpolitik.analysis.sensitivity import Sensitivity, SobolIndices, Tornado
 from realpolitik.outputs.naming import Namer
 from realpolitik.outputs.plotting import provenance, save_figure, shorten, subplots, wrap
 from realpolitik.outputs.section import Figure
+from realpolitik.scenario.names import MODEL_CHOICE, input_kind
 
 __all__ = [
     "discovery_figures",
@@ -33,6 +34,11 @@ GOOD, BAD, NEUTRAL = "tab:green", "tab:red", "tab:gray"
 
 def _short(name: str, width: int = 48) -> str:
     return shorten(name, width)
+
+
+def _marked(label: str, name: str) -> str:
+    """A tick label, ending in " [model choice]" for an input that is one."""
+    return f"{label} [model choice]" if input_kind(name) == MODEL_CHOICE else label
 
 
 # ---------------------------------------------------------------------------
@@ -122,7 +128,8 @@ def prim_box(
                 va="center", fontsize=7)
     ax.set_yticks(range(len(rows)))
     names = names or Namer()
-    ax.set_yticklabels([_short(names.input(r.name), 56) for r in reversed(rows)], fontsize=8)
+    ax.set_yticklabels([_marked(_short(names.input(r.name), 56), r.name)
+                        for r in reversed(rows)], fontsize=8)
     ax.set_xlim(0, 1.25)
     ax.set_xticks([0, 0.5, 1])
     ax.set_xticklabels(["input's lowest", "middle", "highest"], fontsize=8)
@@ -178,8 +185,8 @@ def tornado(
                 alpha=0.8, label="parameter at its high end" if row == rows[0] else None)
     ax.axvline(swings.baseline, color="black", lw=0.8)
     ax.set_yticks(rows)
-    ax.set_yticklabels([f"{_short(names.number(s.name), 60)} [{s.low_value:g}, {s.high_value:g}]"
-                        for s in shown], fontsize=7)
+    ax.set_yticklabels([_marked(f"{_short(names.number(s.name), 60)} [{s.low_value:g}, "
+                                f"{s.high_value:g}]", s.name) for s in shown], fontsize=7)
     ax.set_xlabel(wrap(f"{outcome}, mean of {swings.replicates} draws", 80)
                   + f"\n(line: all at point estimates, {swings.baseline:.3g})", fontsize=9)
     ax.set_title(wrap(f"Tornado: {outcome}", 80)
@@ -207,7 +214,8 @@ def sobol_bars(
     ax.barh(rows - 0.2, indices.first[order], height=0.4, xerr=indices.first_conf[order],
             color="tab:cyan", alpha=0.8, label="first-order index S1")
     ax.set_yticks(rows)
-    ax.set_yticklabels([_short(names.number(indices.names[j]), 64) for j in order], fontsize=7)
+    ax.set_yticklabels([_marked(_short(names.number(indices.names[j]), 64), indices.names[j])
+                        for j in order], fontsize=7)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(wrap(f"share of the variance of {outcome}", 80))
     ax.set_title(wrap(f"Sobol indices of {outcome} ({indices.base_samples} base samples, "

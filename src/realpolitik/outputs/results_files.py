@@ -29,19 +29,22 @@ from realpolitik.analysis.bottom_line import BottomLine
 from realpolitik.analysis.discovery import Discovery
 from realpolitik.analysis.drivers import Rate
 from realpolitik.analysis.levers import BASELINE, Interval, LeverReport
+from realpolitik.analysis.model_choices import ModelChoices, model_choices
 from realpolitik.analysis.outlook import Outlook
 from realpolitik.analysis.probability import Chance
 from realpolitik.analysis.questions import QuestionForecast
 from realpolitik.analysis.sensitivity import Sensitivity
 from realpolitik.analysis.static import StaticForecast
+from realpolitik.models.registry import engine_label
 from realpolitik.outputs.tables import leaning
-from realpolitik.scenario.names import field_name, input_name, outcome_name
+from realpolitik.scenario.names import field_name, input_kind, input_name, outcome_name
 from realpolitik.scenario.schema import HORIZONS, Scenario, dotted, iter_quantities
 from realpolitik.simulation.results import EnsembleResult
 
 __all__ = [
     "FOLDER",
     "Records",
+    "model_choice_tables",
     "parameter_names",
     "result_tables",
     "write_results",
@@ -59,6 +62,7 @@ SURVIVAL, GAME_CHANGERS = "survival", "game-changers"
 LEVER_RANKING, LEVER_EFFECTS, LEVER_DELAYS = "lever-ranking", "lever-effects", "lever-delays"
 PRIM_BOXES, PRIM_INPUTS = "prim-boxes", "prim-inputs"
 SOBOL, TORNADO, QUESTIONS = "sobol", "tornado", "questions"
+BY_THRESHOLD, BY_ENGINE = "survival-by-threshold", "survival-by-engine"
 HYPOTHESES, ACH_MATRIX, ACH_SENSITIVITY = "hypotheses", "ach-matrix", "ach-sensitivity"
 
 
@@ -154,6 +158,15 @@ def outlook_tables(scenario: Scenario, outlook: Outlook) -> dict[str, Records]:
     if outlook.sensitivity is not None:
         tables[SOBOL] = sobol_records(scenario, outlook.sensitivity, horizon)
         tables[TORNADO] = tornado_records(scenario, outlook.sensitivity, horizon)
+    tables.update(model_choice_tables(scenario, model_choices(scenario, outlook)))
+    return tables
+
+
+def model_choice_tables(scenario: Scenario, choices: ModelChoices) -> dict[str, Records]:
+    """Survival against the rupture threshold and by engine (the latter for a mixture)."""
+    tables = {BY_THRESHOLD: threshold_records(scenario, choices)}
+    if choices.engines:
+        tables[BY_ENGINE] = engine_records(scenario, choices)
     return tables
 
 
@@ -332,7 +345,8 @@ def prim_box_records(scenario: Scenario, discovery: Discovery, horizon: dt.date)
     return [{"outcome": discovery.outcome.label, "outcome_name": label, "box": number,
              "coverage": found.box.coverage, "density": found.box.density,
              "support": found.box.support, "count": found.box.count,
-             "input_id": r.name, "input": input_name(scenario, r.name), "low": r.low,
+             "input_id": r.name, "input": input_name(scenario, r.name),
+             "kind": input_kind(r.name), "low": r.low,
              "high": r.high, "quasi_p_value": r.p_value}
             for number, found in enumerate(discovery.boxes, start=1)
             for r in found.restrictions]
@@ -341,7 +355,8 @@ def prim_box_records(scenario: Scenario, discovery: Discovery, horizon: dt.date)
 def prim_input_records(scenario: Scenario, discovery: Discovery) -> Records:
     """Inputs ranked by mutual information with the cases of interest, with rates per bin."""
     return [{"rank": rank, "input_id": item.name, "input": input_name(scenario, item.name),
-             "information_bits": item.information, "spread": item.spread,
+             "kind": input_kind(item.name), "information_bits": item.information,
+             "spread": item.spread,
              "rates_low_to_high": " ".join(f"{rate:.4f}" for rate in item.rates)}
             for rank, item in enumerate(discovery.importance, start=1)]
 
@@ -354,7 +369,8 @@ def sobol_records(scenario: Scenario, sensitivity: Sensitivity, horizon: dt.date
     label = outcome_name(scenario, sensitivity.outcome, horizon)
     return [{"outcome": sensitivity.outcome.label, "outcome_name": label,
              "parameter": indices.names[j], "name": field_name(scenario, indices.names[j]),
-             "S1": float(indices.first[j]), "S1_conf": float(indices.first_conf[j]),
+             "kind": input_kind(indices.names[j]), "S1": float(indices.first[j]),
+             "S1_conf": float(indices.first_conf[j]),
              "ST": float(indices.total[j]), "ST_conf": float(indices.total_conf[j])}
             for j in indices.ranked()]
 
@@ -367,10 +383,42 @@ def tornado_records(scenario: Scenario, sensitivity: Sensitivity, horizon: dt.da
     label = outcome_name(scenario, sensitivity.outcome, horizon)
     return [{"outcome": sensitivity.outcome.label, "outcome_name": label,
              "parameter": s.name, "name": field_name(scenario, s.name),
-             "low_value": s.low_value, "high_value": s.high_value, "at_low": s.at_low,
+             "kind": input_kind(s.name), "low_value": s.low_value, "high_value": s.high_value,
+             "at_low": s.at_low,
              "at_high": s.at_high, "swing": s.width, "baseline": swings.baseline,
              "replicates": swings.replicates}
             for s in swings.swings]
+
+
+def threshold_records(scenario: Scenario, choices: ModelChoices) -> Records:
+    """Each alliance's chance of holding at each threshold of the grid, 1, 2 and 5 years on."""
+    names = {a.id: a.name for a in scenario.alliances}
+    rows: Records = []
+    for curve in choices.thresholds:
+        rule = curve.rule
+        for years, band in curve.holding.items():
+            for g, threshold in enumerate(curve.thresholds):
+                rows.append({
+                    "alliance_id": curve.alliance_id,
+                    "alliance": names.get(curve.alliance_id, curve.alliance_id),
+                    "focus": curve.alliance_id == choices.focus, "metric": rule.metric,
+                    "rule_low": rule.threshold_low, "rule_high": rule.threshold_high,
+                    "threshold": float(threshold), "years": years,
+                    "holds": float(band.estimate[g]), "low": float(band.low[g]),
+                    "high": float(band.high[g]), "draws": curve.draws})
+    return rows
+
+
+def engine_records(scenario: Scenario, choices: ModelChoices) -> Records:
+    """Each alliance's chance of holding among the draws of each engine of the mixture."""
+    names = {a.id: a.name for a in scenario.alliances}
+    return [{"alliance_id": found.alliance_id,
+             "alliance": names.get(found.alliance_id, found.alliance_id),
+             "focus": found.alliance_id == choices.focus, "engine": engine,
+             "engine_name": engine_label(engine), "weight": found.weights.get(engine),
+             "years": found.years, "holds": chance.estimate, "low": chance.low,
+             "high": chance.high, "draws": chance.draws}
+            for found in choices.engines for engine, chance in found.by_engine.items()]
 
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from realpolitik.outputs.html import table
 from realpolitik.outputs.naming import Namer
 from realpolitik.outputs.plotting import provenance
 from realpolitik.outputs.section import Section
+from realpolitik.scenario.names import input_kind
 
 __all__ = [
     "discovery_section",
@@ -129,17 +130,19 @@ def discovery_section(discovery: Discovery, folder: Path, names: Namer | None = 
         parts.append(_paragraph(f"Box {number}: coverage {box.coverage:.1%}, density "
                                 f"{box.density:.1%}, support {box.support:.1%} "
                                 f"({box.count} draws)."))
-        rows = [[names.input(r.name), restriction_text(r, names),
+        rows = [[names.input(r.name), input_kind(r.name), restriction_text(r, names),
                  "" if r.p_value is None else f"{r.p_value:.2g}"]
                 for r in found.restrictions]
-        parts.append(_table(["input", "restriction", "quasi-p-value"], rows, files.PRIM_BOXES))
-    rows = [[names.input(item.name), f"{item.information:.4f}",
+        parts.append(_table(["input", "kind", "restriction", "quasi-p-value"], rows,
+                            files.PRIM_BOXES))
+    rows = [[names.input(item.name), input_kind(item.name), f"{item.information:.4f}",
              " / ".join(f"{rate:.0%}" for rate in item.rates)]
             for item in discovery.importance[:15]]
     parts += [_paragraph("Inputs ranked by the mutual information (bits) between the input, in "
                          "quantile bins, and the cases of interest; rates per bin from the "
                          "input's low values to its high values:"),
-              _table(["input", "information (bits)", "rate per bin"], rows, files.PRIM_INPUTS)]
+              _table(["input", "kind", "information (bits)", "rate per bin"], rows,
+                     files.PRIM_INPUTS)]
     settings = ", ".join(f"{key} {value:g}" for key, value in discovery.settings.items())
     parts.append(_paragraph(f"PRIM settings: {settings}."))
     parts.append(_provenance(discovery.scenario_id, discovery.seed, discovery.draws,
@@ -158,11 +161,15 @@ def sensitivity_section(sensitivity: Sensitivity, folder: Path,
                         names: Namer | None = None) -> Section:
     """Sobol indices and one-at-a-time swings of one outcome."""
     names = names or Namer()
-    parts = [_paragraph(f"Outcome: {names.outcome(sensitivity.outcome)}.")]
+    parts = [_paragraph(f"Outcome: {names.outcome(sensitivity.outcome)}. Inputs are the "
+                        "scenario's uncertain numbers and the model choices given as ranges "
+                        "(kind \"model choice\": the bargaining engine of a mixture, the "
+                        "rupture rules' constants, the random walk's volatilities, the pull); "
+                        "see also the section on how much the modelling choices matter.")]
     indices = sensitivity.sobol
     if indices is not None:
         ranked = list(indices.ranked())
-        rows = [[names.number(indices.names[j]),
+        rows = [[names.number(indices.names[j]), input_kind(indices.names[j]),
                  f"{indices.first[j]:.3f} ± {indices.first_conf[j]:.3f}",
                  f"{indices.total[j]:.3f} ± {indices.total_conf[j]:.3f}"]
                 for j in ranked[:SHOWN_NUMBERS]]
@@ -172,7 +179,7 @@ def sensitivity_section(sensitivity: Sensitivity, folder: Path,
                              "fire on the same random numbers in every design matrix, so the "
                              "indices are shares of the variance within a realisation of the "
                              "game changers, averaged over realisations."),
-                  _table(["number", "first-order S1", "total ST"], rows, files.SOBOL)]
+                  _table(["input", "kind", "first-order S1", "total ST"], rows, files.SOBOL)]
         if len(ranked) > SHOWN_NUMBERS:
             rest = ranked[SHOWN_NUMBERS:]
             parts.append(_paragraph(
@@ -180,13 +187,13 @@ def sensitivity_section(sensitivity: Sensitivity, folder: Path,
                 f"{max(indices.total[j] for j in rest):.3f}, are left out of this table."))
     swings = sensitivity.tornado
     if swings is not None:
-        rows = [[names.number(s.name), f"{s.low_value:g} → {s.at_low:.3g}",
+        rows = [[names.number(s.name), input_kind(s.name), f"{s.low_value:g} → {s.at_low:.3g}",
                  f"{s.high_value:g} → {s.at_high:.3g}", f"{s.width:.3g}"]
                 for s in swings.swings[:SHOWN_NUMBERS]]
         parts += [_paragraph(f"One at a time, others at their point estimates (baseline "
                              f"{swings.baseline:.3g}, mean of {swings.replicates} draws):"),
-                  _table(["number", "low end → outcome", "high end → outcome", "swing"], rows,
-                         files.TORNADO)]
+                  _table(["input", "kind", "low end → outcome", "high end → outcome",
+                          "swing"], rows, files.TORNADO)]
     parts.append(_provenance(sensitivity.scenario_id, sensitivity.seed, "see above",
                              sensitivity.model))
     return Section("Sensitivity", "\n".join(parts),

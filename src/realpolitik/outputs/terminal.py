@@ -30,13 +30,16 @@ from rich.text import Text
 from realpolitik._version import __version__
 from realpolitik.analysis.discovery import Discovery, PrimResult, discover
 from realpolitik.analysis.levers import BASELINE, Interval, LeverReport
+from realpolitik.analysis.model_choices import model_choices
 from realpolitik.analysis.outcomes import EnsembleLike, Outcome
 from realpolitik.analysis.outlook import Outlook
 from realpolitik.analysis.sensitivity import Sensitivity
 from realpolitik.analysis.static import StaticForecast
 from realpolitik.outputs import outlook_sections, tables
+from realpolitik.outputs.model_choices_view import model_choice_renderables
 from realpolitik.outputs.naming import Namer
 from realpolitik.outputs.sections_analysis import regret_sentence, restriction_text
+from realpolitik.scenario.names import input_kind
 from realpolitik.scenario.schema import Scenario
 
 __all__ = [
@@ -107,8 +110,9 @@ def outlook_renderables(scenario: Scenario, outlook: Outlook, *,
         parts.append(lever_table(outlook.levers, names, top=SHORT_LEVERS))
     if not detail:
         parts.append(Text("More (every lever and pair, effects on other outcomes, cost of "
-                          "delay, scenario discovery, sensitivity, all forecast questions): "
-                          "rerun with --detail, or open the report.", style="dim"))
+                          "delay, scenario discovery, sensitivity, how much the modelling "
+                          "choices matter, all forecast questions): rerun with --detail, or "
+                          "open the report.", style="dim"))
         return [part for part in parts if part is not None]
     if outlook.levers is not None:
         parts += lever_renderables(outlook.levers, names)
@@ -116,6 +120,9 @@ def outlook_renderables(scenario: Scenario, outlook: Outlook, *,
         parts.append(discovery_table(outlook.discovery, names=names))
     if outlook.sensitivity is not None:
         parts.append(sensitivity_summary(outlook.sensitivity, names=names))
+    choices = model_choices(scenario, outlook)
+    if outlook.ensemble.ruptured or choices.effects:
+        parts += model_choice_renderables(scenario, choices, names)
     parts.append(outlook_sections.questions_table(outlook))
     return [part for part in parts if part is not None]
 
@@ -211,10 +218,12 @@ def discovery_table(discovery: Discovery, top: int = 8, names: Namer | None = No
         parts.append(Text("no box denser than the base rate"))
     ranking = Table(title="inputs by mutual information with the outcome", title_justify="left")
     ranking.add_column("input")
+    ranking.add_column("kind")
     ranking.add_column("bits", justify="right")
     ranking.add_column("rate, low → high values", justify="right")
     for item in discovery.importance[:top]:
-        ranking.add_row(Text(names.input(item.name)), f"{item.information:.4f}",
+        ranking.add_row(Text(names.input(item.name)), input_kind(item.name),
+                        f"{item.information:.4f}",
                         " ".join(f"{rate:.0%}" for rate in item.rates))
     parts.append(ranking)
     return Group(*parts)
@@ -226,11 +235,12 @@ def _box_table(number: int, found: PrimResult, names: Namer) -> Table:
     table = Table(title=f"box {number}: coverage {box.coverage:.0%}, density "
                         f"{box.density:.0%}, {box.count} draws", title_justify="left")
     table.add_column("input")
+    table.add_column("kind")
     table.add_column("restriction")
     table.add_column("quasi-p", justify="right")
     for restriction in found.restrictions:
         p_value = "" if restriction.p_value is None else f"{restriction.p_value:.2g}"
-        table.add_row(Text(names.input(restriction.name)),
+        table.add_row(Text(names.input(restriction.name)), input_kind(restriction.name),
                       Text(restriction_text(restriction, names)), p_value)
     return table
 
@@ -265,10 +275,10 @@ def sensitivity_summary(sensitivity: Sensitivity, top: int = 10,
     if indices is not None:
         table = Table(title=f"Sobol indices ({indices.base_samples} base samples, "
                             f"{indices.evaluations:,} runs)", title_justify="left")
-        for header in ("number", "S1", "ST"):
-            table.add_column(header, justify="left" if header == "number" else "right")
+        for header in ("input", "kind", "S1", "ST"):
+            table.add_column(header, justify="left" if header in ("input", "kind") else "right")
         for j in indices.ranked()[:top]:
-            table.add_row(Text(names.number(indices.names[j])),
+            table.add_row(Text(names.number(indices.names[j])), input_kind(indices.names[j]),
                           f"{indices.first[j]:.3f} ± {indices.first_conf[j]:.3f}",
                           f"{indices.total[j]:.3f} ± {indices.total_conf[j]:.3f}")
         parts.append(table)
@@ -276,10 +286,11 @@ def sensitivity_summary(sensitivity: Sensitivity, top: int = 10,
     if swings is not None:
         table = Table(title=f"one at a time (baseline {swings.baseline:.3g})",
                       title_justify="left")
-        for header in ("number", "at low end", "at high end", "swing"):
-            table.add_column(header, justify="left" if header == "number" else "right")
+        for header in ("input", "kind", "at low end", "at high end", "swing"):
+            table.add_column(header, justify="left" if header in ("input", "kind") else "right")
         for swing in swings.swings[:top]:
-            table.add_row(Text(names.number(swing.name)), f"{swing.at_low:.3g}",
+            table.add_row(Text(names.number(swing.name)), input_kind(swing.name),
+                          f"{swing.at_low:.3g}",
                           f"{swing.at_high:.3g}",
                           f"{swing.width:.3g}")
         parts.append(table)

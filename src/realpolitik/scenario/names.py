@@ -35,9 +35,15 @@ if TYPE_CHECKING:
     from realpolitik.scenario.schema import Alliance, Scenario
 
 __all__ = [
+    "ENGINE_INPUT",
+    "GAME_CHANGER",
+    "MODEL_CHOICE",
+    "SCENARIO_NUMBER",
     "alliance_pair",
+    "engine_input_name",
     "field_name",
     "inline",
+    "input_kind",
     "input_name",
     "outcome_name",
     "parse_path",
@@ -48,6 +54,29 @@ __all__ = [
 _TOKEN = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 _STANCE_FIELDS = {"position": "position", "salience": "salience", "capability": "capability"}
+
+ENGINE_INPUT = "model.engine"
+"""Name of the input that picks each draw's bargaining engine in a mixture.
+
+A uniform number in [0, 1): the mixture's engines take consecutive slices
+as wide as their weights (see :mod:`realpolitik.simulation.mixture`).
+"""
+
+MODEL_CHOICE, SCENARIO_NUMBER, GAME_CHANGER = "model choice", "scenario number", "game changer"
+"""Kinds of input of the sensitivity analysis and of scenario discovery (:func:`input_kind`)."""
+
+DEFAULT_ENGINE_NAMES = ("compromise", "median")
+"""Engines of the default mixture, for naming :data:`ENGINE_INPUT` when a scenario gives none.
+
+The same as :data:`realpolitik.simulation.mixture.DEFAULT_MIXTURE_ENGINES`
+(a test checks), repeated here because names sit below the simulation.
+"""
+
+_MODEL_CHOICE_PATHS = (
+    re.compile(r"alliances\[\d+\]\.rupture\.(below|for_steps)"),
+    re.compile(r"dynamics\.volatility\..+"),
+    re.compile(r"dynamics\.pull"),
+)
 
 _Item = TypeVar("_Item")
 
@@ -179,6 +208,12 @@ def field_name(scenario: Scenario, path: str | FieldPath) -> str:
 
 def _field_name(scenario: Scenario, parts: FieldPath) -> str | None:
     head, rest = parts[0], parts[1:]
+    if parts == ("model", "engine"):
+        return _engine_name(scenario)
+    if head == "alliances" and len(rest) == 3 and rest[1] == "rupture":
+        return _rupture_name(scenario, rest[0], rest[2])
+    if head == "dynamics" and rest and rest[0] in ("volatility", "pull"):
+        return _walk_name(scenario, rest)
     if head == "stances" and len(rest) == 3:
         return _stance(scenario, *rest)
     if head == "actors" and len(rest) == 2 and (actor := _at(scenario.actors, rest[0])):
@@ -201,15 +236,76 @@ def _field_name(scenario: Scenario, parts: FieldPath) -> str | None:
     return None
 
 
+_HAZARD_FIELDS = {"hazard": "hazard", "hazard_trend": "growth of the hazard per year"}
+
+_RUPTURE_FIELDS = {"below": "rupture threshold", "for_steps": "steps below the threshold"}
+
+
+def _rupture_name(scenario: Scenario, index: object, field: object) -> str | None:
+    """"Russia and Iran: rupture threshold" for a constant of an alliance's rupture rule."""
+    what = _RUPTURE_FIELDS.get(str(field))
+    alliances = scenario.alliances
+    if not (isinstance(index, int) and 0 <= index < len(alliances)) or what is None:
+        return None
+    return f"{alliances[index].name}: {what}"
+
+
+def _walk_name(scenario: Scenario, rest: FieldPath) -> str | None:
+    """Names of the random walk's volatilities and of the pull toward the last settlement."""
+    if rest == ("pull",):
+        return "pull toward the last settlement"
+    if rest in (("volatility", "position"), ("volatility", "salience")):
+        return "volatility of positions" if rest[1] == "position" else "volatility of salience"
+    if len(rest) == 4 and rest[1] == "by_stance" and rest[3] == "volatility":
+        volatility = scenario.dynamics.volatility if scenario.dynamics else None
+        stances = [] if volatility is None else volatility.by_stance
+        index = rest[2]
+        if not (isinstance(index, int) and 0 <= index < len(stances)):
+            return None
+        return f"volatility of {target_name(scenario, stances[index].target)}"
+    return None
+
+
 def _dynamics_name(scenario: Scenario, rest: FieldPath) -> str | None:
     kind, index, *tail = rest
     if kind == "trends" and (trend := _at(_trends(scenario), index)):
         return f"{trend.name}: drift per step" if tail == ["drift"] else None
     if kind == "shocks" and (shock := _at(_shocks(scenario), index)):
-        if tail == ["hazard"]:
-            return f"{shock.name}: hazard"
+        if tail in (["hazard"], ["hazard_trend"]):
+            return f"{shock.name}: {_HAZARD_FIELDS[str(tail[0])]}"
         return _effect(scenario, shock, tuple(tail))
     return None
+
+
+def input_kind(name: str) -> str:
+    """Whether an input is a model choice, a number of the scenario, or a game changer's firing.
+
+    Model choices are how the model works rather than what the analyst
+    knows of the actors: the bargaining engine (:data:`ENGINE_INPUT`), the
+    rupture rules' thresholds and step counts, the random walk's
+    volatilities and the pull toward the last settlement.
+    """
+    if name == ENGINE_INPUT or any(form.fullmatch(name) for form in _MODEL_CHOICE_PATHS):
+        return MODEL_CHOICE
+    if name.partition(":")[0] in ("fired", "fired_year") and ":" in name:
+        return GAME_CHANGER
+    return SCENARIO_NUMBER
+
+
+def engine_input_name(engines: Sequence[str]) -> str:
+    """"model choice: bargaining engine (compromise or median)" for a mixture's engines."""
+    if not engines:
+        return "model choice: bargaining engine"
+    listed = engines[0] if len(engines) == 1 else f"{', '.join(engines[:-1])} or {engines[-1]}"
+    return f"model choice: bargaining engine ({listed})"
+
+
+def _engine_name(scenario: Scenario) -> str:
+    """The engine input's name, with the scenario's mixture (else the default one)."""
+    weights = None if scenario.analysis is None else scenario.analysis.engines
+    if weights is None:
+        return engine_input_name(DEFAULT_ENGINE_NAMES)
+    return engine_input_name([name for name, weight in weights.items() if weight > 0])
 
 
 def input_name(scenario: Scenario, name: str) -> str:

@@ -17,6 +17,7 @@ from realpolitik.simulation.clock import step_dates
 from realpolitik.simulation.executors import Executor, LocalExecutor
 from realpolitik.simulation.mixture import DEFAULT_ENGINE_WEIGHTS, MIXTURE, mixture_weights
 from realpolitik.simulation.parameters import (
+    ENGINE_PARAMETER,
     AppliedLever,
     check_overrides,
     resolve_levers,
@@ -119,7 +120,12 @@ def simulate_ensemble(
         numbers): differences are the levers' effects, draw by draw.
     overrides
         Name (dotted field path, e.g. ``stances.idlib.russia.position``) ->
-        (D,) values used instead of sampling that number (Sobol designs).
+        (D,) values used instead of sampling that number (Sobol designs);
+        ``model.engine`` -> (D,) numbers in [0, 1] picking each draw's
+        engine of a mixture (the engines take consecutive slices as wide as
+        their weights), instead of the engine stream.  A mixture of two or
+        more engines records each draw's number under ``model.engine`` in
+        the result's ``parameters``.
     executor
         :class:`~realpolitik.simulation.executors.LocalExecutor` (default),
         ``ThreadExecutor`` or ``DaskExecutor``.
@@ -153,6 +159,9 @@ def simulate_ensemble(
     applied = resolve_levers(scenario, levers)
     quantities = simulated_quantities(scenario, applied)
     checked = check_overrides(overrides, quantities, draws)
+    if ENGINE_PARAMETER in checked and model != MIXTURE:
+        raise ValueError(f"override '{ENGINE_PARAMETER}' picks engines of a mixture; "
+                         f"model '{model}' bargains with one engine")
     dynamics = scenario.dynamics or Dynamics()
     horizon = dynamics.horizon_years if horizon_years is None else float(horizon_years)
     dates = tuple(step_dates(scenario.scenario.as_of, dynamics.step, horizon))
@@ -224,7 +233,7 @@ class _Collector:
     def result(self, seed: int, model: str, weights: tuple[tuple[str, float], ...]
                ) -> EnsembleResult:  # fmt: skip
         """The assembled ensemble."""
-        order = simulated_quantities(self.scenario, self.applied)
+        order = [*simulated_quantities(self.scenario, self.applied), ENGINE_PARAMETER]
         names = [name for name, _ in weights] or [model]
         return EnsembleResult(
             dates=list(self.dates),

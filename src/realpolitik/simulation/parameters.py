@@ -25,7 +25,10 @@ The same scheme, with its own ``kind``, gives each shock its uniform
 numbers per step (:func:`shock_uniforms`), each stance's position and
 salience their normal innovations per step (:class:`StepNormals`), and each
 draw the uniform number that picks its engine in a mixture
-(:func:`engine_uniforms`).
+(:func:`engine_uniforms`).  That number is also a named input,
+``model.engine`` (:data:`ENGINE_PARAMETER`): an override of it picks each
+draw's engine instead of the stream (:func:`engine_choice`), so the
+sensitivity analysis can vary the engine like any other number.
 """
 
 from __future__ import annotations
@@ -41,16 +44,19 @@ from scipy.special import ndtri
 from realpolitik.scenario.base import FieldPath
 from realpolitik.scenario.dynamics import DEFAULT_VOLATILITY, parse_target, target_reference_error
 from realpolitik.scenario.levers import Lever
+from realpolitik.scenario.names import ENGINE_INPUT
 from realpolitik.scenario.quantity import Quantity
 from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
 
 __all__ = [
     "BLOCK_SIZE",
+    "ENGINE_PARAMETER",
     "WHOLE_NUMBER_FIELDS",
     "AppliedLever",
     "StepNormals",
     "block_stream",
     "check_overrides",
+    "engine_choice",
     "engine_uniforms",
     "resolve_levers",
     "sample_values",
@@ -71,6 +77,12 @@ WHOLE_NUMBER_FIELDS = ("for_steps",)
 
 ENGINE_STREAM = "engine"
 """Name of the stream of uniform numbers that picks each draw's engine in a mixture."""
+
+ENGINE_PARAMETER = ENGINE_INPUT
+"""``model.engine``: the override name of the uniform number that picks a draw's engine."""
+
+LAST_BELOW_ONE = float(np.nextafter(1.0, 0.0))
+"""The largest float below 1: an engine override of 1 picks the mixture's last engine."""
 
 
 @dataclass(frozen=True)
@@ -272,10 +284,26 @@ def engine_uniforms(seed: int, start: int, stop: int) -> np.ndarray:
     return np.concatenate(pieces)[start - offset : stop - offset]
 
 
+def engine_choice(seed: int, start: int, stop: int,
+                  overrides: Mapping[str, np.ndarray] | None = None) -> np.ndarray:  # fmt: skip
+    """The uniform numbers in [0, 1) that pick the engines of draws ``start`` to ``stop - 1``.
+
+    Those of :data:`ENGINE_PARAMETER` in ``overrides`` (already sliced to the
+    draws; 1 is read as just below 1), else those of the engine stream
+    (:func:`engine_uniforms`).
+    """
+    if overrides is not None and ENGINE_PARAMETER in overrides:
+        return np.clip(np.asarray(overrides[ENGINE_PARAMETER], dtype=float), 0.0, LAST_BELOW_ONE)
+    return engine_uniforms(seed, start, stop)
+
+
 def check_overrides(
     overrides: Mapping[str, object] | None, quantities: Mapping[str, Quantity], draws: int
 ) -> dict[str, np.ndarray]:
     """Validate user overrides: known names, one finite value per draw.
+
+    Besides the numbers in ``quantities``, :data:`ENGINE_PARAMETER` is
+    known: its values must lie in [0, 1].
 
     Raises
     ------
@@ -285,7 +313,7 @@ def check_overrides(
     """
     checked: dict[str, np.ndarray] = {}
     for name, value in (overrides or {}).items():
-        if name not in quantities:
+        if name not in quantities and name != ENGINE_PARAMETER:
             stem = name.split(".")[0].split("[")[0]
             near = [known for known in quantities if known.startswith(stem)][:5]
             hint = f"; known names include {', '.join(near)}" if near else ""
@@ -298,6 +326,9 @@ def check_overrides(
             )
         if not np.all(np.isfinite(array)):
             raise ValueError(f"override '{name}' contains NaN or infinite values")
+        if name == ENGINE_PARAMETER and not np.all((array >= 0) & (array <= 1)):
+            raise ValueError(f"override '{name}' picks engines by numbers in [0, 1]; "
+                             f"got values from {array.min():g} to {array.max():g}")
         checked[name] = array
     return checked
 

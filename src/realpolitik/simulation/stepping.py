@@ -52,8 +52,9 @@ from realpolitik.scenario.schema import Scenario, dotted
 from realpolitik.simulation.clock import first_step_on_or_after
 from realpolitik.simulation.mixture import MIXTURE, draw_engines
 from realpolitik.simulation.parameters import (
+    ENGINE_PARAMETER,
     AppliedLever,
-    engine_uniforms,
+    engine_choice,
     sample_values,
     shock_uniforms,
     simulated_quantities,
@@ -377,9 +378,10 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
          for shock in plan.layout.shocks] or [np.zeros((size, steps - 1))],
         axis=1,
     )
-    engine = None
+    engine, choice = None, None
     if job.model == MIXTURE:
-        engine = draw_engines(job.engine_weights, engine_uniforms(job.seed, job.start, job.stop))
+        choice = engine_choice(job.seed, job.start, job.stop, job.overrides)
+        engine = draw_engines(job.engine_weights, choice)
     fired_step = np.full((size, n_shocks), NEVER, dtype=np.int64)
     settlement = np.empty((size, steps, len(plan.layout.issues)))
     cohesion = np.empty((size, steps, len(alliances)))
@@ -399,6 +401,8 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
         for name, quantity in quantities.items()
         if quantity.uncertain or name in job.overrides
     }
+    if choice is not None and len(job.engine_weights) >= 2:
+        reported[ENGINE_PARAMETER] = choice
     return ChunkResult(
         job.start, job.stop, settlement, cohesion, issue_cohesion, ruptured, fired, reported,
         engine,
