@@ -291,7 +291,7 @@ def test_the_section_of_the_flagship(tmp_path, flagship):
                                                         discovery=False, sensitivity=False))
     sections = outlook_report_sections(flagship, outlook, tmp_path)
     section = next(s for s in sections if s.title == TITLE)
-    assert "the chance that Russia and Iran still holds 5 years on goes from" in section.body_html
+    assert "the chance of Russia and Iran holding 5 years on goes from" in section.body_html
     assert "Bargaining engine" in section.body_html
     assert {figure.path.name for figure in section.figures} == {
         "survival-by-threshold.png", "survival-by-engine.png"}

@@ -93,22 +93,22 @@ def _threshold_sentence(spread: Spread, name: str, choices: ModelChoices) -> str
         if curve.rule.threshold_low == curve.rule.threshold_high
         else " (the range of its rule)")
     return (f"Rupture threshold: between thresholds {spread.low:g} and {spread.high:g}{rule}, "
-            f"the chance that {name} still holds {_years(spread.years)} goes from "
+            f"the chance of {name} holding {_years(spread.years)} goes from "
             f"{spread.at_low.shown()} to {spread.at_high.shown()}.")
 
 
 def _steps_sentence(spread: Spread, name: str) -> str:
     few, many = int(spread.low), int(spread.high)
     return (f"Steps below the threshold: counting a rupture after {few} step"
-            f"{'' if few == 1 else 's'} below it rather than {many}, the chance that {name} "
-            f"still holds {_years(spread.years)} is {spread.at_low.shown()} rather than "
+            f"{'' if few == 1 else 's'} below it rather than {many}, the chance of {name} "
+            f"holding {_years(spread.years)} is {spread.at_low.shown()} rather than "
             f"{spread.at_high.shown()}.")
 
 
 def _engine_sentence(found: EngineSurvival, name: str, draws: int) -> str:
     parts = [f"with {engine_label(engine)} ({chance.draws or 0:,} of the {draws:,} draws), "
              f"{chance.shown()}" for engine, chance in found.by_engine.items()]
-    return (f"Bargaining engine: the chance that {name} still holds {_years(found.years)} is, "
+    return (f"Bargaining engine: the chance of {name} holding {_years(found.years)} is, "
             f"among the draws that bargained {'; '.join(parts)}.")
 
 
@@ -298,7 +298,7 @@ def engine_figure(scenario: Scenario, choices: ModelChoices, path: Path) -> Figu
         values = np.array([np.nan if c is None else c.estimate for c in chances])
         errors = np.array([[0.0 if c is None else c.estimate - c.low for c in chances],
                            [0.0 if c is None else c.high - c.estimate for c in chances]])
-        ax.barh(centres + (e - (len(engines) - 1) / 2) * height, values, height=height,
+        ax.barh(centres + ((len(engines) - 1) / 2 - e) * height, values, height=height,
                 xerr=errors, capsize=3, alpha=0.8, label=engine_label(engine))
     ax.set_yticks(centres)
     ax.set_yticklabels([wrap(alliances.get(f.alliance_id, f.alliance_id), 28) for f in last],
@@ -306,7 +306,7 @@ def engine_figure(scenario: Scenario, choices: ModelChoices, path: Path) -> Figu
     ax.set_xlim(0, 1.02)
     ax.set_xlabel(f"chance of holding after {choices.years[-1]:g} years", fontsize=8)
     ax.set_title("Chance of holding among the draws of each bargaining engine", fontsize=9)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save_figure(fig, path, _footer(choices))
     return Figure(Path(path), "Among the draws that bargained with each engine of the "
