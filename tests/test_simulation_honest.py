@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from helpers import shared_path
 from realpolitik.scenario.errors import ScenarioErrors
-from realpolitik.scenario.loader import load_scenario, parse_scenario, resolve_scenario
+from realpolitik.scenario.loader import load_scenario, parse_scenario
 from realpolitik.simulation import EnsembleResult, LocalExecutor, ThreadExecutor, simulate_ensemble
 from realpolitik.simulation.mixture import (
     DEFAULT_ENGINE_WEIGHTS,
