@@ -30,3 +30,8 @@ def test_ktab_benchmark():
         pytest.skip("data/ktab is not available beside the repo")
     output = run_script("benchmarks/bench_ktab.py", "--repeat", "1", "--batch", "4")
     assert "scaling exponent" in output
+
+
+def test_honest_cost_benchmark_quick():
+    output = run_script("benchmarks/bench_honest_cost.py", "--quick")
+    assert "before (92104ac flagship" in output and "x the time per draw" in output
