@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from realpolitik._version import __version__
+from realpolitik.models.registry import engine
 from realpolitik.scenario.dynamics import Dynamics
 from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario
@@ -34,6 +35,11 @@ that a chunk's arrays stay in the tens of megabytes."""
 def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 of the scenario's canonical JSON: two runs of the same scenario share it."""
     return hashlib.sha256(scenario.model_dump_json().encode("utf-8")).hexdigest()
+
+
+def default_chunk_size(model: str) -> int:
+    """Draws per chunk for an engine: the registry's choice, else :data:`DEFAULT_CHUNK_SIZE`."""
+    return engine(model).chunk_size or DEFAULT_CHUNK_SIZE
 
 
 def _check_count(name: str, value: object, minimum: int) -> int:
@@ -93,7 +99,8 @@ def simulate_ensemble(
         :class:`~realpolitik.simulation.executors.LocalExecutor` (default),
         ``ThreadExecutor`` or ``DaskExecutor``.
     chunk_size
-        Draws per chunk (default :data:`DEFAULT_CHUNK_SIZE`).
+        Draws per chunk (default: the engine's choice in the registry, else
+        :data:`DEFAULT_CHUNK_SIZE`).
     progress
         Called as ``progress(done_draws, total_draws)`` after each chunk.
 
@@ -108,9 +115,9 @@ def simulate_ensemble(
     """
     draws = _check_count("draws", draws, 1)
     seed = _check_count("seed", seed, 0)
-    chunk = _check_count("chunk_size", chunk_size or DEFAULT_CHUNK_SIZE, 1)
     if model not in MODELS:
         raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)}")
+    chunk = _check_count("chunk_size", chunk_size or default_chunk_size(model), 1)
     applied = resolve_levers(scenario, levers)
     quantities = simulated_quantities(scenario, applied)
     checked = check_overrides(overrides, quantities, draws)

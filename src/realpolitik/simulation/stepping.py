@@ -23,7 +23,7 @@ Each step ``t = 0 .. T`` (``t = 0`` is the scenario's ``as_of``):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,7 +55,7 @@ from realpolitik.simulation.state import (
     copy_state,
 )
 
-__all__ = ["MODELS", "ChunkJob", "ChunkResult", "bargain", "run_chunk"]
+__all__ = ["MODELS", "ChunkJob", "ChunkResult", "bargain", "run_chunk", "step_settle"]
 
 MODELS: tuple[str, ...] = engine_names(stepping=True)
 """Bargaining engines a simulation can use at each step (the registry's stepping engines)."""
@@ -103,6 +103,18 @@ def bargain(
     if model not in MODELS:
         raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)}")
     return engine(model).settle(positions, salience, capability, active)
+
+
+def step_settle(model: str) -> Callable[..., np.ndarray]:
+    """The forecast function for one chunk's successive steps with the named engine.
+
+    The engine's stepper where it has one (it may reuse the previous step's
+    work, see :class:`~realpolitik.models.registry.Engine`), else its settle.
+    """
+    if model not in MODELS:
+        raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)}")
+    chosen = engine(model)
+    return chosen.stepper() if chosen.stepper is not None else chosen.settle
 
 
 def rupture_rules(scenario: Scenario) -> list[RuptureRule]:
@@ -269,12 +281,13 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
     fired = np.zeros((size, steps, n_shocks), dtype=bool)
     run_length = np.zeros((size, len(alliances)), dtype=np.int64)
     broken = np.zeros((size, len(alliances)), dtype=bool)
+    settle = step_settle(job.model)
     for t in range(steps):
         _fire(plan, fired_step, uniforms, t)
         fired[:, t] = fired_step <= t
         state = _stated_state(plan, fired_step, t)
-        settlement[:, t] = bargain(
-            job.model, state["positions"], state["salience"], state["capability"], plan.active
+        settlement[:, t] = settle(
+            state["positions"], state["salience"], state["capability"], plan.active
         )
         for a, (alliance, rule) in enumerate(zip(alliances, plan.rules, strict=True)):
             result = _cohesion(plan, state, alliance)
