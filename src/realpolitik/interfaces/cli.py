@@ -18,6 +18,7 @@ from realpolitik.interfaces.cli_common import (
     SchedulerOption,
     SeedOption,
     WorkersOption,
+    cli_executor,
     fail,
     report_user_errors,
 )
@@ -108,11 +109,10 @@ def run(
     from realpolitik.analysis.outlook import OutlookOptions
     from realpolitik.interfaces.pipeline import UNCOUNTED_STAGES, RunOptions, run_analysis
     from realpolitik.outputs.terminal import stage_progress
-    from realpolitik.simulation.executors import command_line_executor
 
     if sobol_samples and sobol_samples & (sobol_samples - 1):
         fail(f"--sobol-samples must be a power of two (or 0), got {sobol_samples}")
-    executor = command_line_executor(workers, scheduler)
+    executor = cli_executor(workers, scheduler)
     outlook = OutlookOptions(draws=draws, seed=seed, model=step_model.value,
                              horizon_years=horizon, executor=executor, levers=levers,
                              sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.indicator_syntax import ExpressionError
 from realpolitik.scenario.outcomes import OutcomeError
 
+if TYPE_CHECKING:
+    from realpolitik.simulation.executors import Executor
+
 __all__ = [
     "USER_ERRORS",
     "DrawsOption",
@@ -28,6 +31,7 @@ __all__ = [
     "SchedulerOption",
     "SeedOption",
     "WorkersOption",
+    "cli_executor",
     "fail",
     "report_user_errors",
 ]
@@ -41,6 +45,18 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print one red line on stderr and leave with ``code``: for a user's mistake."""
     Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def cli_executor(workers: int, scheduler: str | None) -> Executor:
+    """The executor ``--workers``/``--scheduler`` ask for; one line and exit 2 without dask."""
+    from rich.markup import escape
+
+    from realpolitik.simulation.executors import DaskUnavailableError, command_line_executor
+
+    try:
+        return command_line_executor(workers, scheduler)
+    except DaskUnavailableError as error:
+        fail(escape(str(error)))
 
 
 def report_user_errors(error: Exception) -> NoReturn:

@@ -39,6 +39,7 @@ from realpolitik.interfaces.cli_common import (
     SchedulerOption,
     SeedOption,
     WorkersOption,
+    cli_executor,
     fail,
     report_user_errors,
 )
@@ -47,7 +48,7 @@ from realpolitik.outputs.terminal import draw_progress, lever_renderables, regre
 from realpolitik.scenario.loader import load_scenario
 from realpolitik.scenario.outcomes import parse_outcome
 from realpolitik.scenario.schema import Scenario
-from realpolitik.simulation.executors import Executor, command_line_executor, executor_scope
+from realpolitik.simulation.executors import Executor, executor_scope
 
 __all__ = ["levers_command"]
 
@@ -122,7 +123,7 @@ def levers_command(
     if out is not None and out.exists() and not out.is_dir():
         fail(f"--out {out} exists and is not a folder")
     console = Console()
-    report = _evaluate(console, loaded, options, command_line_executor(workers, scheduler))
+    report = _evaluate(console, loaded, options, cli_executor(workers, scheduler))
     for part in [*lever_renderables(report), regret_text(report)]:
         console.print(part)
     if out is not None:
