@@ -37,7 +37,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from realpolitik.analysis.outcomes import (
     EnsembleLike,
@@ -350,6 +349,8 @@ def restrictions(
 def _quasi_p_value(
     x: np.ndarray, y: np.ndarray, box: Box, j: int, data_lows: np.ndarray, data_highs: np.ndarray
 ) -> float:
+    from scipy import stats
+
     lows, highs = box.lows.copy(), box.highs.copy()
     lows[j], highs[j] = data_lows[j], data_highs[j]
     without = in_box(x, lows, highs)
@@ -490,6 +491,8 @@ def prim_covering(
 
 def _beats_base_rate(found: PrimResult, significance: float) -> bool:
     """True when the box is denser than the base rate (significantly so for a 0/1 outcome)."""
+    from scipy import stats
+
     box = found.box
     if box.density <= found.base_rate + 1e-12:
         return False

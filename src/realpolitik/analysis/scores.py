@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scoringrules as sr
 
 __all__ = [
     "LOG_CLIP",
@@ -60,6 +59,8 @@ def _checked(probabilities: np.ndarray, outcomes: np.ndarray) -> tuple[np.ndarra
 
 def brier_scores(probabilities: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
     """Per-forecast Brier score ``(p - y)^2``; shape (n,)."""
+    import scoringrules as sr
+
     p, y = _checked(probabilities, outcomes)
     return np.asarray(sr.brier_score(y, p), dtype=float)
 
@@ -69,6 +70,8 @@ def log_scores(probabilities: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
 
     Probabilities are clipped to ``[LOG_CLIP, 1 - LOG_CLIP]`` first.
     """
+    import scoringrules as sr
+
     p, y = _checked(probabilities, outcomes)
     return np.asarray(sr.log_score(y, np.clip(p, LOG_CLIP, 1.0 - LOG_CLIP)), dtype=float)
 

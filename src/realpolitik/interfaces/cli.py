@@ -26,8 +26,6 @@ from realpolitik.interfaces.cli_judgment import hypotheses_command, score_comman
 from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.interfaces.cli_validate import validate_app
 from realpolitik.models.registry import engine_names
-from realpolitik.scenario.errors import ScenarioError
-from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
 
 if TYPE_CHECKING:
     from realpolitik.interfaces.pipeline import RunOutcome
@@ -144,6 +142,8 @@ def check(
     scenario: Annotated[str, typer.Argument(help="The scenario file (or built-in name).")],
 ) -> None:
     """Validate a scenario file and report every problem with its line and field."""
+    from realpolitik.scenario.loader import load_scenario, resolve_scenario
+
     try:
         loaded = load_scenario(scenario)
     except USER_ERRORS as error:
@@ -158,6 +158,9 @@ def check(
 @app.command()
 def scenarios() -> None:
     """List the scenarios that ship with realpolitik."""
+    from realpolitik.scenario.errors import ScenarioError
+    from realpolitik.scenario.loader import builtin_scenarios, load_scenario
+
     console = Console()
     for name, path in sorted(builtin_scenarios().items()):
         try:

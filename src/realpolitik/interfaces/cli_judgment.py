@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import click
-import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -27,37 +26,29 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from realpolitik._version import __version__
-from realpolitik.analysis.ach import AchResult, Interval, analyse_hypotheses
-from realpolitik.analysis.evidence import (
-    DocumentError,
-    QuoteCheck,
-    check_quotes,
-    load_documents,
-    number_evidence,
-)
-from realpolitik.analysis.questions import (
-    QuestionsFile,
-    ResolvedForecast,
-    load_questions,
-    resolved_from_scenario,
-)
-from realpolitik.analysis.scores import ScoreSummary, brier_scores, log_scores, score_forecasts
 from realpolitik.interfaces.cli_common import (
     USER_ERRORS,
     ScenarioArg,
     fail,
     report_user_errors,
 )
-from realpolitik.scenario.errors import ScenarioError
-from realpolitik.scenario.judgment import EvidenceItem
-from realpolitik.scenario.loader import load_scenario
-from realpolitik.scenario.schema import Scenario, dotted
+
+if TYPE_CHECKING:
+    from realpolitik.analysis.ach import AchResult, Interval
+    from realpolitik.analysis.evidence import QuoteCheck
+    from realpolitik.analysis.questions import QuestionsFile, ResolvedForecast
+    from realpolitik.analysis.scores import ScoreSummary
+    from realpolitik.scenario.judgment import EvidenceItem
+    from realpolitik.scenario.schema import Scenario
 
 __all__ = ["hypotheses_command", "score_command", "sources_app"]
 
 RATING_STYLES = {"CC": "bold green", "C": "green", "N": "grey50", "I": "red", "II": "bold red"}
 
 def _load(scenario: str | None) -> Scenario:
+    from realpolitik.scenario.errors import ScenarioError
+    from realpolitik.scenario.loader import load_scenario
+
     try:
         return load_scenario(scenario)
     except ScenarioError as error:
@@ -89,6 +80,8 @@ def hypotheses_command(
     change when each item is left out; and the cautions the report shows.
     A scenario without hypotheses is reported as such (exit code 0).
     """
+    from realpolitik.analysis.ach import analyse_hypotheses
+
     loaded = _load(scenario)
     console = Console()
     if not loaded.hypotheses:
@@ -231,6 +224,8 @@ def _verdict(result: AchResult) -> str:
 
 def _hypotheses_payload(scenario: Scenario, result: AchResult) -> dict:
     """The ACH reading as plain JSON-ready data: per hypothesis, per item, cautions."""
+    import numpy as np
+
     matrix = result.matrix
     hypotheses = []
     for h, hypothesis in enumerate(scenario.hypotheses):
@@ -313,6 +308,9 @@ def score_command(
     the scored outcomes: in-sample, which flatters it).  Writes scores.json
     and a reliability diagram (PNG).
     """
+    from realpolitik.analysis.questions import QuestionsFile, load_questions
+    from realpolitik.analysis.scores import score_forecasts
+
     try:
         loaded = load_questions(questions)
         resolved, label = _resolved(loaded, questions, draws, seed)
@@ -334,6 +332,8 @@ def score_command(
 
 def _resolved(loaded: QuestionsFile | Scenario, path: Path, draws: int, seed: int
               ) -> tuple[list[ResolvedForecast], str]:
+    from realpolitik.analysis.questions import QuestionsFile, resolved_from_scenario
+
     if isinstance(loaded, QuestionsFile):
         title = loaded.title or path.name
         return loaded.resolved, f"{title} ({path.name})"
@@ -350,6 +350,8 @@ def _resolved(loaded: QuestionsFile | Scenario, path: Path, draws: int, seed: in
 
 def _print_scores(console: Console, summary: ScoreSummary,
                   resolved: list[ResolvedForecast], label: str) -> None:
+    from realpolitik.analysis.scores import brier_scores, log_scores
+
     p = [q.probability for q in resolved]
     y = [q.outcome == "yes" for q in resolved]
     per_question = Table(title=f"Resolved questions: {label}")
@@ -429,6 +431,9 @@ sources_app = typer.Typer(
 @sources_app.callback()
 def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
     """List every number of a scenario with its value or range, source, and quote or estimate."""
+    from realpolitik.analysis.evidence import number_evidence
+    from realpolitik.scenario.schema import dotted
+
     if ctx.invoked_subcommand is not None:
         return
     loaded = _load(scenario)
@@ -466,6 +471,8 @@ def sources_check(
     altered, 0 if all found; quotations whose source has no --doc are
     reported as unchecked, which is not a failure.
     """
+    from realpolitik.analysis.evidence import DocumentError, check_quotes, load_documents
+
     loaded = _load(scenario)
     try:
         documents = load_documents(doc or [])
@@ -485,6 +492,8 @@ def sources_check(
 
 
 def _failures_table(failures: list[QuoteCheck]) -> Table:
+    from realpolitik.scenario.schema import dotted
+
     table = Table(title="Quotations not found in their documents")
     for name in ("field", "status", "quote", "closest passage", "differences"):
         table.add_column(name, overflow="fold")

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from realpolitik.analysis.validation.deu import DeuFormatError, read_deu
 from realpolitik.interfaces.cli_common import fail
 
 if TYPE_CHECKING:
@@ -75,6 +74,7 @@ def deu(
     quantiles of every model (CSV).
     """
     from realpolitik.analysis.validation.benchmark import run_deu_validation
+    from realpolitik.analysis.validation.deu import DeuFormatError, read_deu
     from realpolitik.outputs.rundir import RunDirectory, RunDirectoryError, default_run_path
 
     console = Console()
