@@ -30,3 +30,13 @@ def test_ktab_benchmark():
         pytest.skip("data/ktab is not available beside the repo")
     output = run_script("benchmarks/bench_ktab.py", "--repeat", "1", "--batch", "4")
     assert "scaling exponent" in output
+
+
+def test_eum_step_benchmark_quick():
+    output = run_script("benchmarks/bench_eum_step.py", "--quick")
+    assert "ratio new / old" in output and "identical: True" in output
+
+
+def test_start_benchmark():
+    output = run_script("benchmarks/bench_start.py", "--repeat", "1")
+    assert "realpolitik --help" in output

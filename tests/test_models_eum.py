@@ -348,8 +348,8 @@ def test_stepper_reuses_unchanged_issues_exactly(data, steps, seed):
         np.testing.assert_array_equal(stepper(x, s, c, active), fresh)
 
 
-def test_stepper_bargains_only_what_changed(monkeypatch):
-    from realpolitik.models import _eum_kernel
+def test_stepper_bargains_only_what_changed_or_was_never_seen(monkeypatch):
+    from realpolitik.models import _eum_kernel, eum
 
     bargained = []
     original = _eum_kernel.settle_rows
@@ -359,6 +359,7 @@ def test_stepper_bargains_only_what_changed(monkeypatch):
         return original(*args)
 
     monkeypatch.setattr(_eum_kernel, "settle_rows", spy)
+    monkeypatch.setattr(eum, "_MEMO", eum._ForecastMemo())
     rng = np.random.default_rng(3)
     x, s, c = rng.uniform(0, 100, (4, 5, 3)), rng.uniform(0.1, 1, (4, 5, 3)), np.ones((4, 5, 3))
     stepper = EUMStepper()
@@ -366,8 +367,22 @@ def test_stepper_bargains_only_what_changed(monkeypatch):
     stepper(x, s, c)
     c[2, 1, 0] = 2.0  # one capability of one draw's issue
     stepper(x, s, c)
-    stepper(x[:2], s[:2], c[:2])  # another shape: everything again
-    assert bargained == [12, 0, 1, 6]
+    c[2, 1, 0] = 1.0  # back as it was: remembered
+    stepper(x, s, c)
+    EUMStepper()(x[:2], s[:2], c[:2])  # a new stepper, another shape: all remembered
+    assert bargained == [12, 1]  # the compiled loop ran twice: 12 issues, then 1
+
+
+def test_memo_forgets_the_least_recently_used():
+    from realpolitik.models.eum import EUMOptions, _ForecastMemo
+
+    memo, options = _ForecastMemo(capacity=3), EUMOptions()
+    memo.remember(options, [b"a", b"b", b"c"], np.array([1.0, 2.0, 3.0]))
+    assert memo.recall(options, [b"a"])[0] == 1.0  # "a" becomes the most recent
+    memo.remember(options, [b"d"], np.array([4.0]))  # "b" goes
+    np.testing.assert_array_equal(memo.recall(options, [b"a", b"b", b"c", b"d"]),
+                                  [1.0, np.nan, 3.0, 4.0])
+    assert np.isnan(memo.recall(EUMOptions(q=0.5), [b"a"])[0])  # other options, other memory
 
 
 def test_compiled_forecast_degenerate_issues_warn_and_pass_through():

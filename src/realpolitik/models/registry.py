@@ -156,7 +156,7 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
             can_step=True,
             options_type=EUMOptions,
             stepper=EUMStepper,
-            chunk_size=256,
+            chunk_size=32,
         ),
         "compromise": Engine(
             name="compromise",
