@@ -115,6 +115,11 @@ class DaskExecutor:
 
     The executor may be used as a context manager to keep one cluster for
     several runs; otherwise each :meth:`run` starts and closes its own.
+    The job at the same place of every run goes to the same worker (while
+    it lives), so that a worker sees the same draws in every run of an
+    analysis: an engine that remembers its work per process (the EUM step
+    engine) then finds a lever run's or a Sobol point's unchanged issues in
+    the baseline's memory.
 
     Raises
     ------
@@ -181,7 +186,12 @@ class DaskExecutor:
     def _run(self, function: Callable[[Any], Any], jobs: Sequence[Any], collect: Collect) -> None:
         from distributed import as_completed as dask_completed
 
-        futures = self._client.map(function, list(jobs), pure=False)
+        workers = sorted(self._client.scheduler_info()["workers"])
+        futures = [
+            self._client.submit(function, job, pure=False, allow_other_workers=True,
+                                workers=[workers[index % len(workers)]] if workers else None)
+            for index, job in enumerate(jobs)
+        ]  # fmt: skip
         job_of = {future.key: job for future, job in zip(futures, jobs, strict=True)}
         for future in dask_completed(futures):
             collect(job_of[future.key], future.result())
