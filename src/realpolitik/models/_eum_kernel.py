@@ -14,9 +14,13 @@ skip what the round cannot use:
   receiver's exponent, the same distance) with ``a = s_j (1 - P_ij)`` and
   ``a = s_i (1 - P_ji)``; rounding is monotone, so ``E_ij > E_ji`` can hold
   only if the first ``a`` is the smaller. Pairs where it is not are skipped
-  before any power is taken: the same offers, at half the cost;
+  before any power is taken: the same offers, at half the cost; so are
+  pairs whose ``s_j (1 - P_ij)`` exceeds :data:`CERTAIN_LOSS` (``E_ij <= 0``);
 * actors that hold the same position see the same vote shares, so shares
-  are computed once per pair of distinct positions.
+  are computed once per pair of distinct positions;
+* a power ``b ** r`` is taken as ``exp(r log b)``, the logarithms kept per
+  pair of positions for the round (they agree with the C library's power to
+  a few units in the last place).
 
 Every function here is pure and works on arrays it is handed; nothing is
 printed or kept between calls. The functions are compiled on first use and
@@ -41,6 +45,7 @@ possible, by a margin far wider than rounding."""
 
 TIE_TOLERANCE = 1e-12
 """Relative tolerance of an exact 50% split of the weight (as in ``median``)."""
+
 
 @njit(cache=True, nogil=True)
 def weighted_median(x: np.ndarray, w: np.ndarray, order: np.ndarray) -> float:
