@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -11,13 +12,21 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from realpolitik.analysis.questions import QuestionsFile, forecast_questions, load_questions
+from realpolitik.analysis.questions import (
+    QuestionsFile,
+    forecast_questions,
+    load_questions,
+    probabilities_at_rates,
+    unmodelled_weight,
+    widen,
+)
 from realpolitik.analysis.scores import (
     LOG_CLIP,
     brier_scores,
     log_scores,
     reliability_bins,
     score_forecasts,
+    scores_by_rate,
     skill,
 )
 from realpolitik.interfaces.cli_judgment import score_command
@@ -139,7 +148,13 @@ def test_scenario_questions_get_probabilities_and_warnings(tmp_path):
         "    indicator: cohesion(ab) < 0.5\n    threshold: 0.9\n")
     scenario = parse_scenario(text)
     forecasts = forecast_questions(scenario, fake_result())
-    assert [f.probability for f in forecasts] == [0.25, 0.5]
+    assert [f.model_probability for f in forecasts] == [0.25, 0.5]
+    # the default 0.1 a year of unmodelled change widens toward the base rate 0.5
+    weight = 1 - math.exp(-0.1 * 366 / 365.25)  # both resolve on 2021-01-01
+    assert [f.probability for f in forecasts] == pytest.approx([0.25 + weight * 0.25, 0.5])
+    assert [f.unmodelled for f in forecasts] == pytest.approx([weight, weight])
+    assert [f.probability for f in forecast_questions(scenario, fake_result(),
+                                                      unmodelled_rate=0.0)] == [0.25, 0.5]
     assert [f.flagged for f in forecasts] == [True, False]
     section = questions_section(scenario, fake_result(), tmp_path)
     assert section.figures[0].path.exists()
@@ -198,8 +213,11 @@ def test_score_command_on_a_scenario_runs_the_ensemble(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert calls == [("toy", 4, 7)]
     payload = json.loads((out / "scores.json").read_text())
-    # P(ruptured by 2020-07-01) = 1/4 in the fake ensemble; outcome no: Brier 0.0625
-    assert payload["brier"] == pytest.approx(0.0625)
+    # P(ruptured by 2020-07-01) = 1/4 in the fake ensemble, widened at the default 0.1 a
+    # year over the 366 days to the resolution date toward 0.5; outcome no: Brier p^2
+    weight = 1 - math.exp(-0.1 * 366 / 365.25)
+    assert payload["brier"] == pytest.approx((0.25 + weight * 0.25) ** 2)
+    assert payload["questions"][0]["model_probability"] == 0.25
     assert "seed 7" in payload["label"]
 
 
@@ -208,3 +226,61 @@ def test_questions_section_notes_dates_beyond_the_horizon(tmp_path):
     section = questions_section(scenario, fake_result(), tmp_path)
     assert "2030-01-01, after the simulated horizon" in section.body_html
     assert "No question has reached its warning threshold" in section.body_html
+
+
+# ---- unmodelled change -------------------------------------------------------------
+
+
+def test_unmodelled_weight_by_hand():
+    start = dt.date(2020, 1, 1)
+    assert unmodelled_weight(0.0, start, dt.date(2030, 1, 1)) == 0.0
+    assert unmodelled_weight(1.0, start, start) == 0.0
+    assert unmodelled_weight(1.0, start, dt.date(2019, 1, 1)) == 0.0  # before the start
+    year = dt.date(2020, 12, 31)  # 365 days
+    assert unmodelled_weight(math.log(2), start, year) == pytest.approx(
+        1 - 2 ** (-365 / 365.25))
+    with pytest.raises(ValueError, match="must not be negative"):
+        unmodelled_weight(-0.1, start, year)
+
+
+def test_widening_never_claims_certainty_and_keeps_order():
+    weights = np.linspace(0.01, 0.99, 9)
+    for w in weights:
+        low, high = widen(0.0, 0.5, w), widen(1.0, 0.5, w)
+        assert 0.0 < low < 0.5 < high < 1.0
+        assert widen(0.2, 0.5, w) < widen(0.3, 0.5, w)  # the model's ranking survives
+    assert widen(0.3, 0.1, 0.0) == 0.3 and widen(0.3, 0.1, 1.0) == 0.1
+
+
+def test_a_question_base_rate_and_the_scenario_rate_are_read(tmp_path):
+    text = SCENARIO.replace("scenario: {{id: toy", "analysis:\n  unmodelled_change: "
+                            "{{value: 0.5, estimate: test}}\nscenario: {{id: toy")
+    text = text.format(indicator="ruptured(ab) @ 2020-07-01")
+    text += "    base_rate: {value: 0.1, estimate: one year in ten}\n"
+    forecast = forecast_questions(parse_scenario(text), fake_result())[0]
+    weight = 1 - math.exp(-0.5 * 366 / 365.25)
+    assert forecast.base_rate == 0.1 and forecast.unmodelled == pytest.approx(weight)
+    assert forecast.probability == pytest.approx((1 - weight) * 0.25 + weight * 0.1)
+
+
+def test_scores_move_with_the_rate_and_rate_zero_is_the_plain_score():
+    questions = load_questions(EXAMPLE)
+    resolved = questions.resolved
+    outcomes = [q.outcome == "yes" for q in resolved]
+    rates = [0.0, 0.2, 100.0]
+    scores = scores_by_rate(probabilities_at_rates(resolved, rates, questions.made_on), outcomes)
+    plain = score_forecasts([q.probability for q in resolved], outcomes)
+    assert scores[0].brier == pytest.approx(plain.brier)
+    assert scores[-1].brier == pytest.approx(0.25)  # everything at the base rate 0.5
+
+
+def test_score_command_shows_scores_by_rate(tmp_path):
+    result = CliRunner().invoke(cli(), ["score", str(EXAMPLE), "--out", str(tmp_path / "s"),
+                                        "--unmodelled-rates", "0,0.1"])
+    assert result.exit_code == 0, result.output
+    assert "rate / year" in result.output and "widened toward base rates" in " ".join(
+        result.output.split())
+    bad = CliRunner().invoke(cli(), ["score", str(EXAMPLE), "--out", str(tmp_path / "t"),
+                                     "--unmodelled-rates", "0,lots"])
+    assert bad.exit_code == 2 and "'lots' is not a number" in bad.output
+    assert not (tmp_path / "t").exists()

@@ -27,16 +27,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "LOG_CLIP",
     "Baseline",
+    "RateScore",
     "ReliabilityBin",
     "ScoreSummary",
     "brier_scores",
     "log_scores",
     "reliability_bins",
     "score_forecasts",
+    "scores_by_rate",
     "skill",
 ]
 
@@ -44,7 +47,7 @@ LOG_CLIP = 1e-3
 """Probabilities are kept in [LOG_CLIP, 1 - LOG_CLIP] for the log score."""
 
 
-def _checked(probabilities: np.ndarray, outcomes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _checked(probabilities: ArrayLike, outcomes: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     p = np.asarray(probabilities, dtype=float)
     y = np.asarray(outcomes, dtype=float)
     if p.shape != y.shape or p.ndim != 1:
@@ -57,7 +60,7 @@ def _checked(probabilities: np.ndarray, outcomes: np.ndarray) -> tuple[np.ndarra
     return p, y
 
 
-def brier_scores(probabilities: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
+def brier_scores(probabilities: ArrayLike, outcomes: ArrayLike) -> np.ndarray:
     """Per-forecast Brier score ``(p - y)^2``; shape (n,)."""
     import scoringrules as sr
 
@@ -65,7 +68,7 @@ def brier_scores(probabilities: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
     return np.asarray(sr.brier_score(y, p), dtype=float)
 
 
-def log_scores(probabilities: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
+def log_scores(probabilities: ArrayLike, outcomes: ArrayLike) -> np.ndarray:
     """Per-forecast log score ``-ln(p)`` for yes, ``-ln(1 - p)`` for no; shape (n,).
 
     Probabilities are clipped to ``[LOG_CLIP, 1 - LOG_CLIP]`` first.
@@ -124,7 +127,7 @@ class ScoreSummary:
         return self.yes_count / self.count
 
 
-def reliability_bins(probabilities: np.ndarray, outcomes: np.ndarray,
+def reliability_bins(probabilities: ArrayLike, outcomes: ArrayLike,
                      bins: int = 10) -> list[ReliabilityBin]:
     """Group forecasts into ``bins`` equal-width bins on [0, 1].
 
@@ -157,7 +160,7 @@ def _constant_baseline(name: str, rate: float, n: int, outcomes: np.ndarray,
                     skill(log, base_log), note)
 
 
-def score_forecasts(probabilities: np.ndarray, outcomes: np.ndarray,
+def score_forecasts(probabilities: ArrayLike, outcomes: ArrayLike,
                     bins: int = 10) -> ScoreSummary:
     """Mean Brier and log scores with 50% and base-rate baselines and reliability bins.
 
@@ -184,3 +187,27 @@ def score_forecasts(probabilities: np.ndarray, outcomes: np.ndarray,
         ),
     ]
     return ScoreSummary(n, int(y.sum()), brier, log, baselines, reliability_bins(p, y, bins))
+
+
+@dataclass(frozen=True)
+class RateScore:
+    """Mean Brier and log scores of the same questions at one rate of unmodelled change."""
+
+    rate: float
+    brier: float
+    log: float
+
+
+def scores_by_rate(
+    probabilities: dict[float, list[float]], outcomes: list[bool]
+) -> list[RateScore]:
+    """Score the same resolved questions under each rate of unmodelled change.
+
+    ``probabilities`` maps a rate per year to the questions' probabilities
+    widened at that rate (:func:`realpolitik.analysis.questions.probabilities_at_rates`).
+    """
+    y = np.asarray(outcomes, dtype=float)
+    return [RateScore(float(rate), float(brier_scores(np.asarray(p), y).mean()),
+                      float(log_scores(np.asarray(p), y).mean()))
+            for rate, p in probabilities.items()]
+

@@ -10,6 +10,11 @@ User mistakes (a bad scenario, a malformed indicator or questions file, an
 unreadable ``--doc``) print one red line on stderr and exit with code 2
 before anything is written.  ``sources check`` exits 1 when a quotation is
 not found in its document.
+
+``realpolitik sources`` reads the scenario before or after its subcommand:
+``sources [SCENARIO]`` and ``sources list [SCENARIO]`` list every number;
+``sources check [SCENARIO]`` and ``sources SCENARIO check`` verify the
+quotations of that scenario.
 """
 
 from __future__ import annotations
@@ -18,9 +23,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
@@ -34,10 +38,14 @@ from realpolitik.interfaces.cli_common import (
 )
 
 if TYPE_CHECKING:
+    # The context class that typer's group passes to parse_args; typer names it
+    # publicly only as a subclass, and an override must accept the base class.
+    from typer._click.core import Context as ClickContext
+
     from realpolitik.analysis.ach import AchResult, Interval
     from realpolitik.analysis.evidence import QuoteCheck
     from realpolitik.analysis.questions import QuestionsFile, ResolvedForecast
-    from realpolitik.analysis.scores import ScoreSummary
+    from realpolitik.analysis.scores import RateScore, ScoreSummary
     from realpolitik.scenario.judgment import EvidenceItem
     from realpolitik.scenario.schema import Scenario
 
@@ -80,8 +88,6 @@ def hypotheses_command(
     change when each item is left out; and the cautions the report shows.
     A scenario without hypotheses is reported as such (exit code 0).
     """
-    from realpolitik.analysis.ach import analyse_hypotheses
-
     loaded = _load(scenario)
     console = Console()
     if not loaded.hypotheses:
@@ -89,6 +95,8 @@ def hypotheses_command(
                       "nothing to weigh. Add 'hypotheses:' and 'evidence:' sections "
                       "(see docs/model.md).")
         return
+    from realpolitik.analysis.ach import analyse_hypotheses
+
     result = analyse_hypotheses(loaded, draws=draws, seed=seed)
     console.print(_matrix_table(loaded, result))
     console.print(_hypotheses_table(loaded, result))
@@ -137,12 +145,13 @@ def _weight_text(item: EvidenceItem) -> str:
 
 def _hypotheses_table(scenario: Scenario, result: AchResult) -> Table:
     table = Table(title="Hypotheses (fewest I/II first is Heuer's choice)")
-    columns = [("", "left"), ("hypothesis", "left"), ("I/II\nweighted", "right"),
-               ("likelihood\nratio", "right")]
+    columns: list[tuple[str, JustifyMethod]] = [
+        ("", "left"), ("hypothesis", "left"), ("I/II\nweighted", "right"),
+        ("likelihood\nratio", "right")]
     if result.posteriors is not None:
         columns += [("prior", "right"), ("posterior", "right")]
-    for name, justify in columns:
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for heading, justify in columns:
+        table.add_column(heading, justify=justify, overflow="fold")
     leader = _leader(result)
     ratio = result.likelihood_ratio_interval
     for h, (label, hypothesis) in enumerate(zip(_labels(result), scenario.hypotheses,
@@ -151,11 +160,11 @@ def _hypotheses_table(scenario: Scenario, result: AchResult) -> Table:
         name = Text.assemble(hypothesis.id, ("\n" + hypothesis.name, "dim"))
         if hypothesis.id in result.non_diagnostic:
             name.append("\nnon-diagnostic: nothing rates it I or II", style="yellow")
-        row = [label, name,
-               f"{result.inconsistency_count[h]:g}\n{result.inconsistency[h]:.2f}",
-               _interval_text(ratio.median[h], ratio.low[h], ratio.high[h])]
-        if result.posteriors is not None:
-            prior, post = result.prior_interval, result.posterior_interval
+        row: list[str | Text] = [
+            label, name, f"{result.inconsistency_count[h]:g}\n{result.inconsistency[h]:.2f}",
+            _interval_text(ratio.median[h], ratio.low[h], ratio.high[h])]
+        prior, post = result.prior_interval, result.posterior_interval
+        if prior is not None and post is not None:
             row += [_interval_text(prior.median[h], prior.low[h], prior.high[h]),
                     _interval_text(post.median[h], post.low[h], post.high[h])]
         table.add_row(*row, style=style)
@@ -278,7 +287,9 @@ def _hypotheses_payload(scenario: Scenario, result: AchResult) -> dict:
     }
 
 
-def _summary(point: float, interval: Interval, h: int) -> dict[str, float]:
+def _summary(point: float, interval: Interval | None, h: int) -> dict[str, float] | None:
+    if interval is None:
+        return None
     return {"point": float(point), "median": float(interval.median[h]),
             "low": float(interval.low[h]), "high": float(interval.high[h])}
 
@@ -301,6 +312,11 @@ def score_command(
                                        min=1)] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the ensemble, when scoring a scenario.")
                     ] = 0,
+    unmodelled_rates: Annotated[str | None, typer.Option(
+        "--unmodelled-rates", help="Also score the questions with their probabilities widened "
+                                   "toward their base rates at these yearly rates of unmodelled "
+                                   "change, e.g. 0,0.05,0.1,0.2 (from the scenario's as_of or "
+                                   "the file's made_on).")] = None,
 ) -> None:
     """Score resolved forecasts: Brier and log scores, skill against baselines, reliability.
 
@@ -311,6 +327,7 @@ def score_command(
     from realpolitik.analysis.questions import QuestionsFile, load_questions
     from realpolitik.analysis.scores import score_forecasts
 
+    rates = _parse_rates(unmodelled_rates)
     try:
         loaded = load_questions(questions)
         resolved, label = _resolved(loaded, questions, draws, seed)
@@ -318,10 +335,13 @@ def score_command(
         report_user_errors(error)
     if not resolved:
         fail(f"{questions}: no question records an outcome, so there is nothing to score")
-    summary = score_forecasts([q.probability for q in resolved],
-                              [q.outcome == "yes" for q in resolved], bins=bins)
+    outcomes = [q.outcome == "yes" for q in resolved]
+    summary = score_forecasts([q.probability for q in resolved], outcomes, bins=bins)
     console = Console()
     _print_scores(console, summary, resolved, label)
+    if rates:
+        console.print(_rates_table(_scores_at_rates(loaded, questions, resolved, rates),
+                                   outcomes))
     if isinstance(loaded, QuestionsFile) and len(loaded.questions) > len(resolved):
         console.print(f"{len(loaded.questions) - len(resolved)} question(s) without an "
                       "outcome were not scored.")
@@ -376,6 +396,53 @@ def _print_scores(console: Console, summary: ScoreSummary,
     console.print(scores)
 
 
+def _parse_rates(text: str | None) -> list[float]:
+    """Read ``--unmodelled-rates``: comma-separated non-negative numbers per year."""
+    if text is None:
+        return []
+    rates = []
+    for part in text.split(","):
+        try:
+            rate = float(part)
+        except ValueError:
+            fail(f"--unmodelled-rates: '{part.strip()}' is not a number (give e.g. 0,0.05,0.1)")
+        if not 0.0 <= rate <= 10.0:
+            fail(f"--unmodelled-rates: {rate:g} is outside 0-10 per year")
+        rates.append(rate)
+    return rates
+
+
+def _scores_at_rates(loaded: QuestionsFile | Scenario, path: Path,
+                     resolved: list[ResolvedForecast], rates: list[float]) -> list[RateScore]:
+    """Brier and log scores of the resolved questions at each rate of unmodelled change."""
+    from realpolitik.analysis.questions import probabilities_at_rates
+    from realpolitik.analysis.scores import scores_by_rate
+    from realpolitik.scenario.schema import Scenario
+
+    start = loaded.scenario.as_of if isinstance(loaded, Scenario) else loaded.made_on
+    if start is None:
+        fail(f"{path}: --unmodelled-rates needs the date the forecasts were made "
+             "(made_on in a questions file)")
+    undated = [q.id for q in resolved if q.resolution_date is None]
+    if undated:
+        fail(f"{path}: --unmodelled-rates needs a resolution_date on every scored question; "
+             f"missing on {', '.join(undated)}")
+    return scores_by_rate(probabilities_at_rates(resolved, rates, start),
+                          [q.outcome == "yes" for q in resolved])
+
+
+def _rates_table(scores: list[RateScore], outcomes: list[bool]) -> Table:
+    table = Table(title="Scores as probabilities are widened toward base rates "
+                        "(rate of unmodelled change per year)")
+    for name in ("rate / year", "Brier", "log"):
+        table.add_column(name, justify="right")
+    for score in scores:
+        table.add_row(f"{score.rate:g}", f"{score.brier:.3f}", f"{score.log:.3f}")
+    table.caption = (f"{len(outcomes)} questions; rate 0 scores the probabilities as forecast "
+                     "by the model or stated in the file.")
+    return table
+
+
 def _skill_text(value: float | None) -> str:
     return "undefined" if value is None else f"{value:+.2f}"
 
@@ -406,40 +473,52 @@ def _write_scores(folder: Path, summary: ScoreSummary, resolved: list[ResolvedFo
 # ---------------------------------------------------------------------------
 
 
-class _ListingOrSubcommand(TyperGroup):
-    """A group whose own optional argument (the scenario) does not swallow a subcommand name.
+class _SourcesGroup(TyperGroup):
+    """``sources`` with its scenario named before or after the subcommand.
 
-    ``sources SCENARIO`` lists; ``sources check SCENARIO`` checks.  Without
-    this, Click would read ``check`` as the scenario argument of the group.
+    ``sources SCENARIO check ...`` is read as ``sources check SCENARIO ...``,
+    and ``sources SCENARIO`` (no subcommand) as ``sources list SCENARIO``:
+    the arguments are rearranged before Click parses them, with its public
+    interface only.
     """
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] in self.commands:
-            super().parse_args(ctx, [])
-            ctx._protected_args, ctx.args = [args[0]], list(args[1:])
-            return ctx.args
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        if len(args) >= 2 and not args[0].startswith("-") and args[0] not in self.commands \
+                and args[1] in self.commands:
+            args = [args[1], args[0], *args[2:]]
+        elif args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["list", *args]
         return super().parse_args(ctx, args)
 
 
 sources_app = typer.Typer(
-    cls=_ListingOrSubcommand,
+    cls=_SourcesGroup,
     invoke_without_command=True,
     help="Every number of a scenario with its evidence; 'check' verifies the quotations.",
 )
 
 
 @sources_app.callback()
-def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
+def _sources(ctx: typer.Context) -> None:
+    """Every number of a scenario with its evidence; 'check' verifies the quotations.
+
+    ``realpolitik sources [SCENARIO]`` lists the numbers;
+    ``realpolitik sources [SCENARIO] check --doc ID=PATH`` checks the quotations.
+    """
+    if ctx.invoked_subcommand is None:
+        sources_listing(None)
+
+
+@sources_app.command("list")
+def sources_listing(scenario: ScenarioArg = None) -> None:
     """List every number of a scenario with its value or range, source, and quote or estimate."""
     from realpolitik.analysis.evidence import number_evidence
-    from realpolitik.scenario.schema import dotted
+    from realpolitik.scenario.names import field_name
 
-    if ctx.invoked_subcommand is not None:
-        return
     loaded = _load(scenario)
     rows = number_evidence(loaded)
     table = Table(title=f"Numbers and their evidence: {loaded.scenario.title}")
-    for name in ("field", "value", "source", "quote or estimate"):
+    for name in ("number", "value", "source", "quote or estimate"):
         table.add_column(name, overflow="fold")
     for row in rows:
         q = row.quantity
@@ -449,7 +528,8 @@ def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
             evidence = Text(f"estimate: {q.estimate}", style="italic")
         else:
             evidence = Text("none", style="yellow")
-        table.add_row(dotted(row.path), row.shown_value, q.source or "", evidence)
+        table.add_row(Text(field_name(loaded, row.path)), row.shown_value, q.source or "",
+                      evidence)
     console = Console()
     console.print(table)
     counts = {kind: sum(r.kind == kind for r in rows) for kind in ("quote", "estimate", "none")}
@@ -485,13 +565,14 @@ def sources_check(
     console = Console()
     failures = [c for c in checks if c.failed]
     if failures:
-        console.print(_failures_table(failures))
+        console.print(_failures_table(loaded, failures))
     _print_check_summary(console, checks)
     if failures:
         raise typer.Exit(1)
 
 
-def _failures_table(failures: list[QuoteCheck]) -> Table:
+def _failures_table(scenario: Scenario, failures: list[QuoteCheck]) -> Table:
+    from realpolitik.scenario.names import field_name
     from realpolitik.scenario.schema import dotted
 
     table = Table(title="Quotations not found in their documents")
@@ -499,7 +580,8 @@ def _failures_table(failures: list[QuoteCheck]) -> Table:
         table.add_column(name, overflow="fold")
     for check in failures:
         similarity = f" ({check.similarity:.0%})" if check.similarity is not None else ""
-        table.add_row(dotted(check.path), Text(check.status + similarity, style="red"),
+        table.add_row(f"{field_name(scenario, check.path)} ({dotted(check.path)})",
+                      Text(check.status + similarity, style="red"),
                       check.quote, check.closest or "", "; ".join(check.differences))
     return table
 

@@ -246,7 +246,8 @@ def risk_exponents(
 
 
 @njit(cache=True, nogil=True)
-def _better(rank, key, own, offer, best_rank, best_key, best_own, best_offer) -> bool:
+def _better(rank: float, key: float, own: float, offer: float, best_rank: float,
+            best_key: float, best_own: float, best_offer: float) -> bool:
     """Whether an offer beats the best so far: lower rank, key, higher value, lower position."""
     if rank != best_rank:
         return rank < best_rank

@@ -69,7 +69,9 @@ from __future__ import annotations
 import itertools
 import threading
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
@@ -79,11 +81,13 @@ from realpolitik.models._inputs import check_inputs, voting_weights
 from realpolitik.models.median import median_from_weights
 
 __all__ = [
+    "EUM_READINGS",
     "EUMOptions",
     "EUMResult",
     "EUMStepper",
     "clear_step_memo",
     "eum_forecast",
+    "eum_reading_options",
     "expected_utility",
 ]
 
@@ -245,6 +249,8 @@ def _success_probability(
     """
     dist = np.abs(x[:, :, None] - x[:, None, :])  # [p, k, m] = |x_k - x_m|
     if exponents is not None:
+        if scale is None:
+            raise ValueError("risk-shaped votes need the position range 'scale'")
         dist = np.power(dist / scale[:, None, None], exponents[:, :, None])
     diff = dist[:, :, None, :] - dist[:, :, :, None]  # [p, k, i, j]
     total = np.einsum("pk,pkij->pij", weight, np.abs(diff, out=diff))
@@ -735,8 +741,12 @@ class EUMStepper:
         inputs = check_inputs(positions, salience, capability, active)
         batch, _, n_issues = inputs.positions.shape
         changed = self._changed(inputs)
-        forecast = np.empty(batch * n_issues) if changed is None else self._forecast.ravel()
-        rows = np.arange(forecast.size) if changed is None else np.flatnonzero(changed.ravel())
+        if changed is None or self._forecast is None:
+            forecast = np.empty(batch * n_issues)
+            rows = np.arange(forecast.size)
+        else:
+            forecast = self._forecast.ravel()
+            rows = np.flatnonzero(changed.ravel())
         keys = _row_keys(inputs, rows)
         forecast[rows] = _MEMO.recall(self.options, keys)
         unknown = np.isnan(forecast[rows])
@@ -841,3 +851,24 @@ def _compiled_forecast(
         options.offer_choice == "by_type_weighted", forecast, rounds, settled,
     )  # fmt: skip
     return forecast.reshape(batch, n_issues)
+
+
+EUM_READINGS: Mapping[str, EUMOptions] = MappingProxyType({
+    "published": EUMOptions(),
+    "program": EUMOptions(vote_share="all", votes="risk", offer_choice="by_type_weighted"),
+})
+"""Named readings of the model, offered as ``--eum-reading`` on the command line.
+
+``published``: the equations as Scholz et al. (2011) publish them (the
+defaults). ``program``: the reading reported of the program behind their
+Table 2, which reproduces 13 of its 16 values (docs/model.md)."""
+
+
+def eum_reading_options(name: str) -> EUMOptions:
+    """The options of the reading called ``name`` (ValueError naming the choices if unknown)."""
+    try:
+        return EUM_READINGS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown EUM reading {name!r}; choose one of {', '.join(EUM_READINGS)}"
+        ) from None

@@ -26,6 +26,10 @@ Grammar (lowest precedence first; ``@`` binds tightest, to one term)::
 Comparisons do not chain (``0.2 < x < 0.5`` is an error: write
 ``0.2 < x and x < 0.5``).  Text is read by the tokenizer and the
 recursive-descent parser below; it is never handed to Python's ``eval``.
+An expression holds at most :data:`MAX_LENGTH` characters, nests
+parentheses, ``not`` and ``-`` at most :data:`MAX_NESTING` deep, and
+its syntax tree is at most :data:`MAX_DEPTH` operations deep, so that
+neither this parser nor the evaluator can exhaust Python's stack.
 
 This module only reads and checks expressions (syntax, types, which ids
 they name); it lives in the scenario layer so that a scenario's questions
@@ -44,6 +48,9 @@ from typing import Literal
 __all__ = [
     "COMPARISONS",
     "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "MAX_NESTING",
     "BinaryOp",
     "Compare",
     "ExpressionError",
@@ -72,6 +79,18 @@ FUNCTIONS: dict[str, tuple[str, ValueType]] = {
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 KEYWORDS = ("and", "or", "not")
 
+MAX_LENGTH = 1000
+"""Longest expression read, in characters (a question's indicator is a line or two)."""
+
+MAX_NESTING = 32
+"""Deepest nesting of parentheses, ``not`` and unary ``-``."""
+
+MAX_DEPTH = 64
+"""Deepest syntax tree: operations inside operations (``a + b + c`` is two deep)."""
+
+_EXCERPT = 60
+"""Characters of a long expression shown around the place of a problem."""
+
 
 class ExpressionError(ValueError):
     """A malformed or ill-typed indicator expression.
@@ -91,8 +110,26 @@ class ExpressionError(ValueError):
         self.text = text
         self.column = column
         where = f"column {column}: " if column is not None else ""
-        shown = f" in '{text}'" if text else ""
+        shown = f" in '{excerpt(text, column)}'" if text else ""
         super().__init__(f"{where}{message}{shown}")
+
+
+def excerpt(text: str, column: int | None = None, width: int = _EXCERPT) -> str:
+    """Show ``text`` whole if short, else ``width`` characters around ``column`` with ``...``.
+
+    Line breaks and other control characters are shown as escapes, so that
+    the message stays on one line.
+    """
+    if len(text) <= width:
+        return _escape_controls(text)
+    centre = (column or 1) - 1
+    start = max(0, min(centre - width // 2, len(text) - width))
+    piece = _escape_controls(text[start:start + width])
+    return ("..." if start > 0 else "") + piece + ("..." if start + width < len(text) else "")
+
+
+def _escape_controls(text: str) -> str:
+    return "".join(repr(char)[1:-1] if not char.isprintable() else char for char in text)
 
 
 # ---------------------------------------------------------------------------
@@ -100,11 +137,14 @@ class ExpressionError(ValueError):
 # ---------------------------------------------------------------------------
 
 
+TokenKind = Literal["number", "date", "name", "op", "end"]
+
+
 @dataclass(frozen=True)
 class Token:
     """One lexical unit and the 1-based column where it starts."""
 
-    kind: Literal["number", "date", "name", "op", "end"]
+    kind: TokenKind
     text: str
     column: int
 
@@ -112,6 +152,8 @@ class Token:
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PATTERNS: tuple[tuple[TokenKind, re.Pattern[str]], ...] = (
+    ("date", _DATE), ("number", _NUMBER), ("name", _NAME))
 _OPERATORS = ("<=", ">=", "==", "!=", "<", ">", "(", ")", "+", "-", "*", "/", "@")
 
 
@@ -141,10 +183,10 @@ def tokenize(text: str) -> list[Token]:
 
 def _token_at(text: str, index: int) -> Token | None:
     column = index + 1
-    for kind, pattern in (("date", _DATE), ("number", _NUMBER), ("name", _NAME)):
+    for kind, pattern in _PATTERNS:
         match = pattern.match(text, index)
         if match:
-            return Token(kind, match.group(0), column)  # type: ignore[arg-type]
+            return Token(kind, match.group(0), column)
     for operator in _OPERATORS:
         if text.startswith(operator, index):
             return Token("op", operator, column)
@@ -236,6 +278,7 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.index = 0
+        self.depth = 0
 
     # -- helpers
     @property
@@ -247,14 +290,26 @@ class _Parser:
         self.index += 1
         return token
 
+    def at_end(self) -> bool:
+        return self.current.kind == "end"
+
     def at(self, *texts: str) -> bool:
         token = self.current
         return token.kind in ("op", "name") and token.text in texts
 
     def fail(self, expected: str, token: Token | None = None) -> ExpressionError:
         token = token or self.current
-        found = "the end of the expression" if token.kind == "end" else f"'{token.text}'"
+        found = ("the end of the expression" if token.kind == "end"
+                 else f"'{excerpt(token.text, 1, 30)}'")
         return ExpressionError(f"expected {expected}, found {found}", self.text, token.column)
+
+    def nested(self, token: Token) -> None:
+        """Count one more level of nesting at ``token``; refuse beyond :data:`MAX_NESTING`."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExpressionError(
+                f"nested more than {MAX_NESTING} levels deep (parentheses, 'not' or '-'); "
+                "write a simpler expression", self.text, token.column)
 
     def expect(self, text: str, expected: str) -> Token:
         if not self.at(text):
@@ -263,10 +318,10 @@ class _Parser:
 
     # -- grammar rules
     def parse(self) -> Node:
-        if self.current.kind == "end":
+        if self.at_end():
             raise self.fail("an expression")
         node = self.or_expr()
-        if self.current.kind != "end":
+        if not self.at_end():
             raise self.fail("an operator ('and', 'or', a comparison, + - * /) or the end")
         return node
 
@@ -287,7 +342,10 @@ class _Parser:
     def not_expr(self) -> Node:
         if self.at("not"):
             token = self.advance()
-            return Not(self.not_expr(), token.column)
+            self.nested(token)
+            node = Not(self.not_expr(), token.column)
+            self.depth -= 1
+            return node
         return self.comparison()
 
     def comparison(self) -> Node:
@@ -319,7 +377,10 @@ class _Parser:
     def unary(self) -> Node:
         if self.at("-"):
             token = self.advance()
-            return Negate(self.unary(), token.column)
+            self.nested(token)
+            node = Negate(self.unary(), token.column)
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
@@ -328,16 +389,18 @@ class _Parser:
             self.advance()
             return Number(float(token.text), token.column)
         if self.at("("):
-            self.advance()
+            self.nested(self.advance())
             node = self.or_expr()
             self.expect(")", "')'")
+            self.depth -= 1
             return node
         if token.kind == "name" and token.text in FUNCTIONS:
             return self.term()
         if token.kind == "name" and token.text not in KEYWORDS:
             names = ", ".join(FUNCTIONS)
             raise ExpressionError(
-                f"unknown function '{token.text}' (known: {names})", self.text, token.column
+                f"unknown function '{excerpt(token.text, 1, 30)}' (known: {names})", self.text,
+                token.column,
             )
         raise self.fail("a number, '(' or a term such as cohesion(russia_iran)")
 
@@ -393,9 +456,24 @@ def parse_expression(text: str) -> Node:
     """
     if not isinstance(text, str):
         raise ExpressionError("an indicator must be text")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"is {len(text):,} characters long; an indicator may have at most "
+                              f"{MAX_LENGTH:,}", text, MAX_LENGTH + 1)
     node = _Parser(text).parse()
+    _check_depth(node, text)
     value_type(node, text)
     return node
+
+
+def _check_depth(root: Node, text: str) -> None:
+    """Refuse a syntax tree deeper than :data:`MAX_DEPTH`, walking it without recursion."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"has more than {MAX_DEPTH} operations one inside another; "
+                                  "write a shorter expression", text, node.column)
+        stack.extend((operand, depth + 1) for operand in _operands(node))
 
 
 def value_type(node: Node, text: str = "") -> ValueType:
@@ -425,12 +503,12 @@ def _operands(node: Node) -> tuple[Node, ...]:
     return ()
 
 
-def _symbol(node: Node) -> str:
+def _symbol(node: Negate | BinaryOp | Not | Logical) -> str:
     if isinstance(node, Negate):
         return "-"
     if isinstance(node, Not):
         return "not"
-    return node.op  # type: ignore[union-attr]
+    return node.op
 
 
 def _require(node: Node, wanted: ValueType, text: str, why: str) -> None:

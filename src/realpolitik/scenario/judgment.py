@@ -205,9 +205,12 @@ class Question(Frozen):
     """A forecast question that can be checked once events resolve.
 
     ``indicator`` is a condition over simulation outputs whose share of
-    true draws is the forecast probability; ``threshold`` (optional) flags
-    the question when that probability reaches it; ``outcome`` is recorded
-    only after ``resolution_date`` has passed.
+    true draws is the model's probability; ``base_rate`` (optional, 0.5 when
+    absent) is how often such an event happens judged from outside the
+    model, toward which the reported probability is widened for change the
+    model does not hold (``analysis.unmodelled_change``); ``threshold``
+    (optional) flags the question when the probability reaches it;
+    ``outcome`` is recorded only after ``resolution_date`` has passed.
     """
 
     id: str = Field(pattern=ID_PATTERN)
@@ -215,6 +218,9 @@ class Question(Frozen):
     resolution_date: dt.date
     indicator: str
     threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    base_rate: Weight | None = Field(
+        default=None, description="How often such an event happens, judged from outside the "
+                                  "model (with its reason); 0.5 when absent.")
     outcome: Literal["yes", "no"] | None = None
     notes: str = ""
 
@@ -263,7 +269,8 @@ def _prior_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
                 yield (("hypotheses", index, "prior"),
                        "give a prior to every hypothesis or to none (then all are equal)")
         return
-    if all(given) and given and sum(h.prior.point for h in scenario.hypotheses) <= 0.0:
+    priors = [h.prior.point for h in scenario.hypotheses if h.prior is not None]
+    if all(given) and given and sum(priors) <= 0.0:
         yield ("hypotheses",), "the priors sum to zero; at least one must be positive"
 
 

@@ -14,6 +14,13 @@ Layout, one record per line:
 Trailing commas and spaces are ignored; fields may be quoted. Saliences are
 divided by 100, as KTAB does, so that each actor's saliences sum to at most
 1; positions stay on the 0-100 scale of the rest of realpolitik.
+
+The file must be UTF-8 text (KTAB's own files are ASCII).  A file in another
+encoding, such as the Windows code page a spreadsheet may save in, is
+refused with the line and column of its first byte that is not UTF-8,
+rather than read by guessing an encoding (a guess would garble names
+silently).  Files are limited to 10 MB and to printable characters, as
+scenario files are.
 """
 
 from __future__ import annotations
@@ -26,10 +33,13 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik.scenario.errors import ScenarioError
+from realpolitik.scenario.base import FieldPath
+from realpolitik.scenario.errors import ScenarioError, shorten
+from realpolitik.scenario.quantity import MAX_MAGNITUDE
 from realpolitik.scenario.schema import slug
+from realpolitik.scenario.yaml_reader import check_characters, read_text_file
 
-__all__ = ["KtabScenario", "read_ktab_csv"]
+__all__ = ["KtabScenario", "ktab_field_lines", "read_ktab_csv"]
 
 _SALIENCE_SUM_SLACK = 1e-6
 """An actor's saliences may exceed 100 in total by this much (rounding in files)."""
@@ -53,6 +63,8 @@ class KtabScenario:
         Saliences on [0, 1] (the file's 0-100 values divided by 100).
     issues : tuple of str
         Issue names, from the position column headers.
+    lines : tuple of int
+        The 1-based line of each actor's row (empty when not read from a file).
     """
 
     name: str
@@ -63,11 +75,18 @@ class KtabScenario:
     positions: np.ndarray
     salience: np.ndarray
     issues: tuple[str, ...]
+    lines: tuple[int, ...] = ()
 
 
-def _split(line: str, delimiter: str = ",") -> list[str]:
+def _split(line: str, delimiter: str = ",", *, path: Path | None = None,
+           number: int | None = None) -> list[str]:
     """Split one CSV record, strip spaces and drop empty trailing fields."""
-    fields = next(csv.reader(io.StringIO(line), delimiter=delimiter, skipinitialspace=True))
+    try:
+        fields = next(csv.reader(io.StringIO(line), delimiter=delimiter, skipinitialspace=True),
+                      [])
+    except csv.Error as error:
+        raise ScenarioError(f"cannot be split into fields: {error}", path=path,
+                            line=number) from None
     fields = [field.strip() for field in fields]
     while fields and fields[-1] == "":
         fields.pop()
@@ -93,7 +112,7 @@ def _first_line(line: str, path: Path) -> tuple[str, str, int, int]:
             value = int(text)
         except ValueError:
             raise ScenarioError(
-                f"column {column} ({label}) must be a whole number; found {text!r}",
+                f"column {column} ({label}) must be a whole number; found '{shorten(text)}'",
                 path=path,
                 line=1,
             ) from None
@@ -119,14 +138,15 @@ def _number(text: str, *, path: Path, line: int, column: int, label: str) -> flo
         value = float(text)
     except ValueError:
         raise ScenarioError(
-            f"column {column} ({label}) must be a number; found {text!r}",
+            f"column {column} ({label}) must be a number; found '{shorten(text)}'",
             path=path,
             line=line,
             field=label,
         ) from None
-    if not np.isfinite(value):
+    if not np.isfinite(value) or abs(value) > MAX_MAGNITUDE:
         raise ScenarioError(
-            f"column {column} ({label}) must be finite; found {text!r}",
+            f"column {column} ({label}) must be a finite number of at most {MAX_MAGNITUDE:g} "
+            f"in size; found '{shorten(text)}'",
             path=path,
             line=line,
             field=label,
@@ -154,7 +174,8 @@ def _actor_row(
             line=line,
             field=headers[2],
         )
-    positions, saliences = [], []
+    positions: list[float] = []
+    saliences: list[float] = []
     for issue in range(k):
         for offset, bucket in ((3, positions), (4, saliences)):
             column = offset + 2 * issue + 1
@@ -200,10 +221,8 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
         the column.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise ScenarioError(f"cannot read the file: {error.strerror}", path=path) from None
+    text = read_text_file(path)
+    check_characters(text, path)
     numbered = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if len(numbered) < 2:
         raise ScenarioError("the file needs a first line and a header line", path=path)
@@ -229,7 +248,8 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
             line=rows[-1][0] if rows else header_line,
         )
     parsed = [
-        _actor_row(_split(line, delimiter), headers, k, path=path, line=no) for no, line in rows
+        _actor_row(_split(line, delimiter, path=path, number=no), headers, k, path=path, line=no)
+        for no, line in rows
     ]
     return KtabScenario(
         name=name,
@@ -240,6 +260,7 @@ def read_ktab_csv(path: str | Path) -> KtabScenario:
         positions=np.array([row[3] for row in parsed]),
         salience=np.array([row[4] for row in parsed]) / 100.0,
         issues=tuple(_issue_name(headers[3 + 2 * i]) for i in range(k)),
+        lines=tuple(no for no, _ in rows),
     )
 
 
@@ -268,6 +289,23 @@ def ktab_scenario_data(ktab: KtabScenario, as_of: dt.date) -> dict:
                                for i, actor_id in enumerate(actor_ids)}
                     for k, issue_id in enumerate(issue_ids)},
     }
+
+
+def ktab_field_lines(ktab: KtabScenario) -> dict[FieldPath, int]:
+    """The line of each actor's fields and stances, for errors found after reading.
+
+    A KTAB file writes one actor per row, so an actor, its capability and its
+    stances on every issue all point at that row.
+    """
+    if not ktab.lines:
+        return {}
+    actor_ids, issue_ids = _unique_ids(ktab.actors), _unique_ids(ktab.issues)
+    lines: dict[FieldPath, int] = {}
+    for index, (actor_id, line) in enumerate(zip(actor_ids, ktab.lines, strict=True)):
+        lines[("actors", index)] = line
+        for issue_id in issue_ids:
+            lines[("stances", issue_id, actor_id)] = line
+    return lines
 
 
 def _unique_ids(names: tuple[str, ...]) -> list[str]:
