@@ -35,3 +35,13 @@ def test_ktab_benchmark():
 def test_honest_cost_benchmark_quick():
     output = run_script("benchmarks/bench_honest_cost.py", "--quick")
     assert "before (92104ac flagship" in output and "x the time per draw" in output
+
+
+def test_eum_step_benchmark_quick():
+    output = run_script("benchmarks/bench_eum_step.py", "--quick")
+    assert "ratio new / old" in output and "identical: True" in output
+
+
+def test_start_benchmark():
+    output = run_script("benchmarks/bench_start.py", "--repeat", "1")
+    assert "realpolitik --help" in output

@@ -11,9 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from realpolitik.models.compromise import compromise
-from realpolitik.models.eum import EUMOptions, EUMResult, expected_utility
+from realpolitik.models.eum import (
+    EUMOptions,
+    EUMResult,
+    EUMStepper,
+    eum_forecast,
+    expected_utility,
+)
 from realpolitik.models.median import weighted_median
 from reference_eum import Reading, reference_eum
+from reference_eum import weighted_median as reference_median
 
 
 def column(*values: float) -> np.ndarray:
@@ -268,6 +275,125 @@ def test_inactive_actor_changes_nothing(data, where, salience, options):
     assert np.all(after.trajectory[:, :, -1] == where)  # passes through unchanged
     np.testing.assert_allclose(after.forecast, before.forecast, atol=1e-9)
     np.testing.assert_allclose(after.mean_forecast, before.mean_forecast, atol=1e-9)
+
+
+# --- the compiled forecast engine and the stepper -------------------------------
+
+PROGRAM_READING = {"vote_share": "all", "votes": "risk", "offer_choice": "by_type_weighted"}
+
+
+def reference_forecast(x, s, c, active, options: EUMOptions) -> float:
+    """Median voter after the scalar reference's rounds, on the active actors of one issue."""
+    reading = Reading(
+        probability="pair" if options.vote_share == "dyad" else "all_pairs",
+        votes=options.votes,
+        choice=options.offer_choice,
+    )
+    x, s, c = (list(a[active]) for a in (x, s, c))
+    path = reference_eum(
+        x, s, c, q=options.q, t=options.t, max_rounds=options.max_rounds, reading=reading
+    )
+    weights = [ci / sum(c) * si for ci, si in zip(c, s, strict=True)]
+    return reference_median(path[-1], weights)
+
+
+@given(
+    data=scenarios(),
+    reading=st.sampled_from([{}, PROGRAM_READING]),
+    q=st.sampled_from([1.0, 0.6]),
+)
+@settings(max_examples=60, deadline=None)
+def test_compiled_forecast_matches_scalar_reference(data, reading, q):
+    x, s, c, active = data
+    options = EUMOptions(q=q, t=0.7, max_rounds=12, **reading)
+    forecast = eum_forecast(x, s, c, active, options=options)
+    for b in range(x.shape[0]):
+        for k in range(x.shape[2]):
+            column = (a[b, :, k] for a in (x, s, c, active))
+            expected = reference_forecast(*column, options)
+            assert forecast[b, k] == pytest.approx(expected, abs=1e-9)
+
+
+@given(data=scenarios(), options=READINGS)
+@settings(max_examples=30, deadline=None)
+def test_compiled_forecast_matches_vectorised_engine(data, options):
+    x, s, c, active = data
+    expected = expected_utility(x, s, c, active, options=options).forecast
+    np.testing.assert_allclose(eum_forecast(x, s, c, active, options=options), expected, atol=1e-9)
+
+
+def test_compiled_forecast_on_scholz_input_matches_reference():
+    x = np.array([4, 7, 4, 4, 10, 10, 10, 7, 4, 7], dtype=float)
+    c = np.array([0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08])
+    s = np.array([0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1.0, 0.7])
+    for reading in ({}, PROGRAM_READING):
+        options = EUMOptions(max_rounds=20, **reading)
+        forecast = eum_forecast(column(*x), column(*s), column(*c), options=options)
+        expected = reference_forecast(x, s, c, np.ones(10, bool), options)
+        assert forecast[0, 0] == pytest.approx(expected, abs=1e-9)
+
+
+@given(data=scenarios(), steps=st.integers(2, 4), seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=20, deadline=None)
+def test_stepper_reuses_unchanged_issues_exactly(data, steps, seed):
+    # each step changes a random subset of (draw, issue) cells; the stepper must
+    # give, bit for bit, what a fresh computation gives on the same inputs
+    x, s, c, active = data
+    rng = np.random.default_rng(seed)
+    stepper = EUMStepper(EUMOptions(max_rounds=10))
+    for _ in range(steps):
+        change = rng.uniform(size=(x.shape[0], 1, x.shape[2])) < 0.5
+        x = np.where(change, np.clip(x + rng.normal(0, 5, x.shape), 0, 100), x)
+        fresh = eum_forecast(x, s, c, active, options=EUMOptions(max_rounds=10))
+        np.testing.assert_array_equal(stepper(x, s, c, active), fresh)
+
+
+def test_stepper_bargains_only_what_changed_or_was_never_seen(monkeypatch):
+    from realpolitik.models import _eum_kernel, eum
+
+    bargained = []
+    original = _eum_kernel.settle_rows
+
+    def spy(*args):
+        bargained.append(len(args[5]))  # the rows handed to the compiled loop
+        return original(*args)
+
+    monkeypatch.setattr(_eum_kernel, "settle_rows", spy)
+    monkeypatch.setattr(eum, "_MEMO", eum._ForecastMemo())
+    rng = np.random.default_rng(3)
+    x, s, c = rng.uniform(0, 100, (4, 5, 3)), rng.uniform(0.1, 1, (4, 5, 3)), np.ones((4, 5, 3))
+    stepper = EUMStepper()
+    stepper(x, s, c)
+    stepper(x, s, c)
+    c[2, 1, 0] = 2.0  # one capability of one draw's issue
+    stepper(x, s, c)
+    c[2, 1, 0] = 1.0  # back as it was: remembered
+    stepper(x, s, c)
+    EUMStepper()(x[:2], s[:2], c[:2])  # a new stepper, another shape: all remembered
+    assert bargained == [12, 1]  # the compiled loop ran twice: 12 issues, then 1
+
+
+def test_memo_forgets_the_least_recently_used():
+    from realpolitik.models.eum import EUMOptions, _ForecastMemo
+
+    memo, options = _ForecastMemo(capacity=3), EUMOptions()
+    memo.remember(options, [b"a", b"b", b"c"], np.array([1.0, 2.0, 3.0]))
+    assert memo.recall(options, [b"a"])[0] == 1.0  # "a" becomes the most recent
+    memo.remember(options, [b"d"], np.array([4.0]))  # "b" goes
+    np.testing.assert_array_equal(memo.recall(options, [b"a", b"b", b"c", b"d"]),
+                                  [1.0, np.nan, 3.0, 4.0])
+    assert np.isnan(memo.recall(EUMOptions(q=0.5), [b"a"])[0])  # other options, other memory
+
+
+def test_compiled_forecast_degenerate_issues_warn_and_pass_through():
+    with pytest.warns(RuntimeWarning, match="fewer than two active"):
+        assert eum_forecast(column(37.0), column(0.5), column(1.0))[0, 0] == 37.0
+    with pytest.warns(RuntimeWarning, match="identical active positions"):
+        assert eum_forecast(column(60, 60, 60), column(0.3, 0.9, 1), column(1, 2, 3))[0, 0] == 60
+    with pytest.warns(RuntimeWarning, match="zero total weight"):
+        assert np.isfinite(eum_forecast(column(10, 50, 90), column(0, 0, 0), column(1, 1, 1)))
+    with pytest.raises(TypeError, match="EUMOptions"):
+        eum_forecast(column(0, 10), column(1, 1), column(1, 1), options={"q": 1.0})
 
 
 # --- degenerate input and settings -------------------------------------------

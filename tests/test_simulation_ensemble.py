@@ -304,3 +304,20 @@ def test_dask_worker_processes_give_identical_results() -> None:
         remote = simulate_ensemble(scenario, draws=60, seed=11, chunk_size=15,
                                    executor=executor)
     assert_same(local, remote)
+
+
+def test_eum_steps_do_not_depend_on_chunks_threads_or_what_was_remembered() -> None:
+    from realpolitik.models.eum import clear_step_memo
+    from realpolitik.simulation.ensemble import default_chunk_size
+
+    assert default_chunk_size("eum") == 32 and default_chunk_size("compromise") == 8192
+    scenario = load_scenario()
+    clear_step_memo()
+    whole = simulate_ensemble(scenario, draws=6, seed=3, model="eum", horizon_years=1.0,
+                              chunk_size=6)
+    clear_step_memo()
+    split = simulate_ensemble(scenario, draws=6, seed=3, model="eum", horizon_years=1.0,
+                              chunk_size=2, executor=ThreadExecutor(2))
+    again = simulate_ensemble(scenario, draws=6, seed=3, model="eum", horizon_years=1.0)
+    assert_same(whole, split)
+    assert_same(whole, again)  # every issue now comes from the memory of bargained issues

@@ -44,7 +44,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy import stats
 
 from realpolitik.analysis._case_order import BoxTally, CaseOrder
 from realpolitik.analysis.outcomes import (
@@ -458,6 +457,8 @@ def _restrictions(
     data_highs: np.ndarray,
 ) -> list[Restriction]:
     """:func:`restrictions` on the rows in play."""
+    from scipy import stats
+
     y = cases.y[cases.active]
     binary = bool(np.all((y == 0) | (y == 1)))
     inputs, outside = cases.misses(box.lows, box.highs)
@@ -662,6 +663,8 @@ def _silent(done: int, total: int) -> None:
 
 def _beats_base_rate(found: PrimResult, significance: float) -> bool:
     """True when the box is denser than the base rate (significantly so for a 0/1 outcome)."""
+    from scipy import stats
+
     box = found.box
     if box.density <= found.base_rate + 1e-12:
         return False

@@ -33,13 +33,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
-
-from realpolitik.scenario.base import FieldPath
-from realpolitik.scenario.quantity import Quantity
-from realpolitik.scenario.schema import Scenario, iter_quantities
+if TYPE_CHECKING:
+    from realpolitik.scenario.base import FieldPath
+    from realpolitik.scenario.quantity import Quantity
+    from realpolitik.scenario.schema import Scenario
 
 __all__ = [
     "ALTERED_SIMILARITY",
@@ -224,6 +223,8 @@ def iter_quotes(model: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, s
     (numbers, evidence items, levers, shocks), so new sections are covered
     without change here.
     """
+    from pydantic import BaseModel
+
     if isinstance(model, BaseModel):
         fields = type(model).model_fields
         quote, source = getattr(model, "quote", None), getattr(model, "source", None)
@@ -357,4 +358,6 @@ class NumberEvidence:
 
 def number_evidence(scenario: Scenario) -> list[NumberEvidence]:
     """Every number of the scenario, in file order, with its evidence."""
+    from realpolitik.scenario.schema import iter_quantities
+
     return [NumberEvidence(path, quantity) for path, quantity in iter_quantities(scenario)]

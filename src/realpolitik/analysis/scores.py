@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scoringrules as sr
 from numpy.typing import ArrayLike
 
 __all__ = [
@@ -63,6 +62,8 @@ def _checked(probabilities: ArrayLike, outcomes: ArrayLike) -> tuple[np.ndarray,
 
 def brier_scores(probabilities: ArrayLike, outcomes: ArrayLike) -> np.ndarray:
     """Per-forecast Brier score ``(p - y)^2``; shape (n,)."""
+    import scoringrules as sr
+
     p, y = _checked(probabilities, outcomes)
     return np.asarray(sr.brier_score(y, p), dtype=float)
 
@@ -72,6 +73,8 @@ def log_scores(probabilities: ArrayLike, outcomes: ArrayLike) -> np.ndarray:
 
     Probabilities are clipped to ``[LOG_CLIP, 1 - LOG_CLIP]`` first.
     """
+    import scoringrules as sr
+
     p, y = _checked(probabilities, outcomes)
     return np.asarray(sr.log_score(y, np.clip(p, LOG_CLIP, 1.0 - LOG_CLIP)), dtype=float)
 

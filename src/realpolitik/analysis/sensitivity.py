@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import stats
 
 from realpolitik.analysis.outcomes import EnsembleLike, Outcome, value
 from realpolitik.scenario.levers import Lever
@@ -115,6 +114,8 @@ def engine_parameter(
 
 def from_unit(quantity: Quantity, u: np.ndarray) -> np.ndarray:
     """Map uniform [0, 1] numbers to the quantity's distribution (inverse CDF)."""
+    from scipy import stats
+
     low, high = quantity.low, quantity.high
     if quantity.dist == "triangular" and high > low:
         mode = (quantity.point - low) / (high - low)

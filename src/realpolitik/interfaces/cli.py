@@ -20,6 +20,7 @@ from realpolitik.interfaces.cli_common import (
     SchedulerOption,
     SeedOption,
     WorkersOption,
+    cli_executor,
     engine_option,
     fail,
     report_user_errors,
@@ -29,8 +30,6 @@ from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.interfaces.cli_serve import serve_command
 from realpolitik.interfaces.cli_validate import EUM_READING_CHOICE, validate_app
 from realpolitik.models.registry import engine_names
-from realpolitik.scenario.errors import ScenarioError
-from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
 from realpolitik.simulation.mixture import MIXTURE
 
 if TYPE_CHECKING:
@@ -122,11 +121,10 @@ def run(
     from realpolitik.analysis.outlook import OutlookOptions
     from realpolitik.interfaces.pipeline import UNCOUNTED_STAGES, RunOptions, run_analysis
     from realpolitik.outputs.terminal import stage_progress
-    from realpolitik.simulation.executors import command_line_executor
 
     if sobol_samples and sobol_samples & (sobol_samples - 1):
         fail(f"--sobol-samples must be a power of two (or 0), got {sobol_samples}")
-    executor = command_line_executor(workers, scheduler)
+    executor = cli_executor(workers, scheduler)
     outlook = OutlookOptions(draws=draws, seed=seed, model=step_model,
                              horizon_years=horizon, executor=executor, levers=levers,
                              sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)
@@ -163,6 +161,8 @@ def check(
     scenario: Annotated[str, typer.Argument(help="The scenario file (or built-in name).")],
 ) -> None:
     """Validate a scenario file and report every problem with its line and field."""
+    from realpolitik.scenario.loader import load_scenario, resolve_scenario
+
     try:
         loaded = load_scenario(scenario)
     except USER_ERRORS as error:
@@ -177,6 +177,9 @@ def check(
 @app.command()
 def scenarios() -> None:
     """List the scenarios that ship with realpolitik."""
+    from realpolitik.scenario.errors import ScenarioError
+    from realpolitik.scenario.loader import builtin_scenarios, load_scenario
+
     console = Console()
     for name, path in sorted(builtin_scenarios().items()):
         try:

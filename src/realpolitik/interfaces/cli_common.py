@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -27,6 +27,9 @@ from realpolitik.scenario.indicator_syntax import ExpressionError
 from realpolitik.scenario.outcomes import OutcomeError
 from realpolitik.simulation.mixture import MIXTURE
 
+if TYPE_CHECKING:
+    from realpolitik.simulation.executors import Executor
+
 __all__ = [
     "ALL_ENGINES",
     "FORECAST_ENGINES",
@@ -38,6 +41,7 @@ __all__ = [
     "SchedulerOption",
     "SeedOption",
     "WorkersOption",
+    "cli_executor",
     "engine_option",
     "fail",
     "report_user_errors",
@@ -52,6 +56,18 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print one red line on stderr and leave with ``code``: for a user's mistake."""
     Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def cli_executor(workers: int, scheduler: str | None) -> Executor:
+    """The executor ``--workers``/``--scheduler`` ask for; one line and exit 2 without dask."""
+    from rich.markup import escape
+
+    from realpolitik.simulation.executors import DaskUnavailableError, command_line_executor
+
+    try:
+        return command_line_executor(workers, scheduler)
+    except DaskUnavailableError as error:
+        fail(escape(str(error)))
 
 
 def report_user_errors(error: Exception) -> NoReturn:

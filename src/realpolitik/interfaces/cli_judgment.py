@@ -23,7 +23,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.console import Console, JustifyMethod
 from rich.table import Table
@@ -31,51 +30,33 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from realpolitik._version import __version__
-from realpolitik.analysis.ach import AchResult, Interval, analyse_hypotheses
-from realpolitik.analysis.evidence import (
-    DocumentError,
-    QuoteCheck,
-    check_quotes,
-    load_documents,
-    number_evidence,
-)
-from realpolitik.analysis.questions import (
-    QuestionsFile,
-    ResolvedForecast,
-    load_questions,
-    probabilities_at_rates,
-    resolved_from_scenario,
-)
-from realpolitik.analysis.scores import (
-    RateScore,
-    ScoreSummary,
-    brier_scores,
-    log_scores,
-    score_forecasts,
-    scores_by_rate,
-)
 from realpolitik.interfaces.cli_common import (
     USER_ERRORS,
     ScenarioArg,
     fail,
     report_user_errors,
 )
-from realpolitik.scenario.errors import ScenarioError
-from realpolitik.scenario.judgment import EvidenceItem
-from realpolitik.scenario.loader import load_scenario
-from realpolitik.scenario.names import field_name
-from realpolitik.scenario.schema import Scenario, dotted
 
 if TYPE_CHECKING:
     # The context class that typer's group passes to parse_args; typer names it
     # publicly only as a subclass, and an override must accept the base class.
     from typer._click.core import Context as ClickContext
 
+    from realpolitik.analysis.ach import AchResult, Interval
+    from realpolitik.analysis.evidence import QuoteCheck
+    from realpolitik.analysis.questions import QuestionsFile, ResolvedForecast
+    from realpolitik.analysis.scores import RateScore, ScoreSummary
+    from realpolitik.scenario.judgment import EvidenceItem
+    from realpolitik.scenario.schema import Scenario
+
 __all__ = ["hypotheses_command", "score_command", "sources_app"]
 
 RATING_STYLES = {"CC": "bold green", "C": "green", "N": "grey50", "I": "red", "II": "bold red"}
 
 def _load(scenario: str | None) -> Scenario:
+    from realpolitik.scenario.errors import ScenarioError
+    from realpolitik.scenario.loader import load_scenario
+
     try:
         return load_scenario(scenario)
     except ScenarioError as error:
@@ -114,6 +95,8 @@ def hypotheses_command(
                       "nothing to weigh. Add 'hypotheses:' and 'evidence:' sections "
                       "(see docs/model.md).")
         return
+    from realpolitik.analysis.ach import analyse_hypotheses
+
     result = analyse_hypotheses(loaded, draws=draws, seed=seed)
     console.print(_matrix_table(loaded, result))
     console.print(_hypotheses_table(loaded, result))
@@ -250,6 +233,8 @@ def _verdict(result: AchResult) -> str:
 
 def _hypotheses_payload(scenario: Scenario, result: AchResult) -> dict:
     """The ACH reading as plain JSON-ready data: per hypothesis, per item, cautions."""
+    import numpy as np
+
     matrix = result.matrix
     hypotheses = []
     for h, hypothesis in enumerate(scenario.hypotheses):
@@ -339,6 +324,9 @@ def score_command(
     the scored outcomes: in-sample, which flatters it).  Writes scores.json
     and a reliability diagram (PNG).
     """
+    from realpolitik.analysis.questions import QuestionsFile, load_questions
+    from realpolitik.analysis.scores import score_forecasts
+
     rates = _parse_rates(unmodelled_rates)
     try:
         loaded = load_questions(questions)
@@ -364,6 +352,8 @@ def score_command(
 
 def _resolved(loaded: QuestionsFile | Scenario, path: Path, draws: int, seed: int
               ) -> tuple[list[ResolvedForecast], str]:
+    from realpolitik.analysis.questions import QuestionsFile, resolved_from_scenario
+
     if isinstance(loaded, QuestionsFile):
         title = loaded.title or path.name
         return loaded.resolved, f"{title} ({path.name})"
@@ -380,6 +370,8 @@ def _resolved(loaded: QuestionsFile | Scenario, path: Path, draws: int, seed: in
 
 def _print_scores(console: Console, summary: ScoreSummary,
                   resolved: list[ResolvedForecast], label: str) -> None:
+    from realpolitik.analysis.scores import brier_scores, log_scores
+
     p = [q.probability for q in resolved]
     y = [q.outcome == "yes" for q in resolved]
     per_question = Table(title=f"Resolved questions: {label}")
@@ -423,6 +415,10 @@ def _parse_rates(text: str | None) -> list[float]:
 def _scores_at_rates(loaded: QuestionsFile | Scenario, path: Path,
                      resolved: list[ResolvedForecast], rates: list[float]) -> list[RateScore]:
     """Brier and log scores of the resolved questions at each rate of unmodelled change."""
+    from realpolitik.analysis.questions import probabilities_at_rates
+    from realpolitik.analysis.scores import scores_by_rate
+    from realpolitik.scenario.schema import Scenario
+
     start = loaded.scenario.as_of if isinstance(loaded, Scenario) else loaded.made_on
     if start is None:
         fail(f"{path}: --unmodelled-rates needs the date the forecasts were made "
@@ -516,6 +512,9 @@ def _sources(ctx: typer.Context) -> None:
 @sources_app.command("list")
 def sources_listing(scenario: ScenarioArg = None) -> None:
     """List every number of a scenario with its value or range, source, and quote or estimate."""
+    from realpolitik.analysis.evidence import number_evidence
+    from realpolitik.scenario.names import field_name
+
     loaded = _load(scenario)
     rows = number_evidence(loaded)
     table = Table(title=f"Numbers and their evidence: {loaded.scenario.title}")
@@ -552,6 +551,8 @@ def sources_check(
     altered, 0 if all found; quotations whose source has no --doc are
     reported as unchecked, which is not a failure.
     """
+    from realpolitik.analysis.evidence import DocumentError, check_quotes, load_documents
+
     loaded = _load(scenario)
     try:
         documents = load_documents(doc or [])
@@ -571,6 +572,9 @@ def sources_check(
 
 
 def _failures_table(scenario: Scenario, failures: list[QuoteCheck]) -> Table:
+    from realpolitik.scenario.names import field_name
+    from realpolitik.scenario.schema import dotted
+
     table = Table(title="Quotations not found in their documents")
     for name in ("field", "status", "quote", "closest passage", "differences"):
         table.add_column(name, overflow="fold")

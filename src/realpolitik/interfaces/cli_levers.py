@@ -19,19 +19,12 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from realpolitik.analysis.levers import (
-    LeverOptions,
-    LeverReport,
-    evaluate_levers,
-    lever_runs,
-    resolve_lever_options,
-)
 from realpolitik.interfaces.cli_common import (
     STEP_ENGINES,
     USER_ERRORS,
@@ -40,16 +33,17 @@ from realpolitik.interfaces.cli_common import (
     SchedulerOption,
     SeedOption,
     WorkersOption,
+    cli_executor,
     engine_option,
     fail,
     report_user_errors,
 )
-from realpolitik.outputs.terminal import draw_progress, lever_renderables, regret_text
-from realpolitik.scenario.loader import load_scenario
-from realpolitik.scenario.outcomes import parse_outcome
-from realpolitik.scenario.schema import Scenario
-from realpolitik.simulation.executors import Executor, command_line_executor, executor_scope
 from realpolitik.simulation.mixture import MIXTURE
+
+if TYPE_CHECKING:
+    from realpolitik.analysis.levers import LeverOptions, LeverReport
+    from realpolitik.scenario.schema import Scenario
+    from realpolitik.simulation.executors import Executor
 
 __all__ = ["levers_command"]
 
@@ -104,6 +98,11 @@ def levers_command(
     scheduler: SchedulerOption = None,
 ) -> None:
     """Rank the scenario's levers and pairs of levers by their effect, interval and regret."""
+    from realpolitik.analysis.levers import LeverOptions, resolve_lever_options
+    from realpolitik.outputs.terminal import lever_renderables, regret_text
+    from realpolitik.scenario.loader import load_scenario
+    from realpolitik.scenario.outcomes import parse_outcome
+
     try:
         loaded = load_scenario(scenario)
         options = resolve_lever_options(loaded, LeverOptions(
@@ -121,7 +120,7 @@ def levers_command(
     if out is not None and out.exists() and not out.is_dir():
         fail(f"--out {out} exists and is not a folder")
     console = Console()
-    report = _evaluate(console, loaded, options, command_line_executor(workers, scheduler))
+    report = _evaluate(console, loaded, options, cli_executor(workers, scheduler))
     for part in [*lever_renderables(report), regret_text(report)]:
         console.print(part)
     if out is not None:
@@ -131,6 +130,10 @@ def levers_command(
 def _evaluate(console: Console, scenario: Scenario, options: LeverOptions,
               executor: Executor) -> LeverReport:
     """Evaluate the levers behind a bar that counts draws over every run."""
+    from realpolitik.analysis.levers import evaluate_levers, lever_runs
+    from realpolitik.outputs.terminal import draw_progress
+    from realpolitik.simulation.executors import executor_scope
+
     runs = lever_runs(options.levers or (), pairs=options.pairs,
                       delays=options.delay_years is not None)
     total = runs * (options.draws or 0)

@@ -14,7 +14,7 @@ order in which tables, figures and choices list the engines.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from realpolitik.models.compromise import compromise
-from realpolitik.models.eum import EUMOptions, expected_utility
+from realpolitik.models.eum import EUMOptions, EUMStepper, expected_utility
 from realpolitik.models.ktab import SpatialOptions, spatial_bargaining, spatial_forecast
 from realpolitik.models.median import weighted_median
 
@@ -87,6 +87,16 @@ class Engine:
     options_type : type or None
         The engine's typed options class, passed as ``options=``; None if the
         engine has no options.
+    stepper : callable or None
+        Makes a fresh forecast function for one run of successive time steps
+        (called with positions, salience, capability, active), which may
+        reuse what it computed at the previous step; its forecasts equal
+        ``settle``'s to rounding. None: a simulation calls ``settle`` at
+        every step.
+    chunk_size : int or None
+        Draws per chunk that simulations use by default with this engine
+        (small for engines whose draws are heavy, so that workers share the
+        work); None: the simulation's default.
     """
 
     name: str
@@ -98,6 +108,8 @@ class Engine:
     run: Run | None
     can_step: bool
     options_type: type | None
+    stepper: Callable[[], Callable[..., np.ndarray]] | None = None
+    chunk_size: int | None = None
 
 
 def _no_options(name: str, options: object) -> None:
@@ -156,6 +168,8 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
             run=expected_utility,
             can_step=True,
             options_type=EUMOptions,
+            stepper=EUMStepper,
+            chunk_size=32,
         ),
         "compromise": Engine(
             name="compromise",

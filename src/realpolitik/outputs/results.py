@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from realpolitik.analysis.static import StaticForecast
 from realpolitik.scenario.arrays import StanceArrays
@@ -56,6 +55,8 @@ def _by_issue(arrays: StanceArrays, values: np.ndarray, active: np.ndarray) -> d
 
 def write_tables(forecast: StaticForecast, folder: Path) -> list[Path]:
     """Write ``forecast.csv`` (issue x model) and ``eum-rounds.parquet`` (tidy rounds)."""
+    import pandas as pd
+
     rows = [{"issue": issue_id, "model": model, "forecast": float(values[k])}
             for model, values in forecast.forecasts.items()
             for k, issue_id in enumerate(forecast.arrays.issue_ids)]

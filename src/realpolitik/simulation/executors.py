@@ -1,5 +1,11 @@
 """Where chunks of draws run: in this process, in threads, or on a dask.distributed cluster.
 
+dask.distributed is an optional extra (``pip install "realpolitik[dask]"``):
+:class:`DaskExecutor` raises :class:`DaskUnavailableError`, whose message says
+how to install it, when the package is missing. Threads need nothing more,
+and the compiled engines release the interpreter lock, so threads use every
+core of one machine for them; dask spreads chunks over processes and machines.
+
 Every executor runs one function over a list of chunk jobs and hands each
 result to ``collect(job, result)`` as soon as the job finishes (in any
 order): the caller copies it into the ensemble's arrays and advances its
@@ -11,6 +17,7 @@ numbers.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor as _ThreadPool
 from concurrent.futures import as_completed
@@ -21,13 +28,28 @@ if TYPE_CHECKING:
     from distributed import Client, LocalCluster
 
 __all__ = [
+    "DASK_INSTALL",
     "SCHEDULERS",
     "DaskExecutor",
+    "DaskUnavailableError",
     "Executor",
     "LocalExecutor",
     "ThreadExecutor",
     "make_executor",
 ]
+
+DASK_INSTALL = 'pip install "realpolitik[dask]"'
+"""The command that installs dask.distributed for :class:`DaskExecutor`."""
+
+
+class DaskUnavailableError(ImportError):
+    """dask.distributed is asked for but not installed; the message says how to install it."""
+
+
+def dask_available() -> bool:
+    """Whether dask.distributed can be imported (without importing it)."""
+    return importlib.util.find_spec("distributed") is not None
+
 
 Collect = Callable[[Any, Any], None]
 """``collect(job, result)``: receives each finished job's result."""
@@ -96,6 +118,16 @@ class DaskExecutor:
 
     The executor may be used as a context manager to keep one cluster for
     several runs; otherwise each :meth:`run` starts and closes its own.
+    The job at the same place of every run goes to the same worker (while
+    it lives), so that a worker sees the same draws in every run of an
+    analysis: an engine that remembers its work per process (the EUM step
+    engine) then finds a lever run's or a Sobol point's unchanged issues in
+    the baseline's memory.
+
+    Raises
+    ------
+    DaskUnavailableError
+        If dask.distributed is not installed (it is the ``dask`` extra).
     """
 
     def __init__(
@@ -108,6 +140,10 @@ class DaskExecutor:
     ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
+        if not dask_available():
+            raise DaskUnavailableError(
+                f"running on a dask cluster needs dask.distributed: {DASK_INSTALL}"
+            )
         self.address = address
         self.workers = workers
         self.processes = processes
@@ -155,7 +191,12 @@ class DaskExecutor:
 
         if self._client is None:
             raise RuntimeError("the dask executor has no client: run it inside 'with'")
-        futures = self._client.map(function, list(jobs), pure=False)
+        workers = sorted(self._client.scheduler_info()["workers"])
+        futures = [
+            self._client.submit(function, job, pure=False, allow_other_workers=True,
+                                workers=[workers[index % len(workers)]] if workers else None)
+            for index, job in enumerate(jobs)
+        ]  # fmt: skip
         job_of = {future.key: job for future, job in zip(futures, jobs, strict=True)}
         for future in dask_completed(futures):
             collect(job_of[future.key], future.result())

@@ -39,7 +39,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri
 
 from realpolitik.scenario.base import FieldPath
 from realpolitik.scenario.dynamics import DEFAULT_VOLATILITY, parse_target, target_reference_error
@@ -271,6 +270,8 @@ class StepNormals:
             stream.random(out=uniforms[row, column : column + high - low])
         self._skip = 1
         np.maximum(uniforms, NORMAL_FLOOR, out=uniforms)
+        from scipy.special import ndtri
+
         return ndtri(uniforms, out=uniforms)
 
 

@@ -31,7 +31,7 @@ fired; it stays ruptured (:mod:`realpolitik.simulation.rupture`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,7 +71,7 @@ from realpolitik.simulation.state import (
 )
 from realpolitik.simulation.walk import StanceWalk, apply_pull, stance_walks
 
-__all__ = ["MODELS", "ChunkJob", "ChunkResult", "bargain", "run_chunk"]
+__all__ = ["MODELS", "ChunkJob", "ChunkResult", "bargain", "run_chunk", "step_settle"]
 
 MODELS: tuple[str, ...] = engine_names(stepping=True)
 """Bargaining engines a simulation can use at each step (the registry's stepping engines)."""
@@ -125,6 +125,18 @@ def bargain(
     if model not in MODELS:
         raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)}")
     return engine(model).settle(positions, salience, capability, active)
+
+
+def step_settle(model: str) -> Callable[..., np.ndarray]:
+    """The forecast function for one chunk's successive steps with the named engine.
+
+    The engine's stepper where it has one (it may reuse the previous step's
+    work, see :class:`~realpolitik.models.registry.Engine`), else its settle.
+    """
+    if model not in MODELS:
+        raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)}")
+    chosen = engine(model)
+    return chosen.stepper() if chosen.stepper is not None else chosen.settle
 
 
 @dataclass(frozen=True)
@@ -324,20 +336,32 @@ def _cohesion(plan: _Plan, state: dict[str, np.ndarray], alliance: str) -> Cohes
     )
 
 
-def _bargain_draws(job: ChunkJob, engine: np.ndarray | None, state: dict[str, np.ndarray],
+def _step_settles(job: ChunkJob) -> dict[str, Callable[..., np.ndarray]]:
+    """A step forecast function (:func:`step_settle`) per engine the chunk bargains with.
+
+    Each is called with the same draws at every step (a draw keeps its
+    engine), so an engine's stepper may reuse its previous step's work.
+    """
+    if job.model != MIXTURE:
+        return {job.model: step_settle(job.model)}
+    return {name: step_settle(name) for name, _ in job.engine_weights}
+
+
+def _bargain_draws(settles: Mapping[str, Callable[..., np.ndarray]], job: ChunkJob,
+                   engine: np.ndarray | None, state: dict[str, np.ndarray],
                    active: np.ndarray) -> np.ndarray:  # fmt: skip
     """Settlements (n, K): one engine for every draw, or each draw's engine in a mixture."""
     arrays = (state["positions"], state["salience"], state["capability"], active)
     if engine is None:
-        return bargain(job.model, *arrays)
+        return settles[job.model](*arrays)
     n, _, issues = arrays[0].shape
     settlement = np.empty((n, issues))
     for code, (name, _) in enumerate(job.engine_weights):
         rows = engine == code
         if rows.all():
-            return bargain(name, *arrays)
+            return settles[name](*arrays)
         if rows.any():
-            settlement[rows] = bargain(name, *(array[rows] for array in arrays))
+            settlement[rows] = settles[name](*(array[rows] for array in arrays))
     return settlement
 
 
@@ -387,11 +411,12 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
     cohesion = np.empty((size, steps, len(alliances)))
     issue_cohesion = np.empty_like(cohesion)
     fired = np.zeros((size, steps, n_shocks), dtype=bool)
+    settles = _step_settles(job)
     for t in range(steps):
         _fire(plan, fired_step, uniforms, t)
         fired[:, t] = fired_step <= t
         state = _stance_state(plan, fired_step, t, settlement[:, t - 1] if t else None)
-        settlement[:, t] = _bargain_draws(job, engine, state, plan.active)
+        settlement[:, t] = _bargain_draws(settles, job, engine, state, plan.active)
         for a, alliance in enumerate(alliances):
             result = _cohesion(plan, state, alliance)
             cohesion[:, t, a], issue_cohesion[:, t, a] = result.score, result.s_issues

@@ -29,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scoringrules
 
 __all__ = [
     "Ensemble",
@@ -154,6 +153,8 @@ def crps(ensemble: Ensemble, observed: np.ndarray) -> np.ndarray:
     Uses ``scoringrules.crps_ensemble`` with ``ens_w`` (the weights are
     normalised per row there), NumPy backend.
     """
+    import scoringrules
+
     return np.asarray(
         scoringrules.crps_ensemble(
             np.asarray(observed, dtype=float),
