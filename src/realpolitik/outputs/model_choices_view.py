@@ -130,6 +130,45 @@ def _effect_sentence(effect: ChoiceEffect, names: Namer, outcome: str,
     return f"{text[:1].upper()}{text[1:]}: {'; '.join(parts) or 'no effect measured'}."
 
 
+NEGLIGIBLE_INDEX = 0.005
+"""A total Sobol index below this, with a swing below :data:`NEGLIGIBLE_SWING` of the outcome,
+is reported as no measurable effect (grouped in one sentence)."""
+
+NEGLIGIBLE_SWING = 0.01
+"""A swing below this share of the outcome's size counts as no measurable effect."""
+
+
+def _negligible(effect: ChoiceEffect) -> bool:
+    """True when a choice explains no measurable share of the outcome and hardly swings it."""
+    if effect.total is not None and effect.total >= NEGLIGIBLE_INDEX:
+        return False
+    swing = effect.swing
+    if swing is None:
+        return effect.total is not None
+    size = max(abs(swing.at_low), abs(swing.at_high))
+    return swing.width <= NEGLIGIBLE_SWING * size
+
+
+def _effect_sentences(choices: ModelChoices, names: Namer) -> list[str]:
+    """A sentence per model choice of the sensitivity analysis; those without effect together."""
+    outcome_kind = choices.sensitivity_outcome
+    outcome = names.outcome(outcome_kind) if outcome_kind is not None else "the outcome"
+    engines = list(choices.engine_weights)
+    sentences = [_effect_sentence(effect, names, outcome, engines)
+                 for effect in choices.effects if not _negligible(effect)]
+    idle = [effect.name for effect in choices.effects if _negligible(effect)]
+    if idle:
+        text = (f"No measurable effect on {outcome} (total Sobol index below "
+                f"{NEGLIGIBLE_INDEX:g}, swing under {NEGLIGIBLE_SWING:.0%} of the outcome): "
+                f"{'; '.join(names.number(name) for name in idle)}.")
+        if any(".rupture." in name for name in idle) and (
+                outcome_kind is None or outcome_kind.kind != "rupture"):
+            text += (" A rupture rule acts on ruptures, not on this outcome: its effect on the "
+                     "chance of holding is in the lines above.")
+        sentences.append(text)
+    return sentences
+
+
 def _fixed_text(fixed: FixedChoice, names: Namer) -> str:
     note = "" if fixed.stated else (" (not set)" if fixed.name == "dynamics.pull"
                                     else " (the default)")
@@ -158,9 +197,7 @@ def choice_sentences(scenario: Scenario, choices: ModelChoices,
                          f"{engine_label(choices.single_engine)}; the mixture of engines (the "
                          "default) shows how much the engine matters.")
     if choices.effects and choices.sensitivity_outcome is not None:
-        outcome = names.outcome(choices.sensitivity_outcome)
-        sentences += [_effect_sentence(effect, names, outcome, list(choices.engine_weights))
-                      for effect in choices.effects]
+        sentences += _effect_sentences(choices, names)
     if choices.fixed:
         listed = ", ".join(_fixed_text(fixed, names) for fixed in choices.fixed)
         sentences.append(f"Held fixed in this scenario, so nothing here varies them: {listed}. "
@@ -365,7 +402,7 @@ def model_choice_renderables(scenario: Scenario, choices: ModelChoices,
             threshold_table.add_column(header, justify="left" if header == "alliance"
                                        else "right")
         for row in threshold_rows(scenario, choices):
-            threshold_table.add_row(*row)
+            threshold_table.add_row(*map(Text, row))  # Text: brackets are not markup
         parts.append(threshold_table)
     if choices.engines:
         engine_table = Table(title="Chance of holding by bargaining engine (95% interval)",
@@ -374,6 +411,6 @@ def model_choice_renderables(scenario: Scenario, choices: ModelChoices,
             engine_table.add_column(header, justify="left" if header in ("alliance", "engine")
                                     else "right")
         for row in engine_rows(scenario, choices):
-            engine_table.add_row(*row)
+            engine_table.add_row(*map(Text, row))
         parts.append(engine_table)
     return parts
