@@ -30,3 +30,8 @@ def test_ktab_benchmark():
         pytest.skip("data/ktab is not available beside the repo")
     output = run_script("benchmarks/bench_ktab.py", "--repeat", "1", "--batch", "4")
     assert "scaling exponent" in output
+
+
+def test_static_scale_benchmark_quick():
+    output = run_script("benchmarks/bench_static_scale.py", "--quick")
+    assert "ratio all four / compromise" in output

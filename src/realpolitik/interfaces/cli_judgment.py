@@ -22,6 +22,7 @@ import click
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
@@ -51,11 +52,15 @@ from realpolitik.analysis.scores import (
     scores_by_rate,
 )
 from realpolitik.interfaces.cli_common import (
+    MAX_DRAWS,
+    MAX_SEED,
     USER_ERRORS,
     ScenarioArg,
     fail,
     report_user_errors,
+    terminal,
 )
+from realpolitik.outputs.rundir import RunDirectory, write_new_file
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.judgment import EvidenceItem
 from realpolitik.scenario.loader import load_scenario
@@ -83,8 +88,8 @@ def hypotheses_command(
         "--out", "-o", help="Also write the analysis as JSON to this file.")] = None,
     draws: Annotated[int | None, typer.Option(
         help="Draws over the uncertain priors, credibilities and rho behind each interval "
-             "(default: the scenario's ach.draws, 2000).", min=100)] = None,
-    seed: Annotated[int, typer.Option(help="Seed of those draws.")] = 0,
+             "(default: the scenario's ach.draws, 2000).", min=100, max=MAX_DRAWS)] = None,
+    seed: Annotated[int, typer.Option(help="Seed of those draws.", min=0, max=MAX_SEED)] = 0,
 ) -> None:
     """Weigh the competing hypotheses against the evidence (Heuer's ACH and Bayes).
 
@@ -98,7 +103,9 @@ def hypotheses_command(
     A scenario without hypotheses is reported as such (exit code 0).
     """
     loaded = _load(scenario)
-    console = Console()
+    if out is not None and (out.exists() or out.is_symlink()):
+        fail(f"{out} already exists; choose another --out or remove it")
+    console = terminal()
     if not loaded.hypotheses:
         console.print(f"Scenario '{loaded.scenario.id}' declares no competing hypotheses: "
                       "nothing to weigh. Add 'hypotheses:' and 'evidence:' sections "
@@ -112,10 +119,12 @@ def hypotheses_command(
     _print_cautions(console, result)
     console.print(_verdict(result), soft_wrap=True)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
         payload = _hypotheses_payload(loaded, result)
-        out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-        console.print(f"wrote {out}")
+        try:
+            write_new_file(out, json.dumps(payload, indent=2))
+        except USER_ERRORS as error:
+            report_user_errors(error)
+        console.print(Text(f"wrote {out}"))
 
 
 def _labels(result: AchResult) -> list[str]:
@@ -124,7 +133,7 @@ def _labels(result: AchResult) -> list[str]:
 
 
 def _matrix_table(scenario: Scenario, result: AchResult) -> Table:
-    table = Table(title=f"ACH matrix: {scenario.scenario.title}")
+    table = Table(title=Text(f"ACH matrix: {scenario.scenario.title}", style="table.title"))
     table.add_column("evidence", no_wrap=True, max_width=36)
     table.add_column("weight", justify="right")
     table.add_column("dep.", justify="right")
@@ -311,9 +320,9 @@ def score_command(
     bins: Annotated[int, typer.Option(help="Probability bins of the reliability diagram.",
                                       min=1, max=50)] = 10,
     draws: Annotated[int, typer.Option(help="Ensemble draws, when scoring a scenario.",
-                                       min=1)] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the ensemble, when scoring a scenario.")
-                    ] = 0,
+                                       min=1, max=MAX_DRAWS)] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the ensemble, when scoring a scenario.",
+                                      min=0, max=MAX_SEED)] = 0,
     unmodelled_rates: Annotated[str | None, typer.Option(
         "--unmodelled-rates", help="Also score the questions with their probabilities widened "
                                    "toward their base rates at these yearly rates of unmodelled "
@@ -328,6 +337,7 @@ def score_command(
     """
     rates = _parse_rates(unmodelled_rates)
     try:
+        target = RunDirectory(out if out is not None else Path(f"{questions.stem}-scores"))
         loaded = load_questions(questions)
         resolved, label = _resolved(loaded, questions, draws, seed)
     except USER_ERRORS as error:
@@ -336,7 +346,7 @@ def score_command(
         fail(f"{questions}: no question records an outcome, so there is nothing to score")
     outcomes = [q.outcome == "yes" for q in resolved]
     summary = score_forecasts([q.probability for q in resolved], outcomes, bins=bins)
-    console = Console()
+    console = terminal()
     _print_scores(console, summary, resolved, label)
     if rates:
         console.print(_rates_table(_scores_at_rates(loaded, questions, resolved, rates),
@@ -344,9 +354,9 @@ def score_command(
     if isinstance(loaded, QuestionsFile) and len(loaded.questions) > len(resolved):
         console.print(f"{len(loaded.questions) - len(resolved)} question(s) without an "
                       "outcome were not scored.")
-    folder = out if out is not None else Path(f"{questions.stem}-scores")
-    _write_scores(folder, summary, resolved, label)
-    console.print(f"wrote {folder / 'scores.json'} and {folder / 'reliability.png'}")
+    _write_scores(target, summary, resolved, label)
+    console.print(Text(f"wrote {target.final / 'scores.json'} and "
+                       f"{target.final / 'reliability.png'}"))
 
 
 def _resolved(loaded: QuestionsFile | Scenario, path: Path, draws: int, seed: int
@@ -369,11 +379,11 @@ def _print_scores(console: Console, summary: ScoreSummary,
                   resolved: list[ResolvedForecast], label: str) -> None:
     p = [q.probability for q in resolved]
     y = [q.outcome == "yes" for q in resolved]
-    per_question = Table(title=f"Resolved questions: {label}")
+    per_question = Table(title=Text(f"Resolved questions: {label}", style="table.title"))
     for name in ("question", "probability", "outcome", "Brier", "log"):
         per_question.add_column(name, justify="left" if name == "question" else "right")
     for q, b, lg in zip(resolved, brier_scores(p, y), log_scores(p, y), strict=True):
-        per_question.add_row(q.id, f"{q.probability:.0%}", q.outcome or "", f"{b:.3f}",
+        per_question.add_row(Text(q.id), f"{q.probability:.0%}", q.outcome or "", f"{b:.3f}",
                              f"{lg:.3f}")
     console.print(per_question)
     scores = Table(title=f"Scores over {summary.count} questions "
@@ -438,11 +448,11 @@ def _skill_text(value: float | None) -> str:
     return "undefined" if value is None else f"{value:+.2f}"
 
 
-def _write_scores(folder: Path, summary: ScoreSummary, resolved: list[ResolvedForecast],
-                  label: str) -> None:
+def _write_scores(target: RunDirectory, summary: ScoreSummary,
+                  resolved: list[ResolvedForecast], label: str) -> None:
+    """Write scores.json and the reliability diagram into the folder, all or nothing."""
     from realpolitik.outputs.figures_judgment import reliability_diagram
 
-    folder.mkdir(parents=True, exist_ok=True)
     payload = {
         "label": label,
         "version": __version__,
@@ -455,8 +465,10 @@ def _write_scores(folder: Path, summary: ScoreSummary, resolved: list[ResolvedFo
         "bins": [vars(b) for b in summary.bins],
         "questions": [q.model_dump(mode="json") for q in resolved],
     }
-    (folder / "scores.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    reliability_diagram(summary, folder / "reliability.png", label)
+    with target:
+        (target.path / "scores.json").write_text(json.dumps(payload, indent=2),
+                                                 encoding="utf-8")
+        reliability_diagram(summary, target.path / "reliability.png", label)
 
 
 # ---------------------------------------------------------------------------
@@ -493,7 +505,8 @@ def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
         return
     loaded = _load(scenario)
     rows = number_evidence(loaded)
-    table = Table(title=f"Numbers and their evidence: {loaded.scenario.title}")
+    table = Table(title=Text(f"Numbers and their evidence: {loaded.scenario.title}",
+                             style="table.title"))
     for name in ("field", "value", "source", "quote or estimate"):
         table.add_column(name, overflow="fold")
     for row in rows:
@@ -504,8 +517,9 @@ def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
             evidence = Text(f"estimate: {q.estimate}", style="italic")
         else:
             evidence = Text("none", style="yellow")
-        table.add_row(dotted(row.path), row.shown_value, q.source or "", evidence)
-    console = Console()
+        table.add_row(Text(dotted(row.path)), Text(row.shown_value), Text(q.source or ""),
+                      evidence)
+    console = terminal()
     console.print(table)
     counts = {kind: sum(r.kind == kind for r in rows) for kind in ("quote", "estimate", "none")}
     console.print(f"{len(rows)} numbers: {counts['quote']} quote a source, "
@@ -535,7 +549,7 @@ def sources_check(
     if unknown:
         fail(f"--doc names source(s) the scenario does not declare: {', '.join(unknown)}")
     checks = check_quotes(loaded, documents)
-    console = Console()
+    console = terminal()
     failures = [c for c in checks if c.failed]
     if failures:
         console.print(_failures_table(failures))
@@ -550,8 +564,9 @@ def _failures_table(failures: list[QuoteCheck]) -> Table:
         table.add_column(name, overflow="fold")
     for check in failures:
         similarity = f" ({check.similarity:.0%})" if check.similarity is not None else ""
-        table.add_row(dotted(check.path), Text(check.status + similarity, style="red"),
-                      check.quote, check.closest or "", "; ".join(check.differences))
+        table.add_row(Text(dotted(check.path)), Text(check.status + similarity, style="red"),
+                      Text(check.quote), Text(check.closest or ""),
+                      Text("; ".join(check.differences)))
     return table
 
 
@@ -565,4 +580,5 @@ def _print_check_summary(console: Console, checks: list[QuoteCheck]) -> None:
     if unchecked:
         sources = ", ".join(sorted({c.source for c in unchecked}))
         console.print(f"[yellow]{len(unchecked)} unchecked[/]: no --doc given for source(s) "
-                      f"{sources} (unchecked is not a failure; pass --doc ID=PATH to check them)")
+                      f"{escape(sources)} (unchecked is not a failure; pass --doc ID=PATH to "
+                      "check them)")

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from realpolitik.analysis.validation.deu import DeuFormatError, read_deu
-from realpolitik.interfaces.cli_common import fail
+from realpolitik.interfaces.cli_common import MAX_DRAWS, MAX_SEED, fail, terminal
 
 if TYPE_CHECKING:
     from realpolitik.analysis.validation.benchmark import DeuValidation
@@ -61,8 +63,9 @@ def deu(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Folder to write into (must not exist or be empty). "
                             "Default: realpolitik-runs/deu-<file>-<time>.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.", min=0)] = 0,
-    draws: Annotated[int, typer.Option(help="Bootstrap replicates per interval.", min=1)] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.", min=0, max=MAX_SEED)] = 0,
+    draws: Annotated[int, typer.Option(help="Bootstrap replicates per interval.", min=1,
+                                       max=MAX_DRAWS)] = 2000,
 ) -> None:
     """Validate the engines on DEU issues: MAE with 95% intervals, CRPS, coverage, breakdowns.
 
@@ -77,9 +80,9 @@ def deu(
     from realpolitik.analysis.validation.benchmark import run_deu_validation
     from realpolitik.outputs.rundir import RunDirectory, RunDirectoryError, default_run_path
 
-    console = Console()
+    console = terminal()
     if not console.is_terminal:  # piped or captured: keep table rows on one line
-        console = Console(width=max(console.width, 120))
+        console = Console(width=max(console.width, 120), emoji=False)
     try:
         data = read_deu(path)
         if data.n_issues == 0:
@@ -99,7 +102,7 @@ def deu(
         _write_run(run_dir, result)
     except RunDirectoryError as error:
         fail(str(error))
-    console.print(f"[green]written[/] {run_dir.final}", soft_wrap=True)
+    console.print(f"[green]written[/] {escape(str(run_dir.final))}", soft_wrap=True)
 
 
 def _print_tables(console: Console, result: DeuValidation) -> None:
@@ -116,17 +119,18 @@ def _print_tables(console: Console, result: DeuValidation) -> None:
         console.print(breakdown_table(result, dimension))
     for name, choices in result.fitted_choices.items():
         top = ", ".join(f"{label} ({n} folds)" for label, n in choices[:3])
-        console.print(f"[bold]{name}[/] chose: {top}", soft_wrap=True)
+        console.print(f"[bold]{escape(name)}[/] chose: {escape(top)}", soft_wrap=True)
     unscored = unscored_table(result)
     if unscored is not None:
         console.print(unscored)
     if result.data.imputed_salience:
         cells = ", ".join(f"{i}/{a}" for i, a in result.data.imputed_salience)
-        console.print(f"salience imputed (issue mean) for coded actors with a blank: {cells}",
-                      soft_wrap=True)  # fmt: skip
+        console.print(Text(f"salience imputed (issue mean) for coded actors with a blank: "
+                           f"{cells}"), soft_wrap=True)
     for name, messages in result.engine_warnings.items():
         for message in messages:
-            console.print(f"[yellow]warning[/] {name}: {message}", soft_wrap=True)
+            console.print(f"[yellow]warning[/] {escape(name)}: {escape(message)}",
+                          soft_wrap=True)
     console.print(f"time: {result.timings['total']:.1f} s", soft_wrap=True)
 
 

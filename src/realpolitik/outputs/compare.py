@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 
 from realpolitik.analysis.outlook import HOLDING_YEARS
 from realpolitik.outputs.rundir import RunDirectoryError
@@ -37,15 +38,51 @@ def open_run(folder: str | Path) -> RunRecord:
         forecast = json.loads((folder / "forecast.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise RunDirectoryError(f"{folder} is not a realpolitik run folder ({error})") from None
+    _check_record(folder, manifest, forecast)
     holding: dict[str, dict[float, float]] = {}
     if (folder / "ensemble" / "manifest.json").is_file():
         from realpolitik.simulation.results import EnsembleResult
 
-        ensemble = EnsembleResult.from_parquet(folder / "ensemble")
-        holding = {alliance: {years: ensemble.holding_at(alliance, years)
-                              for years in HOLDING_YEARS}
-                   for alliance in ensemble.ruptured}
+        try:
+            ensemble = EnsembleResult.from_parquet(folder / "ensemble")
+            holding = {alliance: {years: ensemble.holding_at(alliance, years)
+                                  for years in HOLDING_YEARS}
+                       for alliance in ensemble.ruptured}
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise RunDirectoryError(f"{folder / 'ensemble'}: the simulated futures cannot be "
+                                    f"read ({type(error).__name__}: {error})") from None
     return RunRecord(folder, manifest, forecast, holding)
+
+
+_MANIFEST_KEYS = {"scenario_id": str, "seed": (int, type(None)), "models": list,
+                  "scenario_hash": str}
+_ISSUE_KEYS = {"id": str, "name": str, "forecast": dict}
+_ALLIANCE_KEYS = {"id": str, "cohesion_stated": (int, float)}
+
+
+def _check_record(folder: Path, manifest: object, forecast: object) -> None:
+    """Refuse a run folder whose manifest or forecast lacks what the comparison reads."""
+    problems = _missing(manifest, _MANIFEST_KEYS, "manifest.json")
+    if not isinstance(forecast, dict) or not all(
+            isinstance(forecast.get(key), list) for key in ("issues", "alliances")):
+        problems.append("forecast.json: 'issues' and 'alliances' lists")
+    else:
+        for n, issue in enumerate(forecast["issues"]):
+            problems += _missing(issue, _ISSUE_KEYS, f"forecast.json: issues[{n}]")
+        for n, alliance in enumerate(forecast["alliances"]):
+            problems += _missing(alliance, _ALLIANCE_KEYS, f"forecast.json: alliances[{n}]")
+    if problems:
+        raise RunDirectoryError(f"{folder} is not a complete realpolitik run folder: "
+                                f"missing or malformed {problems[0]}")
+
+
+def _missing(record: object, keys: dict[str, type | tuple[type, ...]], where: str) -> list[str]:
+    """Each key of ``keys`` that ``record`` lacks or holds with another type, as text."""
+    if not isinstance(record, dict):
+        return [f"{where} (not a mapping)"]
+    return [f"{where}: '{key}'" for key, kind in keys.items()
+            if not isinstance(record.get(key), kind)
+            or (kind is not str and isinstance(record.get(key), bool))]
 
 
 def _label(run: RunRecord) -> str:
@@ -68,7 +105,7 @@ def forecast_changes(first: RunRecord, second: RunRecord) -> Table:
             a = before[issue_id]["forecast"].get(model)
             b = after[issue_id]["forecast"].get(model)
             cells.append("-" if a is None or b is None else f"{a:.1f} -> {b:.1f} ({b - a:+.1f})")
-        table.add_row(before[issue_id]["name"], *cells)
+        table.add_row(Text(str(before[issue_id]["name"])), *cells)
     return table
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from rich.table import Table
+from rich.text import Text
 
 from realpolitik.analysis.drivers import Driver, Rate
 from realpolitik.analysis.outlook import HOLDING_YEARS, Outlook
@@ -46,7 +47,7 @@ def holding_table(scenario: Scenario, outlook: Outlook) -> Table:
         table.add_column(f"after {years:g} yr", justify="right")
     for alliance in scenario.alliances:
         shares = outlook.holding(alliance.id)
-        table.add_row(alliance.name, alliance.rupture or "default",
+        table.add_row(Text(alliance.name), Text(alliance.rupture or "default"),
                       *(percent(shares[y]) for y in HOLDING_YEARS))
     return table
 
@@ -56,14 +57,15 @@ def drivers_table(scenario: Scenario, outlook: Outlook) -> Table | None:
     if not outlook.drivers or outlook.focus is None:
         return None
     names = _names(scenario)
-    table = Table(title=f"Game changers and the rupture of {names[outlook.focus]} "
-                        "(by the horizon; 95% interval)", title_justify="left")
+    table = Table(title=Text(f"Game changers and the rupture of {names[outlook.focus]} "
+                             "(by the horizon; 95% interval)", style="table.title"),
+                  title_justify="left")
     table.add_column("Game changer")
     table.add_column("Happens", justify="right")
     table.add_column("Rupture if it happens", justify="right")
     table.add_column("Rupture if not", justify="right")
     for driver in outlook.drivers:
-        table.add_row(names.get(driver.shock, driver.shock), percent(driver.fired_share),
+        table.add_row(Text(names.get(driver.shock, driver.shock)), percent(driver.fired_share),
                       rate_text(driver.with_shock), rate_text(driver.without_shock))
     return table
 
@@ -80,7 +82,7 @@ def questions_table(outlook: Outlook) -> Table | None:
     table.add_column("P(yes)", justify="right")
     table.add_column("Flag")
     for question in outlook.questions:
-        table.add_row(question.text, question.resolution_date.isoformat(),
+        table.add_row(Text(question.text), question.resolution_date.isoformat(),
                       f"{question.probability:.2f}",
                       "[yellow]threshold reached[/]" if question.flagged else "")
     return table

@@ -69,15 +69,15 @@ def summary_renderables(forecast: StaticForecast, *, wide: bool = False) -> list
     """
     meta = forecast.scenario.scenario
     parts: list[RenderableType] = [
-        Rule(f"[bold]{meta.title}[/] (as of {meta.as_of.isoformat()})")]
+        Rule(Text.assemble((meta.title, "bold"), f" (as of {meta.as_of.isoformat()})"))]
     if meta.question:
-        parts.append(f"[italic]{meta.question}[/]\n")
+        parts.append(Text(meta.question + "\n", style="italic"))
     parts.append(tables.forecast_table(forecast, wide=wide))
     parts += [table for table in (tables.movement_table(forecast),
                                   tables.cohesion_table(forecast)) if table is not None]
     note = tables.convergence_note(forecast)
     if note:
-        parts.append(f"[dim]{note}[/]")
+        parts.append(Text(note, style="dim"))
     return parts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from rich.table import Table
+from rich.text import Text
 
 from realpolitik.analysis.validation.benchmark import DeuValidation, ModelScore
 from realpolitik.analysis.validation.scoring import IntervalEstimate
@@ -34,8 +35,8 @@ def _interval(estimate: IntervalEstimate, signed: bool = False) -> str:
 def score_table(result: DeuValidation) -> Table:
     """One row per model: MAE [95%], gap to compromise [95%], n, CRPS, 50%/90% coverage."""
     table = Table(
-        title=f"DEU validation: {result.data.path.name} (capability {result.capability}, "
-        f"seed {result.seed}, {result.draws} bootstrap draws)",
+        title=Text(f"DEU validation: {result.data.path.name} (capability {result.capability}, "
+                   f"seed {result.seed}, {result.draws} bootstrap draws)", style="table.title"),
         caption="Intervals in brackets: 95%, bootstrap over proposals. (CV): fitted, "
         "leave-one-proposal-out forecasts only. CRPS, coverage: out-of-sample residual "
         "ensembles.",
@@ -96,7 +97,7 @@ def breakdown_table(result: DeuValidation, dimension: str) -> Table:
     table.add_column("model", no_wrap=True)
     for group in groups:
         n = next(g.mae.n for g in rows if g.group == group)
-        table.add_column(f"{group} (n={n})", justify="right")
+        table.add_column(Text(f"{group} (n={n})"), justify="right")
     for model in result.forecasts:
         cells = []
         for group in groups:
@@ -114,5 +115,6 @@ def unscored_table(result: DeuValidation) -> Table | None:
     for header in ("line", "issue", "proposal", "reason"):
         table.add_column(header)
     for issue in result.data.unscored:
-        table.add_row(str(issue.line), issue.issue_id, issue.proposal_id, issue.reason)
+        table.add_row(str(issue.line), Text(issue.issue_id), Text(issue.proposal_id),
+                      Text(issue.reason))
     return table
