@@ -1,12 +1,18 @@
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import reference_prim
 from analysis_fakes import TINY_SCENARIO, fake_ensemble
+from helpers import REPO
+from realpolitik.analysis._case_order import BoxTally, CaseOrder
 from realpolitik.analysis.discovery import (
+    _quantile_edges,
     box_statistics,
     choose_box,
     discover,
@@ -220,3 +226,166 @@ def test_discovery_summary_says_when_nothing_varies():
     console = Console(record=True, width=120)
     console.print(discovery_summary(fake_ensemble(draws=4, steps=4)))
     assert "nothing to discover" in console.export_text()
+
+
+# ---------------------------------------------------------------------------
+# The boxes do not depend on how the peeling is bookkept
+# ---------------------------------------------------------------------------
+def pinned_case(seed=2024, n=1500):
+    """A continuous input, a 0/1 input, one with six values and a rounded normal one (ties)."""
+    rng = np.random.default_rng(seed)
+    x = np.column_stack([rng.uniform(size=n), rng.integers(0, 2, n), rng.integers(0, 6, n) / 4,
+                         rng.normal(size=n).round(1)])
+    y = (((x[:, 0] > 0.6) & (x[:, 1] == 1)) | ((x[:, 2] < 0.3) & (x[:, 3] > 0.8))
+         | (rng.uniform(size=n) < 0.05)).astype(float)
+    return x, y
+
+
+PINNED_NAMES = ("a", "b", "c", "d")
+
+# computed by the implementation that re-sorted and re-masked the box at every peel
+PINNED_BOXES = [
+    (18, [1500, 732, 695, 660, 627, 595, 565, 536, 509, 483, 458, 435, 413, 392, 372, 353, 335,
+          318, 302, 288, 277, 267, 257, 244, 231, 225, 214, 207, 198, 193, 184, 182, 172, 163,
+          154, 146, 138, 131, 124, 117, 111, 105, 99, 94, 89, 84, 79, 75, 71, 67, 63, 59, 56,
+          53, 50, 47],
+     0.6801801801801802, 1.0, 0.20133333333333334, 302,
+     [("a", 0.6204991172128015, None, 2.2162285613458958e-96),
+      ("b", 1.0, None, 1.6427853882470215e-78)]),
+    (4, [1198, 995, 805, 605, 402, 213, 202, 191, 185, 178, 174, 163, 154, 147, 139, 133, 124,
+         112, 102, 95, 82, 70, 60, 56, 45],
+     0.22972972972972974, 0.2537313432835821, 0.268, 402,
+     [("c", None, 0.25, 7.105933279242361e-14)]),
+]
+PINNED_IMPORTANCE = [
+    ("a", 0.15144767421113262, (0.12, 0.11, 0.14666666666666667, 0.56, 0.5433333333333333)),
+    ("b", 0.11950770008306938, (0.11848958333333333, 0.4822404371584699)),
+    ("d", 0.02570305391146947, (0.2893772893772894, 0.23529411764705882, 0.23026315789473684,
+                                0.25076452599388377, 0.4723127035830619)),
+    ("c", 0.021212439901573645, (0.4, 0.41700404858299595, 0.25196850393700787,
+                                 0.2677165354330709, 0.21649484536082475)),
+]
+PINNED_REAL_VALUED = (
+    26, [1500, 732, 695, 660, 627, 595, 565, 536, 509, 483, 458, 435, 413, 392, 372, 353, 335,
+         318, 302, 286, 271, 257, 244, 231, 219, 208, 197, 169, 160, 152, 144, 136, 129, 122,
+         115, 109, 83, 80, 76],
+    0.33893708772020775, 1.3199430159683754, 0.13133333333333333, 197,
+    [("a", 0.7542369531705431, None, None), ("b", 1.0, None, None)])
+
+
+def pinned(found):
+    box = found.box
+    return (found.chosen_index, [step.count for step in found.trajectory], box.coverage,
+            box.density, box.support, box.count,
+            [(r.name, r.low, r.high, r.p_value) for r in found.restrictions])
+
+
+def everything(found):
+    """Every number of a PRIM result: each box of the trajectory, the chosen and pasted box."""
+    boxes = [*found.trajectory, found.box]
+    return (found.chosen_index, found.base_rate,
+            [(b.count, b.coverage, b.density, b.support, tuple(b.lows), tuple(b.highs))
+             for b in boxes],
+            [(r.name, r.low, r.high, r.p_value) for r in found.restrictions])
+
+
+def test_the_boxes_of_a_fixed_case_are_pinned_to_the_last_digit():
+    x, y = pinned_case()
+    boxes = prim_covering(x, y, PINNED_NAMES, max_boxes=3, mass_min=0.03)
+    assert [pinned(found) for found in boxes] == PINNED_BOXES
+    ranked = feature_importance(x, y, PINNED_NAMES)
+    assert [(item.name, item.information, item.rates) for item in ranked] == PINNED_IMPORTANCE
+    real_valued = x[:, 0] * (x[:, 1] + 0.5) + 0.3 * np.sin(7 * x[:, 3])
+    assert pinned(prim(x, real_valued, PINNED_NAMES, min_coverage=0.3)) == PINNED_REAL_VALUED
+
+
+def mixed_inputs(seed):
+    """Random inputs of every kind PRIM meets, and a 0/1 outcome that depends on some of them."""
+    rng = np.random.default_rng(seed)
+    n, d = int(rng.integers(5, 600)), int(rng.integers(1, 6))
+    kinds = [lambda: rng.uniform(size=n), lambda: rng.integers(0, 2, n).astype(float),
+             lambda: rng.integers(0, int(rng.integers(2, 12)), n).astype(float),
+             lambda: rng.normal(size=n).round(1)]
+    x = np.column_stack([kinds[int(rng.integers(0, 4))]() for _ in range(d)])
+    score = x @ rng.normal(size=d) + rng.normal(size=n) * rng.uniform(0, 2)
+    y = (score > np.quantile(score, rng.uniform(0.5, 0.95))).astype(float)
+    return x, y, tuple(f"v{j}" for j in range(d))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), alpha=st.sampled_from([0.02, 0.05, 0.1, 0.3]),
+       mass_min=st.sampled_from([0.02, 0.05, 0.1, 0.3]), min_coverage=st.floats(0.2, 0.9),
+       paste_alpha=st.sampled_from([0.05, 0.2]), bins=st.integers(2, 6))
+def test_same_boxes_and_ranking_as_the_reference(seed, alpha, mass_min, min_coverage,
+                                                 paste_alpha, bins):
+    x, y, names = mixed_inputs(seed)
+    chosen = dict(max_boxes=3, alpha=alpha, mass_min=mass_min, min_coverage=min_coverage,
+                  paste_alpha=paste_alpha)
+    expected = reference_prim.prim_covering(x, y, names, **chosen)
+    assert [everything(found) for found in prim_covering(x, y, names, **chosen)] == [
+        everything(found) for found in expected]
+    assert feature_importance(x, y, names, bins=bins) == reference_prim.feature_importance(
+        x, y, names, bins=bins)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 400), bins=st.integers(2, 8),
+       distinct=st.sampled_from([2, 5, 30, None]))
+def test_quantile_edges_are_numpys_to_the_last_digit(seed, n, bins, distinct):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 3)) * 10.0 ** rng.integers(-3, 4)
+    if distinct is not None:
+        x = rng.integers(0, distinct, size=(n, 3)) / 7.0
+    expected = np.quantile(x, np.linspace(0, 1, bins + 1)[1:-1], axis=0)
+    np.testing.assert_array_equal(_quantile_edges(CaseOrder.of(x), bins), expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 700), distinct=st.integers(1, 50))
+def test_box_tallies_agree_with_a_fresh_mask(seed, n, distinct):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, distinct, size=(n, 3)).astype(float)
+    y = (rng.uniform(size=n) < 0.3).astype(float)
+    inside = rng.uniform(size=n) < 0.7
+    tally = BoxTally(CaseOrder.of(x), y, inside)
+    tally.remove(np.flatnonzero(inside & (rng.uniform(size=n) < 0.4)))
+    mask = tally.inside
+    assert tally.count == mask.sum()
+    for rank in range(tally.count):
+        np.testing.assert_array_equal(tally.order.values(tally.nth(np.full(3, rank))),
+                                      np.sort(x[mask], axis=0)[rank])
+    for value in np.unique(x):
+        below, total = tally.below(tally.order.search(np.full(3, value), "left"))
+        np.testing.assert_array_equal(below, (mask[:, None] & (x < value)).sum(axis=0))
+        np.testing.assert_array_equal(total, ((mask * y)[:, None] * (x < value)).sum(axis=0))
+
+
+# ---------------------------------------------------------------------------
+# Progress
+# ---------------------------------------------------------------------------
+def test_discovery_reports_its_progress_peel_by_peel():
+    result = simulate_ensemble(parse_scenario(TINY_SCENARIO), draws=400, seed=3)
+    reports = []
+    discover(result, Outcome("rupture", "north_south"),
+             progress=lambda done, total: reports.append((done, total)))
+    total = 3 * math.ceil(math.log(0.05) / math.log(0.95)) + 1
+    assert {t for _, t in reports} == {total}
+    done = [d for d, _ in reports]
+    assert done[0] == 0 and done[-1] == total
+    assert done == sorted(done)
+    assert len(set(done)) > 10  # a report per peel, not only at the start and the end
+
+
+def test_discovery_of_a_constant_outcome_still_completes_its_progress():
+    reports = []
+    with pytest.warns(RuntimeWarning, match="nothing to discover"):
+        discover(fake_ensemble(), Outcome("rupture", "ab"), max_boxes=2,
+                 progress=lambda done, total: reports.append((done, total)))
+    assert reports[0][0] == 0 and reports[-1][0] == reports[-1][1]
+
+
+def test_prim_benchmark_quick():
+    result = subprocess.run([sys.executable, "benchmarks/bench_prim.py", "--quick"], cwd=REPO,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "same boxes: True" in result.stdout and "faster" in result.stdout

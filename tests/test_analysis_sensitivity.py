@@ -113,8 +113,9 @@ def test_uncertain_parameters_of_a_scenario_leave_levers_out():
 def test_sensitivity_of_a_small_scenario():
     scenario = parse_scenario(TINY_SCENARIO)
     outcome = Outcome("settlement", "border")
-    found = analyse_sensitivity(scenario, outcome,
-                                SensitivityOptions(base_samples=64, replicates=32, seed=0))
+    # one engine: the scenario's numbers alone (a mixture's engine is an input of its own)
+    found = analyse_sensitivity(scenario, outcome, SensitivityOptions(
+        base_samples=64, replicates=32, seed=0, model="compromise"))
     names = list(found.sobol.names)
     total = dict(zip(names, found.sobol.total, strict=True))
     # the trade issue's stance cannot move the border settlement
@@ -143,8 +144,10 @@ def test_sensitivity_section_summary_and_figures(tmp_path):
     console = Console(record=True, width=140)
     console.print(sensitivity_summary(found))
     text = console.export_text()
-    assert "Sobol indices (16 base samples, 128 runs)" in text
+    # six uncertain numbers and the mixture's engine: 16 * (7 + 2) runs
+    assert "Sobol indices (16 base samples, 144 runs)" in text
     assert "stances.border.north.position" in text
+    assert "model.engine" in text and "model choice" in text
 
 
 def test_sobol_intervals_are_reproducible_with_seed_zero():
@@ -175,7 +178,7 @@ def test_every_simulation_of_the_design_and_the_swings_runs_on_the_given_executo
     found = analyse_sensitivity(scenario, Outcome("settlement", "border"), options,
                                 executor=executor, progress=lambda d, t: ticks.append((d, t)),
                                 simulate=simulate)
-    d = len(uncertain_parameters(scenario))
+    d = len(uncertain_parameters(scenario, options.model))
     assert len(calls) == (d + 2) + (2 * d + 1) == options.evaluations(d)
     assert all(call[1:] == (3, "median", executor) for call in calls)
     assert {call[0] for call in calls} == {4, 2}

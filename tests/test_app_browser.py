@@ -173,7 +173,8 @@ def test_two_tabs_keep_their_own_changes(context, server):
 def test_the_lever_ranking_runs_with_progress(context, server):
     page = open_page(context, server)
     page.locator("#rank").click()
-    sync_api.expect(page.locator("#ranking table")).to_be_visible()
+    # 22 ensembles run in the background: give them time on a busy machine
+    sync_api.expect(page.locator("#ranking table")).to_be_visible(timeout=120_000)
     sync_api.expect(page.locator("#rank-status")).to_have_text("done")
     assert page.locator("#ranking tbody tr").count() == 22
 

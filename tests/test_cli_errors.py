@@ -331,7 +331,7 @@ def test_a_run_whose_outcome_cannot_vary_skips_discovery_and_says_so(tmp_path):
     path = tmp_path / "fixed.yaml"
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "run"
-    result = invoke("run", path, "--out", out, "--draws", "20")
+    result = invoke("run", path, "--out", out, "--draws", "20", "--detail")
     assert result.exit_code == 0, result.output
     assert "nothing to discover" in result.output
     assert "nothing to discover" in (out / "report.html").read_text()

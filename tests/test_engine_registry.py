@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import warnings
-from enum import StrEnum
 
 import numpy as np
 import pytest
+import typer
 
 from realpolitik.analysis.static import MODEL_NAMES, forecast_static
-from realpolitik.interfaces.cli import ModelChoice, StepModel
-from realpolitik.interfaces.cli_levers import EngineChoice
+from realpolitik.interfaces.cli import app
+from realpolitik.interfaces.cli_common import FORECAST_ENGINES, STEP_ENGINES, EngineChoice
 from realpolitik.models.ktab import DECIMALS
 from realpolitik.models.registry import ENGINES, engine, engine_label, engine_names
+from realpolitik.outputs.tables import forecast_table
 from realpolitik.scenario.loader import load_scenario
 from realpolitik.simulation import MODELS, simulate_ensemble
 
@@ -151,14 +152,39 @@ def test_every_engine_checks_its_inputs_the_same_way(name):
 # --- every front end reads the registry ----------------------------------------
 
 
-def values(choices: type[StrEnum]) -> tuple[str, ...]:
-    return tuple(member.value for member in choices)
+def engine_choice(command: str, option: str) -> EngineChoice:
+    """The choice that checks an option of a command of the real command line."""
+    params = typer.main.get_command(app).commands[command].params
+    parser = next(param for param in params if param.name == option).type_descriptor
+    return parser.parameter_info.parser
 
 
 def test_command_line_choices_are_the_registry_names():
-    assert values(ModelChoice) == (*engine_names(), "all")
-    assert values(StepModel) == engine_names(stepping=True)
-    assert values(EngineChoice) == engine_names(stepping=True)
+    assert FORECAST_ENGINES.names == (*engine_names(), "all")
+    assert STEP_ENGINES.names == ("mixture", *engine_names(stepping=True))
+    assert engine_choice("run", "model") is FORECAST_ENGINES
+    assert engine_choice("run", "step_model") is STEP_ENGINES
+    assert engine_choice("levers", "model") is STEP_ENGINES
+
+
+def test_engine_choice_accepts_names_and_rejects_others_with_the_choices():
+    assert STEP_ENGINES("compromise") == "compromise"
+    assert STEP_ENGINES.complete("me") == ["median"]
+    assert STEP_ENGINES.complete("mi") == ["mixture"]
+    with pytest.raises(typer.BadParameter,
+                       match="'bloc' is not one of 'mixture', 'eum', 'compromise'"):
+        STEP_ENGINES("bloc")
+
+
+def test_every_engine_has_a_short_label_and_a_marker_of_its_own():
+    assert all(entry.short_label for entry in ENGINES.values())
+    assert len({entry.marker for entry in ENGINES.values()}) == len(ENGINES)
+
+
+def test_terminal_table_heads_each_engine_with_its_short_label():
+    forecast = forecast_static(load_scenario("emission-standards"))
+    headers = [column.header for column in forecast_table(forecast).columns]
+    assert headers[3:3 + len(ENGINES)] == [entry.short_label for entry in ENGINES.values()]
 
 
 def test_static_forecast_runs_every_engine_in_registry_order():

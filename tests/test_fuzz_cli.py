@@ -161,6 +161,10 @@ def test_hostile_valid_files_run_over_time(path, tmp_path):
     figures = {figure.name for figure in (out / "figures").glob("*.png")}
     assert {"survival.png", "lever-effects.png"} <= figures, figures
     assert (out / "report.html").is_file()
+    flat = " ".join(result.output.split())
+    for shock in load_scenario(path).dynamics.shocks:
+        if len(shock.name) < 30:  # longer names are wrapped in their table cell
+            assert " ".join(shock.name.split()) in flat, shock.name
 
 
 # ---------------------------------------------------------------------------

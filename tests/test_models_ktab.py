@@ -457,3 +457,71 @@ def test_reader_output_runs_in_the_model_without_warnings():
             scenario.positions[None], scenario.salience[None], scenario.capability[None]
         )
     assert result.forecast.shape == (1, 3)
+
+
+# ---------------------------------------------------------------------------
+# the merge rule: robust to rounding noise, same forecast from the CLI and the API
+# ---------------------------------------------------------------------------
+
+
+def test_positions_exactly_one_tolerance_apart_merge_whatever_the_rounding_noise():
+    # 0.6903 and 0.6913 are SAME_POSITION apart on the grid of bargained positions; the gap
+    # computed in floating point lands a few 1e-16 either side of 1e-3 depending on the path.
+    for x in (np.array([0.6903, 0.6913]), np.array([69.03, 69.13]) / 100.0):
+        for noise in (0.0, 1e-13, -1e-13):
+            positions = (x + np.array([0.0, noise]))[None, :, None]
+            first, representative = ktab._groups(
+                positions, np.ones((1, 2), dtype=bool), by_position=True
+            )
+            assert first.tolist() == [[0, 0]] and representative.tolist() == [[True, False]]
+    apart = np.array([[[0.6903], [0.6914]]])  # 11 grid units: two options
+    first, _ = ktab._groups(apart, np.ones((1, 2), dtype=bool), by_position=True)
+    assert first.tolist() == [[0, 1]]
+
+
+@pytest.fixture(scope="module")
+def a080():
+    return read_ktab_csv(ktab_file("dummyData-a080.csv"))
+
+
+def test_a_perturbation_of_1e_12_keeps_the_80_actor_forecast(a080):
+    # Final positions of this case hold 34 pairs exactly 1e-3 apart: a merge rule that
+    # compared raw floating-point gaps forecast 65.04 or 65.16 depending on noise.
+    x, s, c = a080.positions[None], a080.salience[None], a080.capability[None]
+    base = spatial_model(x, s, c)
+    signs = np.random.default_rng(0).choice([-1.0, 1.0], x.shape)
+    for scale in (1e-12, -1e-12):
+        moved = spatial_model(x + scale * signs, s, c)
+        assert int(moved.states[0]) == int(base.states[0]) == 18
+        np.testing.assert_allclose(moved.forecast, base.forecast, atol=1e-9)
+    final = base.trajectory[0, -1, :, 0] / 100.0
+    gaps = np.abs(final[:, None] - final[None, :])
+    assert int((np.abs(gaps - ktab.SAME_POSITION) < 1e-9).sum()) // 2 == 34
+    # The forecast from the final state itself, each position moved by 1e-12 either way.
+    # Actors sharing a position exactly tie (P = 1/2) in the risk-neutral election; split by
+    # 1e-12 their tie moves smoothly but steeply (the forecast by about 1e-4). A flip of the
+    # merge rule would move it by 0.12.
+    on_issue = np.ones((1, final.size, 1), dtype=bool)
+    for scale in (1e-12, -1e-12):
+        nudged = (final + scale * signs[0, :, 0])[None, :, None]
+        forecast = ktab._forecast(nudged, s, c, on_issue[:, :, 0], on_issue) * 100.0
+        np.testing.assert_allclose(forecast, base.forecast, atol=1e-3)
+
+
+def test_the_command_line_and_the_api_forecast_the_80_actor_case_alike(a080, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from realpolitik.interfaces.cli import app
+
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, [
+        "run", str(ktab_file("dummyData-a080.csv")), "--static", "--model", "spatial",
+        "--out", str(out),
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "forecast.json").read_text(encoding="utf-8"))
+    from_cli = record["issues"][0]["forecast"]["spatial"]
+    api = spatial_model(a080.positions[None], a080.salience[None], a080.capability[None])
+    assert from_cli == pytest.approx(float(api.forecast[0, 0]), abs=1e-9)

@@ -44,12 +44,15 @@ def test_the_pipeline_prints_nothing_and_returns_its_results(quiet_run):
 def test_the_pipeline_reports_each_stage_in_order(quiet_run):
     _, reports, _ = quiet_run
     stages = list(dict.fromkeys(stage for stage, _, _ in reports))
-    assert stages == [STAGE_BARGAINING, "Simulating futures", STAGE_WRITING]
+    assert stages == [STAGE_BARGAINING, "Simulating futures", "Scenario discovery",
+                      STAGE_WRITING]
     for stage in UNCOUNTED_STAGES:
         assert [(done, total) for name, done, total in reports if name == stage] == [(0, 1),
                                                                                    (1, 1)]
     futures = [(done, total) for name, done, total in reports if name == "Simulating futures"]
     assert futures[-1] == (40, 40)
+    discovery = [(done, total) for name, done, total in reports if name == "Scenario discovery"]
+    assert discovery[0][0] == 0 and discovery[-1][0] == discovery[-1][1]
 
 
 def test_terminal_renderables_show_the_run(quiet_run):

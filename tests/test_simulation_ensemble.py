@@ -83,6 +83,7 @@ def test_trend_moves_position_by_one_per_step() -> None:
     text = """
 dynamics:
   horizon_years: 3
+  volatility: {position: 0, salience: 0}
   trends:
     - {id: up, name: Up, target: stances.solo.a.position, drift: 1}
 """
@@ -97,6 +98,7 @@ def test_trend_window_and_clipping() -> None:
     text = """
 dynamics:
   horizon_years: 2
+  volatility: {position: 0, salience: 0}
   trends:
     - {id: up, name: Up, target: stances.solo.a.position, drift: 30, start: 2020-07-01,
        end: 2021-01-01}
@@ -109,6 +111,7 @@ dynamics:
 RUPTURE = """
 dynamics:
   horizon_years: 3
+  volatility: {{position: 0, salience: 0}}
   shocks:
     - id: split
       name: Split
@@ -188,8 +191,9 @@ def test_lever_without_effect_changes_nothing() -> None:
 
 def test_levers_share_common_random_numbers() -> None:
     scenario = load_scenario()
-    baseline = simulate_ensemble(scenario, draws=100, seed=8)
-    lever = simulate_ensemble(scenario, draws=100, seed=8, levers=["persuade_israel"])
+    baseline = simulate_ensemble(scenario, draws=100, seed=8, model="compromise")
+    lever = simulate_ensemble(scenario, draws=100, seed=8, levers=["persuade_israel"],
+                              model="compromise")
     assert lever.levers == ("persuade_israel",)
     for name, values in baseline.parameters.items():
         np.testing.assert_array_equal(values, lever.parameters[name])
@@ -201,7 +205,7 @@ def test_levers_share_common_random_numbers() -> None:
 
 
 def test_lever_starts_at_its_date_and_can_switch_a_shock_off() -> None:
-    text = SHOCKS + """
+    text = SHOCKS + "  volatility: {position: 0, salience: 0}\n" + """
 levers:
   - id: calm
     name: Calm
@@ -233,7 +237,7 @@ def test_overrides_replace_sampled_values() -> None:
     scenario = toy(SHOCKS)
     values = np.linspace(20, 80, 30)
     fixed = {"stances.x.c.position": values, "actors[2].capability": np.full(30, 10.0)}
-    result = simulate_ensemble(scenario, draws=30, seed=0, overrides=fixed)
+    result = simulate_ensemble(scenario, draws=30, seed=0, overrides=fixed, model="compromise")
     np.testing.assert_array_equal(result.parameters["actors[2].capability"], 10.0)
     np.testing.assert_array_equal(result.parameters["stances.x.c.position"], values)
     assert (np.diff(result.settlement["x"][:, 0]) > 0).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,12 @@ from typer.testing import CliRunner
 from helpers import shared_path
 from realpolitik.analysis.validation.benchmark import run_deu_validation
 from realpolitik.analysis.validation.challengers import blend_grid, institutional_weight_grid
+from realpolitik.analysis.validation.conformal import (
+    calibrate,
+    choose_scaling,
+    conformal_ensemble,
+    conformal_interval,
+)
 from realpolitik.analysis.validation.crossval import (
     leave_one_cluster_out,
     leave_two_clusters_out_forecasts,
@@ -27,6 +34,7 @@ from realpolitik.analysis.validation.deu import (
     capability_weights,
     read_deu,
 )
+from realpolitik.analysis.validation.holdout import run_deu_both_ways, run_deu_holdout
 from realpolitik.analysis.validation.probabilistic import (
     Ensemble,
     central_interval,
@@ -36,6 +44,13 @@ from realpolitik.analysis.validation.probabilistic import (
     weighted_quantile,
 )
 from realpolitik.analysis.validation.scoring import cluster_bootstrap_mean, cluster_index
+from realpolitik.analysis.validation.skill import (
+    engine_mse,
+    engine_skill_weights,
+    inverse_mse_weights,
+    weights_from_mse,
+)
+from realpolitik.analysis.validation.split import split_deu, split_text
 from realpolitik.interfaces.cli_validate import validate_app
 
 DEU_DEV = shared_path("data", "deu3", "deu3-dev.csv")
@@ -378,6 +393,7 @@ def test_cli_on_the_real_file(tmp_path: Path):
     )
     assert result.exit_code == 0, result.output
     assert "compromise" in result.stdout and "MAE" in result.stdout
+    assert "within-file cross-validation (settings chosen on the same outcomes)" in result.stdout
     assert "d05127i1" in result.stdout  # unscored issues are listed
     assert {p.name for p in out.iterdir()} >= {
         "deu-scatter.png", "deu-validation.json", "deu-forecasts.csv", "deu-predictive.csv",
@@ -385,6 +401,7 @@ def test_cli_on_the_real_file(tmp_path: Path):
     }
     summary = json.loads((out / "deu-validation.json").read_text(encoding="utf-8"))
     assert summary["issues_scored"] == 157 and len(summary["unscored"]) == 3
+    assert summary["protocol"].startswith("within-file") and summary["fit_file"] is None
 
 
 def test_cli_on_a_broken_file(tmp_path: Path):
@@ -405,8 +422,10 @@ def test_public_namespace_is_pinned():
     import realpolitik.analysis.validation as validation
 
     assert sorted(validation.__all__) == [
-        "ACTOR_CODES", "CAPABILITY_SCHEMES", "DeuData", "DeuFormatError", "DeuValidation",
-        "UnscoredIssue", "capability_weights", "engine_arrays", "read_deu", "run_deu_validation",
+        "ACTOR_CODES", "CAPABILITY_SCHEMES", "DeuData", "DeuFormatError", "DeuSplit",
+        "DeuValidation", "UnscoredIssue", "WITHIN_FILE", "capability_weights", "engine_arrays",
+        "engine_skill_weights", "read_deu", "run_deu_both_ways", "run_deu_holdout",
+        "run_deu_validation", "split_deu",
     ]  # fmt: skip
 
 
@@ -447,3 +466,208 @@ def test_a_single_proposal_is_scored_without_cross_validation(tmp_path: Path):
     compromise = next(s for s in result.scores if s.name == "compromise")
     assert compromise.mae.estimate == pytest.approx(6.25)  # errors 2.5 and 10, as above
     assert compromise.probabilistic is None
+
+
+# --- two files: split, fit on one, score on the other -------------------------------------
+
+
+def synthetic_rows(seed: int, proposals: int, prefix: str, outcome=None) -> list[list[str]]:
+    """Issues with random positions; ``outcome(rp, positions)`` sets ``out`` (default random)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for p in range(proposals):
+        for i in range(2):
+            x = rng.integers(0, 101, 3)
+            sal = rng.integers(10, 101, 3)
+            rp = int(rng.integers(0, 101))
+            out = rng.integers(0, 101) if outcome is None else outcome(rp, x)
+            proc, rule = ("COD", "QMV") if p % 2 else ("CNS", "Unan")
+            rows.append([f"{prefix}{p}", "", f"{prefix}{p}i{i}", proc, rule, *map(str, x),
+                         *map(str, sal), str(rp), str(out)])  # fmt: skip
+    return rows
+
+
+def test_split_keeps_the_header_the_gdp_row_and_whole_proposals(tmp_path: Path):
+    gdp = ["", "", "", "", "", "1", "1", "2", "", "", "", "", ""]
+    path = write_deu(tmp_path / "all.csv", [gdp, *synthetic_rows(0, 7, "p")])
+    split = split_deu(path, seed=3)
+    assert len(split.proposals["A"]) == 4 and len(split.proposals["B"]) == 3
+    assert set(split.proposals["A"]).isdisjoint(split.proposals["B"])
+    assert set(split.proposals["A"]) | set(split.proposals["B"]) == {f"p{i}" for i in range(7)}
+    for half in "AB":
+        text = split_text(split, half)
+        assert text.splitlines()[0] == ",".join(HEADER)
+        (tmp_path / f"{half}.csv").write_text(text, encoding="utf-8")
+        data = read_deu(tmp_path / f"{half}.csv")
+        assert data.gdp is not None and data.n_issues == 2 * len(split.proposals[half])
+        assert set(data.proposal_ids) == set(split.proposals[half])
+    assert split_deu(path, seed=3).proposals == split.proposals  # seeded
+    assert any(split_deu(path, seed=s).proposals != split.proposals for s in range(4, 9))
+
+
+@needs_deu
+def test_split_command_writes_two_halves_of_the_development_file(tmp_path: Path):
+    result = CliRunner().invoke(validate_app, ["split", str(DEU_DEV), "--seed", "0",
+                                               "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    halves = [read_deu(tmp_path / name) for name in ("A.csv", "B.csv")]
+    assert [h.n_proposals for h in halves] == [32, 31]  # 33 and 32 with the unscored ones
+    assert sum(h.n_issues for h in halves) == 157
+    assert set(halves[0].proposal_ids).isdisjoint(halves[1].proposal_ids)
+    again = CliRunner().invoke(validate_app, ["split", str(DEU_DEV), "--out", str(tmp_path)])
+    assert again.exit_code == 2 and "exists" in again.stderr
+
+
+def test_conformal_interval_by_hand():
+    calibration = calibrate(np.zeros(4), np.array([1.0, -2.0, 3.0, -4.0]), np.ones(4), "absolute")
+    assert calibration.scores.tolist() == [1.0, 2.0, 3.0, 4.0]
+    low, high = conformal_interval(np.array([50.0, 99.0]), np.ones(2), calibration, 0.5)
+    assert low.tolist() == [47.0, 96.0] and high.tolist() == [53.0, 100.0]  # k = ceil(2.5) = 3
+    low, high = conformal_interval(np.array([50.0]), np.ones(1), calibration, 0.9)
+    assert (low[0], high[0]) == (0.0, 100.0)  # k = ceil(4.5) = 5 > n: the whole scale
+    spread = calibrate(np.zeros(2), np.array([10.0, 40.0]), np.array([5.0, 10.0]), "spread")
+    assert spread.scores.tolist() == [2.0, 4.0]
+    low, high = conformal_interval(np.array([50.0]), np.array([3.0]), spread, 0.6)
+    assert (low[0], high[0]) == (38.0, 62.0)  # k = ceil(1.8) = 2: score 4 times spread 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 40))
+def test_the_conformal_distribution_has_the_conformal_intervals(seed, n):
+    rng = np.random.default_rng(seed)
+    calibration = calibrate(rng.uniform(20, 80, n), rng.uniform(0, 100, n),
+                            rng.uniform(1, 30, n), "spread")  # fmt: skip
+    forecast, spread = rng.uniform(0, 100, 5), rng.uniform(1, 30, 5)
+    ensemble = conformal_ensemble(forecast, spread, calibration)
+    for level in (0.5, 0.9):
+        low, high = conformal_interval(forecast, spread, calibration, level)
+        if not float(level * (n + 1)).is_integer():  # one convention for the lower quantile
+            ens_low, ens_high = central_interval(ensemble, level)
+            np.testing.assert_allclose(ens_low, low)
+            np.testing.assert_allclose(ens_high, high)
+
+
+def test_conformal_intervals_cover_new_exchangeable_outcomes():
+    rng = np.random.default_rng(1)
+    spread = rng.uniform(5, 40, 6000)
+    forecast = rng.uniform(30, 70, 6000)
+    noise = spread * rng.standard_t(4, 6000) * 0.5  # errors grow with the spread
+    observed = np.clip(forecast + noise, 0.0, 100.0)
+    fit, test = slice(0, 400), slice(400, None)
+    for scaling in ("absolute", "spread"):
+        calibration = calibrate(forecast[fit], observed[fit], spread[fit], scaling)
+        for level in (0.5, 0.9):
+            low, high = conformal_interval(forecast[test], spread[test], calibration, level)
+            inside = (observed[test] >= low) & (observed[test] <= high)
+            assert abs(inside.mean() - level) < 0.04
+    clusters = np.arange(400) // 4
+    assert choose_scaling(forecast[fit], observed[fit], spread[fit], clusters) == "spread"
+
+
+def test_inverse_mse_weights_and_engine_skill_weights(three_issue_file: Path):
+    weights = inverse_mse_weights(np.array([[1.0, 1.0], [2.0, 2.0]]), np.array([0.0, 0.0]))
+    np.testing.assert_allclose(weights, [0.8, 0.2])  # MSE 1 and 4
+    mse = engine_mse(three_issue_file)
+    assert list(mse) == ["eum", "compromise", "median", "spatial"]
+    assert mse["compromise"] == pytest.approx((2.5**2 + 10**2 + 40**2) / 3)  # as above
+    assert mse["median"] == pytest.approx((15**2 + 10**2 + 0**2) / 3)
+    skill = engine_skill_weights(three_issue_file)
+    assert sum(skill.values()) == pytest.approx(1.0)
+    products = [skill[name] * mse[name] for name in mse]
+    np.testing.assert_allclose(products, products[0])  # w_m proportional to 1 / MSE_m
+
+
+def two_files(tmp_path: Path, outcome=None, test_outcome=None) -> tuple[Path, Path]:
+    fit = write_deu(tmp_path / "fit.csv", synthetic_rows(1, 6, "f", outcome))
+    test = write_deu(tmp_path / "test.csv", synthetic_rows(2, 5, "t", test_outcome or outcome))
+    return fit, test
+
+
+def test_fitted_settings_come_from_fit_and_test_outcomes_only_score(tmp_path: Path):
+    fit, test = two_files(tmp_path, outcome=lambda rp, x: rp)  # outcomes at the status quo
+    result = run_deu_holdout(read_deu(fit), read_deu(test), seed=0, draws=50)
+    assert result.protocol == "fitted on fit.csv, scored on test.csv"
+    assert result.fitted_choices["status-quo pull (fitted)"] == [
+        ("pull 0.5 (unanimity), 0.5 (QMV)", 1)
+    ]
+    changed = write_deu(tmp_path / "changed.csv",
+                        synthetic_rows(2, 5, "t", lambda rp, x: 100 - rp))  # fmt: skip
+    other = run_deu_holdout(read_deu(fit), read_deu(changed), seed=0, draws=50)
+    assert other.fitted_choices == result.fitted_choices
+    assert other.scalings == result.scalings
+    for name, forecast in result.forecasts.items():
+        np.testing.assert_array_equal(other.forecasts[name], forecast)
+        np.testing.assert_array_equal(other.predictive[name], result.predictive[name])
+    assert [s.mae.estimate for s in other.scores] != [s.mae.estimate for s in result.scores]
+
+
+def test_fit_and_test_files_must_hold_different_proposals(tmp_path: Path, three_issue_file):
+    data = read_deu(three_issue_file)
+    with pytest.raises(ValueError, match="share 2 proposal"):
+        run_deu_holdout(data, data)
+    result = CliRunner().invoke(validate_app, ["deu", "--fit", str(three_issue_file),
+                                               str(three_issue_file), "--out",
+                                               str(tmp_path / "run")])  # fmt: skip
+    assert result.exit_code == 2 and "share proposals" in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_both_ways_equals_two_holdout_runs(tmp_path: Path):
+    fit, test = two_files(tmp_path)
+    a, b = read_deu(fit), read_deu(test)
+    forward, backward = run_deu_both_ways(a, b, seed=4, draws=40)
+    for together, alone in ((forward, run_deu_holdout(a, b, seed=4, draws=40)),
+                            (backward, run_deu_holdout(b, a, seed=4, draws=40))):  # fmt: skip
+        assert together.protocol == alone.protocol
+        assert [s.mae for s in together.scores] == [s.mae for s in alone.scores]
+        assert [s.probabilistic for s in together.scores] == [
+            s.probabilistic for s in alone.scores
+        ]
+
+
+def test_quantiles_of_the_conformal_distribution_agree_with_its_coverage(tmp_path: Path):
+    fit, test = two_files(tmp_path)
+    result = run_deu_holdout(read_deu(fit), read_deu(test), seed=0, draws=40)
+    y = result.data.outcome
+    for score in result.scores:
+        q = result.predictive[score.name]
+        rows = np.isfinite(q).all(axis=1)
+        assert np.all(np.diff(q[rows], axis=1) >= 0)
+        inside90 = (y[rows] >= q[rows, 0]) & (y[rows] <= q[rows, 4])
+        assert inside90.mean() == pytest.approx(score.probabilistic.coverage90)
+
+
+@needs_deu
+def test_cli_fits_on_one_half_and_scores_the_other(tmp_path: Path):
+    runner = CliRunner()
+    split = runner.invoke(validate_app, ["split", str(DEU_DEV), "--out", str(tmp_path)])
+    assert split.exit_code == 0
+    out = tmp_path / "run"
+    result = runner.invoke(validate_app, [
+        "deu", "--fit", str(tmp_path / "A.csv"), str(tmp_path / "B.csv"), "--out", str(out),
+        "--draws", "100",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "fitted on A.csv, scored on B.csv" in result.stdout
+    assert "blend (fitted) chose on A.csv" in result.stdout
+    summary = json.loads((out / "deu-validation.json").read_text(encoding="utf-8"))
+    assert summary["protocol"] == "fitted on A.csv, scored on B.csv"
+    assert summary["issues_scored"] == 77 and summary["fit_issues"] == 80
+    average = next(m for m in summary["models"] if m["name"] == "inverse-MSE average (fitted)")
+    assert average["conformal_scaling"] in ("absolute", "spread")
+
+
+def test_cli_prints_the_engine_skill_weights(real_result, tmp_path: Path):
+    result = CliRunner().invoke(validate_app, ["deu", str(DEU_DEV), "--engine-weights",
+                                               "--out", str(tmp_path / "none")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    labels = {"eum": "EUM (median)", "compromise": "compromise", "median": "weighted median",
+              "spatial": "KTAB spatial"}  # fmt: skip
+    y = real_result.data.outcome
+    mse = {name: float(((real_result.forecasts[label] - y) ** 2).mean())
+           for name, label in labels.items()}  # fmt: skip
+    weights = weights_from_mse(mse)
+    assert sum(weights.values()) == pytest.approx(1.0)
+    for name, weight in weights.items():
+        assert re.search(rf"{name}\s.*{weight:.3f}", result.stdout), name
+    assert "1/MSE" in result.stdout and not (tmp_path / "none").exists()

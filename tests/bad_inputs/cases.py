@@ -86,7 +86,9 @@ SCENARIO_CASES = [
     # --- the scenario section and the file as a whole
     edit("meta_missing", "scenario:\n  id: water-treaty\n  title: Sharing the river after the new "
          "dam\n  as_of: 2024-01-01\n  question: How much of the river's flow will the downstream "
-         "state secure?\n", "", "scenario: is required but missing", "sources:"),
+         "state secure?\n  limitations:\n    - Rainfall is a single drought shock; there is no "
+         "year-by-year hydrology.\n    - Domestic politics in both states and outside lenders "
+         "are not modelled.\n", "", "scenario: is required but missing", "sources:"),
     edit("meta_id_upper", "id: water-treaty", "id: Water Treaty",
          "scenario.id: must be lower-case letters, digits, '-' and '_', got 'Water Treaty'",
          "id: Water Treaty"),
@@ -662,7 +664,7 @@ YAML_CASES = [
          "scenario.a\\nb: is not a known field", '"a\\nb"'),
     raw("yaml_latin1", open(BASE, encoding="utf-8").read().replace(
         "name: Upstream State", "name: Soci\u00e9t\u00e9 du fleuve").encode("latin-1"),
-        "column 15: byte 0xe9 is not UTF-8 text", 16),
+        "column 15: byte 0xe9 is not UTF-8 text", "name: Soci"),
     raw("yaml_utf16", open(BASE, encoding="utf-8").read().encode("utf-16"),
         "is UTF-16 text; save it as UTF-8", 1),
     raw("yaml_too_large", b"# " + b"x" * 10_000_000 + b"\n", "is larger than the 10 MB", None),

@@ -42,7 +42,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -78,6 +78,8 @@ __all__ = [
     "posteriors",
     "sample_inputs",
 ]
+
+T = TypeVar("T")
 
 LIKELIHOODS: dict[str, float] = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.1}
 """P(e|h) a rating stands for, before tempering by the item's weight."""
@@ -180,12 +182,15 @@ class AchMatrix:
         """The same matrix with evidence item ``item`` left out."""
         keep = np.arange(len(self.evidence_ids)) != item
 
-        def kept(values: Sequence | None) -> tuple | None:
-            return None if values is None else tuple(v for v, k in zip(values, keep, strict=True)
-                                                     if k)
+        def kept(values: Sequence[T]) -> tuple[T, ...]:
+            return tuple(v for v, k in zip(values, keep, strict=True) if k)
+
+        def kept_if_given(values: Sequence[T] | None) -> tuple[T, ...] | None:
+            return None if values is None else kept(values)
 
         return AchMatrix(self.hypothesis_ids, kept(self.evidence_ids), self.ratings[keep],
-                         self.weights[keep], self.priors, kept(self.sources), kept(self.groups),
+                         self.weights[keep], self.priors, kept_if_given(self.sources),
+                         kept_if_given(self.groups),
                          self.rho, self.exclusive, self.exhaustive, self.catch_all)
 
 

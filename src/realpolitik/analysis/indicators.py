@@ -59,13 +59,27 @@ __all__ = [
 
 
 class EnsembleOutputs(Protocol):
-    """The parts of an ensemble result that indicators read."""
+    """The parts of an ensemble result that indicators read (read-only)."""
 
-    dates: Sequence[dt.date]
-    settlement: Mapping[str, np.ndarray]
-    cohesion: Mapping[str, np.ndarray]
-    ruptured: Mapping[str, np.ndarray]
-    shock_fired: Mapping[str, np.ndarray]
+    @property
+    def dates(self) -> Sequence[dt.date]:
+        """The step dates, the scenario's ``as_of`` first."""
+
+    @property
+    def settlement(self) -> Mapping[str, np.ndarray]:
+        """Issue id -> (D, T + 1) settlement."""
+
+    @property
+    def cohesion(self) -> Mapping[str, np.ndarray]:
+        """Alliance id -> (D, T + 1) S-score."""
+
+    @property
+    def ruptured(self) -> Mapping[str, np.ndarray]:
+        """Alliance id -> (D, T + 1) bool, True from the rupture on."""
+
+    @property
+    def shock_fired(self) -> Mapping[str, np.ndarray]:
+        """Shock id -> (D, T + 1) bool, True from the firing on."""
 
 
 _SERIES = {
@@ -175,7 +189,7 @@ def _term(term: Term, result: EnsembleOutputs, text: str) -> np.ndarray:
     values = np.asarray(series[term.id])
     last = _last_step(term, result.dates, text)
     if term.function in ("ruptured", "fired"):
-        return values[:, : last + 1].astype(bool).any(axis=1)
+        return np.asarray(values[:, : last + 1].astype(bool).any(axis=1))
     return values[:, last].astype(float)
 
 

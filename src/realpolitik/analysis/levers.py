@@ -41,6 +41,7 @@ from realpolitik.analysis.outcomes import EnsembleLike, Outcome, check_outcome, 
 from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario, dotted
 from realpolitik.scenario.settings import DEFAULT_DIRECTION, analysis_defaults
+from realpolitik.simulation.mixture import MIXTURE
 
 if TYPE_CHECKING:
     from realpolitik.simulation.executors import Executor
@@ -277,6 +278,31 @@ class LeverReport:
         """The option's effect on the objective."""
         return self.effects[option_id][self.objective]
 
+    def to_frame(self):
+        """Every option's effect on every outcome as a pandas DataFrame, in ranking order.
+
+        One row per option and outcome: ``option`` (id), ``option_name``,
+        ``outcome`` (its ``kind:id`` label), ``objective`` (whether the
+        outcome is the objective), ``rank`` (on the objective),
+        ``baseline_mean``, ``option_mean``, ``effect``, ``low``, ``high``
+        (95% interval of the paired effect) and the option's regret on the
+        objective (``regret_mean``, ``regret_p90``, ``regret_max``).
+        """
+        import pandas as pd
+
+        regret = {summary.option: summary for summary in self.regret}
+        rows = [
+            {"option": option, "option_name": self.option_name(option), "outcome": label,
+             "objective": label == self.objective, "rank": rank,
+             "baseline_mean": effect.baseline_mean, "option_mean": effect.option_mean,
+             "effect": effect.effect.mean, "low": effect.effect.low, "high": effect.effect.high,
+             "regret_mean": regret[option].mean, "regret_p90": regret[option].p90,
+             "regret_max": regret[option].max}
+            for rank, option in enumerate(self.ranking, start=1)
+            for label, effect in self.effects[option].items()
+        ]
+        return pd.DataFrame(rows)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the whole report."""
         return {
@@ -459,7 +485,7 @@ class LeverOptions:
     direction: Direction | None = None
     draws: int | None = None
     seed: int = 0
-    model: str = "compromise"
+    model: str = MIXTURE
     pairs: bool = True
     delay_years: float | None = 2.0
     interval: IntervalMethod = "normal"
@@ -480,16 +506,19 @@ def resolve_lever_options(scenario: Scenario, options: LeverOptions | None = Non
     """
     chosen = options or LeverOptions()
     defaults = analysis_defaults(scenario)
+    outcomes = tuple(_given(chosen.outcomes, defaults.outcomes))
+    objective = _given(chosen.objective, defaults.objective)
+    direction = _given(chosen.direction, defaults.direction)
     resolved = replace(
         chosen,
         levers=tuple(_given(chosen.levers, scenario.levers)),
-        outcomes=tuple(_given(chosen.outcomes, defaults.outcomes)),
-        objective=_given(chosen.objective, defaults.objective),
-        direction=_given(chosen.direction, defaults.direction),
+        outcomes=outcomes,
+        objective=objective,
+        direction=direction,
         draws=_given(chosen.draws, defaults.draws),
     )
-    _check_direction(resolved.direction)
-    for outcome in [*resolved.outcomes, *filter(None, [resolved.objective])]:
+    _check_direction(direction)
+    for outcome in [*outcomes, *filter(None, [objective])]:
         check_outcome(scenario, outcome)
     return resolved
 
@@ -584,9 +613,12 @@ class _Runner:
     def __init__(self, scenario: Scenario, options: LeverOptions, executor: Executor | None,
                  simulate: Simulate | None, counter: _RunCounter) -> None:
         if simulate is None:
-            from realpolitik.simulation import simulate_ensemble as simulate
+            from realpolitik.simulation import simulate_ensemble
+
+            simulate = simulate_ensemble
         self.scenario, self.options, self.executor = scenario, options, executor
-        self.simulate, self.counter = simulate, counter
+        self.simulate: Simulate = simulate
+        self.counter = counter
 
     def __call__(self, levers: Sequence[Lever],
                  overrides: dict[str, np.ndarray] | None = None) -> EnsembleLike:
@@ -605,10 +637,11 @@ class _RunCounter:
         self.progress, self.total, self.draws, self.finished = progress, runs * draws, draws, 0
 
     def callback(self) -> DrawProgress | None:
-        if self.progress is None:
+        progress = self.progress
+        if progress is None:
             return None
         offset = self.finished * self.draws
-        return lambda done, _total: self.progress(offset + done, self.total)  # type: ignore[misc]
+        return lambda done, _total: progress(offset + done, self.total)
 
     def finish_run(self) -> None:
         self.finished += 1

@@ -14,6 +14,7 @@ functions over arrays.  :class:`Outcome`, :class:`OutcomeError` and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -56,18 +57,47 @@ _RESULT_FIELD: dict[OutcomeKind, str] = {
 
 
 class EnsembleLike(Protocol):
-    """The attributes of an ensemble result that the analyses read."""
+    """The attributes of an ensemble result that the analyses read (read-only)."""
 
-    dates: Any
-    settlement: dict[str, np.ndarray]
-    cohesion: dict[str, np.ndarray]
-    ruptured: dict[str, np.ndarray]
-    shock_fired: dict[str, np.ndarray]
-    parameters: dict[str, np.ndarray]
-    seed: int
-    draws: int
-    model: str
-    scenario_id: str
+    @property
+    def dates(self) -> Sequence[dt.date]:
+        """The step dates, the scenario's ``as_of`` first."""
+
+    @property
+    def settlement(self) -> Mapping[str, np.ndarray]:
+        """Issue id -> (D, T + 1) settlement."""
+
+    @property
+    def cohesion(self) -> Mapping[str, np.ndarray]:
+        """Alliance id -> (D, T + 1) S-score."""
+
+    @property
+    def ruptured(self) -> Mapping[str, np.ndarray]:
+        """Alliance id -> (D, T + 1) bool, True from the rupture on."""
+
+    @property
+    def shock_fired(self) -> Mapping[str, np.ndarray]:
+        """Shock id -> (D, T + 1) bool, True from the firing on."""
+
+    @property
+    def parameters(self) -> Mapping[str, np.ndarray]:
+        """Name -> (D,) sampled value of each uncertain number."""
+
+    @property
+    def seed(self) -> int:
+        """The seed of the ensemble's draws."""
+
+    @property
+    def draws(self) -> int:
+        """The number of draws D."""
+
+    @property
+    def model(self) -> str:
+        """The engine that bargained at each step."""
+
+    @property
+    def scenario_id(self) -> str:
+        """The id of the simulated scenario."""
 
 
 def check_outcome(scenario: Scenario, outcome: Outcome) -> Outcome:

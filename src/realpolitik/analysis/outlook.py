@@ -33,6 +33,7 @@ from realpolitik.scenario.schema import Scenario
 from realpolitik.scenario.settings import AnalysisDefaults, analysis_defaults
 from realpolitik.simulation import EnsembleResult, simulate_ensemble
 from realpolitik.simulation.executors import Executor
+from realpolitik.simulation.mixture import MIXTURE
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: how far each stage has come."""
@@ -47,7 +48,7 @@ class OutlookOptions:
 
     draws: int | None = None
     seed: int = 0
-    model: str = "compromise"
+    model: str = MIXTURE
     horizon_years: float | None = None
     executor: Executor | None = None
     levers: bool = True
@@ -97,7 +98,7 @@ def forecast_outlook(scenario: Scenario, options: OutlookOptions,
     questions = forecast_questions(scenario, ensemble) if scenario.questions else []
     return Outlook(ensemble, focus, drivers, questions,
                    _levers(scenario, options, draws, defaults, report),
-                   _discovery(scenario, ensemble, options, defaults),
+                   _discovery(scenario, ensemble, options, defaults, report),
                    _sensitivity(scenario, options, defaults, report))
 
 
@@ -122,7 +123,7 @@ def _levers(scenario: Scenario, options: OutlookOptions, draws: int,
 
 
 def _discovery(scenario: Scenario, ensemble: EnsembleResult, options: OutlookOptions,
-               defaults: AnalysisDefaults) -> Discovery | None:
+               defaults: AnalysisDefaults, report: Progress) -> Discovery | None:
     """Seek the inputs that lead to the discovery target, if asked and there is one.
 
     When nothing differs between the draws (no ranges, no game changers),
@@ -138,7 +139,8 @@ def _discovery(scenario: Scenario, ensemble: EnsembleResult, options: OutlookOpt
         return _nothing_to_discover(ensemble, target)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a constant outcome is reported
-        return discover(ensemble, target)
+        return discover(ensemble, target,
+                        progress=lambda done, total: report("Scenario discovery", done, total))
 
 
 def _nothing_to_discover(ensemble: EnsembleResult, target: Outcome) -> Discovery:
@@ -152,7 +154,8 @@ def _sensitivity(scenario: Scenario, options: OutlookOptions, defaults: Analysis
                  report: Progress) -> Sensitivity | None:
     """Sobol indices and swings of the sensitivity outcome, if asked and anything is uncertain."""
     outcome = _checked(scenario, defaults.sensitivity)
-    if not options.sensitivity or outcome is None or not uncertain_parameters(scenario):
+    inputs = uncertain_parameters(scenario, options.model)
+    if not options.sensitivity or outcome is None or not inputs:
         return None
     chosen = SensitivityOptions(base_samples=options.sobol_samples, seed=options.seed,
                                 model=options.model)

@@ -91,7 +91,7 @@ class QuestionForecast:
     probability: float
     threshold: float | None
     beyond_horizon: list[dt.date]
-    outcome: str | None
+    outcome: Literal["yes", "no"] | None
     model_probability: float = math.nan
     base_rate: float = DEFAULT_BASE_RATE
     unmodelled: float = 0.0
@@ -147,7 +147,7 @@ def forecast_questions(
 def _rate(scenario: Scenario) -> float:
     from realpolitik.scenario.settings import AnalysisSettings
 
-    return (scenario.analysis or AnalysisSettings()).unmodelled_change.point
+    return (scenario.analysis or AnalysisSettings()).unmodelled_rate
 
 
 def _draws(result: EnsembleOutputs) -> int:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scoringrules as sr
+from numpy.typing import ArrayLike
 
 __all__ = [
     "LOG_CLIP",
@@ -47,7 +48,7 @@ LOG_CLIP = 1e-3
 """Probabilities are kept in [LOG_CLIP, 1 - LOG_CLIP] for the log score."""
 
 
-def _checked(probabilities: np.ndarray, outcomes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _checked(probabilities: ArrayLike, outcomes: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     p = np.asarray(probabilities, dtype=float)
     y = np.asarray(outcomes, dtype=float)
     if p.shape != y.shape or p.ndim != 1:
@@ -60,13 +61,13 @@ def _checked(probabilities: np.ndarray, outcomes: np.ndarray) -> tuple[np.ndarra
     return p, y
 
 
-def brier_scores(probabilities: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
+def brier_scores(probabilities: ArrayLike, outcomes: ArrayLike) -> np.ndarray:
     """Per-forecast Brier score ``(p - y)^2``; shape (n,)."""
     p, y = _checked(probabilities, outcomes)
     return np.asarray(sr.brier_score(y, p), dtype=float)
 
 
-def log_scores(probabilities: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
+def log_scores(probabilities: ArrayLike, outcomes: ArrayLike) -> np.ndarray:
     """Per-forecast log score ``-ln(p)`` for yes, ``-ln(1 - p)`` for no; shape (n,).
 
     Probabilities are clipped to ``[LOG_CLIP, 1 - LOG_CLIP]`` first.
@@ -123,7 +124,7 @@ class ScoreSummary:
         return self.yes_count / self.count
 
 
-def reliability_bins(probabilities: np.ndarray, outcomes: np.ndarray,
+def reliability_bins(probabilities: ArrayLike, outcomes: ArrayLike,
                      bins: int = 10) -> list[ReliabilityBin]:
     """Group forecasts into ``bins`` equal-width bins on [0, 1].
 
@@ -156,7 +157,7 @@ def _constant_baseline(name: str, rate: float, n: int, outcomes: np.ndarray,
                     skill(log, base_log), note)
 
 
-def score_forecasts(probabilities: np.ndarray, outcomes: np.ndarray,
+def score_forecasts(probabilities: ArrayLike, outcomes: ArrayLike,
                     bins: int = 10) -> ScoreSummary:
     """Mean Brier and log scores with 50% and base-rate baselines and reliability bins.
 

@@ -17,13 +17,17 @@ path runs on test functions with known answers (Ishigami) and on a scenario:
 
 Parameters are sampled on the unit hypercube and mapped through each
 quantity's own distribution (uniform or triangular), so the indices refer
-to the ranges the analyst wrote.
+to the ranges the analyst wrote.  Model choices are inputs like the
+scenario's numbers: the rupture rules' constants, the random walk's
+volatilities, the pull and the hazards' trends when the scenario gives them
+as ranges, and the bargaining engine of a mixture (``model.engine``, see
+:func:`engine_parameter`).
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +38,7 @@ from realpolitik.analysis.outcomes import EnsembleLike, Outcome, value
 from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.quantity import Quantity
 from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
+from realpolitik.simulation.mixture import MIXTURE
 
 if TYPE_CHECKING:
     from realpolitik.simulation.executors import Executor
@@ -46,6 +51,7 @@ __all__ = [
     "Swing",
     "Tornado",
     "analyse_sensitivity",
+    "engine_parameter",
     "evaluate_design",
     "from_unit",
     "one_at_a_time",
@@ -63,17 +69,48 @@ Parameter = tuple[str, Quantity]
 # ---------------------------------------------------------------------------
 # Parameters and their distributions
 # ---------------------------------------------------------------------------
-def uncertain_parameters(scenario: Scenario) -> list[Parameter]:
-    """Return ``(dotted name, quantity)`` for every uncertain number the simulation reads.
+def uncertain_parameters(
+    scenario: Scenario, model: str = MIXTURE, engine_weights: Mapping[str, float] | None = None
+) -> list[Parameter]:
+    """Return ``(dotted name, quantity)`` for every uncertain input of the simulation.
 
     These are the ranges in the actors, stances, alliances and dynamics
-    sections; numbers inside ``levers`` only act when a lever is applied, so
-    they cannot move the baseline and are left out.
+    sections (numbers inside ``levers`` only act when a lever is applied, so
+    they cannot move the baseline and are left out), then, when ``model``
+    is a mixture of two or more engines (``engine_weights``, else the
+    scenario's, else the default ones), the engine itself
+    (:func:`engine_parameter`): a model choice like the rupture rules'
+    constants and the random walk's volatilities, which are ranges of the
+    scenario when the analyst gives them as such.
     """
     from realpolitik.simulation.parameters import SIMULATED_SECTIONS
 
-    return [(dotted(path), quantity) for path, quantity in iter_quantities(scenario)
-            if quantity.uncertain and path and path[0] in SIMULATED_SECTIONS]
+    found = [(dotted(path), quantity) for path, quantity in iter_quantities(scenario)
+             if quantity.uncertain and path and path[0] in SIMULATED_SECTIONS]
+    engine = engine_parameter(scenario, model, engine_weights)
+    return found if engine is None else [*found, engine]
+
+
+def engine_parameter(
+    scenario: Scenario, model: str = MIXTURE, engine_weights: Mapping[str, float] | None = None
+) -> Parameter | None:
+    """The bargaining engine of a mixture as an input: ``model.engine``, uniform over [0, 1].
+
+    A draw's number picks its engine: the mixture's engines take consecutive
+    slices of [0, 1) as wide as their weights, so a uniform number gives
+    each engine its weight, the low end the first engine and the high end
+    the last (a tornado's swing is the difference between the two).  The
+    point estimate, 0.5, picks the engine whose slice holds the middle.
+    None when ``model`` is one engine, or a mixture of one.
+    """
+    from realpolitik.simulation.ensemble import engine_weights_of
+    from realpolitik.simulation.parameters import ENGINE_PARAMETER
+
+    if model != MIXTURE or len(engine_weights_of(scenario, engine_weights)) < 2:
+        return None
+    engines = " or ".join(name for name, _ in engine_weights_of(scenario, engine_weights))
+    return ENGINE_PARAMETER, Quantity(range=(0.0, 1.0), estimate=(
+        f"model choice: which engine bargains ({engines}), each with its weight"))
 
 
 def from_unit(quantity: Quantity, u: np.ndarray) -> np.ndarray:
@@ -295,7 +332,7 @@ def scenario_model(
     parameters: Sequence[Parameter],
     *,
     seed: int = 0,
-    model: str = "compromise",
+    model: str = MIXTURE,
     levers: Sequence[Lever] = (),
     executor: Executor | None = None,
     simulate: Callable[..., EnsembleLike] | None = None,
@@ -310,7 +347,9 @@ def scenario_model(
     """
     names = [name for name, _ in parameters]
     if simulate is None:
-        from realpolitik.simulation import simulate_ensemble as simulate
+        from realpolitik.simulation import simulate_ensemble
+
+        simulate = simulate_ensemble
 
     def evaluate(x: np.ndarray) -> np.ndarray:
         overrides = {name: np.ascontiguousarray(x[:, j]) for j, name in enumerate(names)}
@@ -340,7 +379,7 @@ class SensitivityOptions:
     base_samples: int = 64
     replicates: int = 64
     seed: int = 0
-    model: str = "compromise"
+    model: str = MIXTURE
     sobol: bool = True
     tornado: bool = True
 
@@ -386,7 +425,7 @@ def analyse_sensitivity(
         The ensemble function (default :func:`realpolitik.simulation.simulate_ensemble`).
     """
     chosen = options or SensitivityOptions()
-    parameters = uncertain_parameters(scenario)
+    parameters = uncertain_parameters(scenario, chosen.model)
     if not parameters:
         raise ValueError("the scenario has no uncertain numbers: give some a [low, high] range")
     evaluate = _counted(

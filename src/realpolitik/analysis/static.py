@@ -8,7 +8,8 @@ Model's final round).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ class AllianceReading:
     stated: Cohesion
     bargained: Cohesion | None
 
-    def by_horizon(self, horizons: list[str], which: str = "stated") -> dict[str, float]:
+    def by_horizon(self, horizons: Sequence[str], which: str = "stated") -> dict[str, float]:
         """Sum the issues' contributions to the score per time horizon.
 
         ``horizons`` gives each issue's horizon in the scenario's issue order;
@@ -57,6 +58,33 @@ class StaticForecast:
     forecasts: dict[str, np.ndarray]
     eum: EUMResult | None
     alliances: list[AllianceReading]
+    runs: Mapping[str, Any] = field(default_factory=dict)
+    """Full results of the engines that have one (e.g. ``runs["spatial"].trajectory``)."""
+
+    def by_issue(self, model: str) -> dict[str, float]:
+        """One engine's forecast, labelled: issue id -> settlement (0-100).
+
+        ``forecasts[model]`` holds the same numbers as an array in the
+        scenario's issue order.
+        """
+        if model not in self.forecasts:
+            raise KeyError(f"no forecast by '{model}' (have: {', '.join(self.forecasts)})")
+        return dict(zip(self.arrays.issue_ids, (float(v) for v in self.forecasts[model]),
+                        strict=True))
+
+    def to_frame(self):
+        """The forecasts as a pandas DataFrame: one row per issue (indexed by its id).
+
+        Columns: ``name``, ``horizon``, then one column per engine that ran.
+        """
+        import pandas as pd
+
+        frame = pd.DataFrame({
+            "name": [issue.name for issue in self.scenario.issues],
+            "horizon": [issue.horizon for issue in self.scenario.issues],
+            **{model: np.asarray(values, dtype=float) for model, values in self.forecasts.items()},
+        }, index=pd.Index(self.arrays.issue_ids, name="issue"))
+        return frame
 
     @property
     def final_positions(self) -> np.ndarray | None:
@@ -72,13 +100,18 @@ class StaticForecast:
         return np.where(self.arrays.active, final - self.arrays.position, 0.0)
 
 
-def forecast_static(scenario: Scenario, models: tuple[str, ...] = MODEL_NAMES) -> StaticForecast:
+def forecast_static(
+    scenario: Scenario,
+    models: tuple[str, ...] = MODEL_NAMES,
+    engine_options: Mapping[str, Any] | None = None,
+) -> StaticForecast:
     """Run the chosen engines on the scenario's point estimates and read its alliances.
 
     Each engine of ``models`` (names from :mod:`realpolitik.models.registry`)
     forecasts every issue, in the registry's order; engines with a full result are run once for it,
     and the Expected Utility Model's final round gives the bargained
-    positions on which alliances are read again.
+    positions on which alliances are read again. ``engine_options`` maps an
+    engine's name to its options (e.g. ``{"eum": EUMOptions(...)}``).
 
     Raises
     ------
@@ -92,18 +125,19 @@ def forecast_static(scenario: Scenario, models: tuple[str, ...] = MODEL_NAMES) -
     x, s, c, active = arrays.batch()
     forecasts: dict[str, np.ndarray] = {}
     results: dict[str, Any] = {}
+    options = dict(engine_options or {})
     for name in (name for name in MODEL_NAMES if name in models):
         chosen = engine(name)
         if chosen.run is None:
-            forecasts[name] = chosen.settle(x, s, c, active)[0]
+            forecasts[name] = chosen.settle(x, s, c, active, options=options.get(name))[0]
         else:
-            results[name] = chosen.run(x, s, c, active)
+            results[name] = chosen.run(x, s, c, active, options=options.get(name))
             forecasts[name] = results[name].forecast[0]
     eum = results.get("eum")
     bargained = None if eum is None else eum.trajectory[:, -1]
     readings = [_read_alliance(scenario, arrays, alliance, bargained)
                 for alliance in scenario.alliances]
-    return StaticForecast(scenario, arrays, forecasts, eum, readings)
+    return StaticForecast(scenario, arrays, forecasts, eum, readings, results)
 
 
 def _read_alliance(

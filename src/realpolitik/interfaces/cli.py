@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,13 +13,17 @@ from rich.text import Text
 
 from realpolitik._version import __version__
 from realpolitik.interfaces.cli_common import (
+    ALL_ENGINES,
+    FORECAST_ENGINES,
     MAX_HORIZON_YEARS,
+    STEP_ENGINES,
     USER_ERRORS,
     DrawsOption,
     ScenarioArg,
     SchedulerOption,
     SeedOption,
     WorkersOption,
+    engine_option,
     fail,
     report_user_errors,
     terminal,
@@ -28,11 +31,12 @@ from realpolitik.interfaces.cli_common import (
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
 from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.interfaces.cli_serve import serve_command
-from realpolitik.interfaces.cli_validate import validate_app
+from realpolitik.interfaces.cli_validate import EUM_READING_CHOICE, validate_app
 from realpolitik.interfaces.errors import GuardedGroup, guard, terminate_as_interrupt
 from realpolitik.models.registry import engine_names
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import builtin_scenarios, load_scenario, resolve_scenario
+from realpolitik.simulation.mixture import MIXTURE
 
 if TYPE_CHECKING:
     from realpolitik.interfaces.pipeline import RunOutcome
@@ -52,10 +56,6 @@ app = typer.Typer(
 )
 
 
-ModelChoice = StrEnum("ModelChoice", {**{name: name for name in engine_names()}, "all": "all"})
-"""Engines offered on the command line (every registry engine), or all of them."""
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"realpolitik {__version__}")
@@ -70,29 +70,28 @@ def _main(
     """Explicit, checkable models of international politics."""
 
 
-StepModel = StrEnum("StepModel", {name: name for name in engine_names(stepping=True)})
-"""Engines the ensemble can bargain with at each step (the registry's stepping engines)."""
-
-
 @app.command()
 def run(
     scenario: ScenarioArg = None,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Folder to write the run into (must not exist yet). "
                             "Default: realpolitik-runs/<scenario>-<time>.")] = None,
-    model: Annotated[ModelChoice, typer.Option(
-        "--model", "-m", help="Which bargaining engine(s) forecast the settlements.")
-    ] = ModelChoice["all"],
+    model: Annotated[str, engine_option(
+        FORECAST_ENGINES, "--model", "-m",
+        help="Which bargaining engine(s) forecast the settlements.")] = ALL_ENGINES,
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     horizon: Annotated[float | None, typer.Option(
         "--horizon", min=0.25, max=MAX_HORIZON_YEARS,
         help="Years to simulate (at most 50). Default: the scenario's "
              "dynamics.horizon_years.")] = None,
-    step_model: Annotated[StepModel, typer.Option(
-        "--step-model", help="Engine that bargains at every time step of the ensembles "
-                             "(eum is exact but about 3,000 times slower).")
-    ] = StepModel["compromise"],
+    step_model: Annotated[str, engine_option(
+        STEP_ENGINES, "--step-model", help="Engine that bargains at every time step of the "
+                                           "ensembles: mixture (each future drawn with one "
+                                           "engine, weighted by the engines' measured skill; "
+                                           "the scenario's analysis.engines may set the "
+                                           "weights) or one engine (eum and spatial are about "
+                                           "1,000 times slower).")] = MIXTURE,
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     static: Annotated[bool, typer.Option(
@@ -102,16 +101,30 @@ def run(
     sobol_samples: Annotated[int, typer.Option(
         "--sobol-samples", min=0, help="Base samples of the Sobol design (a power of two; "
                                        "0 skips the sensitivity analysis).")] = 64,
+    detail: Annotated[bool, typer.Option(
+        "--detail", help="Also print the long tables: how far each actor moved, every lever "
+                         "and pair, effects on other outcomes, cost of delay, scenario "
+                         "discovery, sensitivity and every forecast question.")] = False,
+    eum_reading: Annotated[str, engine_option(
+        EUM_READING_CHOICE, "--eum-reading",
+        help="Reading of the Expected Utility Model in the static forecast: published "
+             "(Scholz et al. 2011's equations, default) or program (the reading of the "
+             "program behind their Table 2).")] = "published",
+    trace: Annotated[bool, typer.Option(
+        "--trace", help="Write the round-by-round positions of the EUM and the spatial model "
+                        "(trace-eum.csv, trace-spatial.csv) into the run folder.")] = False,
 ) -> None:
     """Forecast how issues settle, how alliances hold, what breaks them, which levers work.
 
-    Prints each issue's forecast by each model, how far each actor moved while
-    bargaining and the cohesion of each watched alliance. When the scenario has
-    dynamics, it then simulates many futures: the chance each alliance still
-    holds after 1, 2 and 5 years, which game changers go with a rupture, how
-    each lever moves the outcomes, scenario discovery and sensitivity. Writes a
-    run folder with results (JSON, CSV, Parquet), figures (PNG) and a
-    self-contained HTML report.
+    Prints the bottom line first: the scenario's question answered in plain
+    sentences, the key judgments with their numbers, the questions to watch
+    and what the model leaves out. Then each issue's forecast by each model
+    and the cohesion of each watched alliance; when the scenario has
+    dynamics, the chance each alliance still holds after 1, 2 and 5 years,
+    which game changers go with a rupture and the best levers (--detail
+    prints every table). Writes a run folder with results (JSON, CSV,
+    Parquet; see docs/results.md), figures (PNG) and a self-contained HTML
+    report.
     """
     from realpolitik.analysis.outlook import OutlookOptions
     from realpolitik.interfaces.pipeline import UNCOUNTED_STAGES, RunOptions, run_analysis
@@ -121,31 +134,36 @@ def run(
     if sobol_samples and sobol_samples & (sobol_samples - 1):
         fail(f"--sobol-samples must be a power of two (or 0), got {sobol_samples}")
     executor = command_line_executor(workers, scheduler)
-    outlook = OutlookOptions(draws=draws, seed=seed, model=step_model.value,
+    outlook = OutlookOptions(draws=draws, seed=seed, model=step_model,
                              horizon_years=horizon, executor=executor, levers=levers,
                              sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)
-    models = engine_names() if model is ModelChoice["all"] else (model.value,)
-    options = RunOptions(models=models, dynamics=not static, outlook=outlook)
+    models = engine_names() if model == ALL_ENGINES else (model,)
+    options = RunOptions(models=models, dynamics=not static, outlook=outlook,
+                         eum_reading=eum_reading, trace=trace)
     console = terminal()
     try:
         with stage_progress(console, spinners=UNCOUNTED_STAGES) as progress:
             outcome = run_analysis(scenario, out=out, options=options, progress=progress)
     except USER_ERRORS as error:
         report_user_errors(error)
-    _print_run(console, outcome)
+    _print_run(console, outcome, detail=detail)
 
 
-def _print_run(console: Console, outcome: RunOutcome) -> None:
-    """Print the forecast, the outlook (if any) and where the run was written."""
+def _print_run(console: Console, outcome: RunOutcome, *, detail: bool = False) -> None:
+    """Print the bottom line, the forecast, the outlook (if any) and where the run went."""
+    from realpolitik.outputs.bottom_line_view import bottom_line_panel
     from realpolitik.outputs.terminal import outlook_renderables, summary_renderables
 
-    parts = summary_renderables(outcome.forecast, wide=console.width >= 140)
+    parts = [] if outcome.bottom_line is None else [bottom_line_panel(outcome.bottom_line)]
+    parts += summary_renderables(outcome.forecast, wide=console.width >= 140, detail=detail,
+                                 question=outcome.bottom_line is None)
     if outcome.outlook is not None:
-        parts += outlook_renderables(outcome.scenario, outcome.outlook)
+        parts += outlook_renderables(outcome.scenario, outcome.outlook, detail=detail)
     for part in parts:
         console.print(part)
     console.print(f"\nRun written to [bold]{escape(str(outcome.folder))}[/]; "
-                  f"open [bold]{escape(str(outcome.report))}[/]")
+                  f"open [bold]{escape(str(outcome.report))}[/]"
+                  " (every table as CSV and JSON in its results/ folder)", soft_wrap=True)
 
 
 @app.command()
@@ -183,9 +201,15 @@ def compare(
     first: Annotated[Path, typer.Argument(help="A run folder written by 'realpolitik run'.")],
     second: Annotated[Path, typer.Argument(help="Another run folder, to compare with.")],
 ) -> None:
-    """Reopen two run folders and show what moved: forecasts, cohesion, survival."""
+    """Reopen two run folders and show what moved: forecasts, cohesion, survival.
+
+    Warns when the runs differ in scenario, scenario text, seed, draws or
+    engines; refuses (exit code 2) two runs of unrelated scenarios or a
+    folder with files missing.
+    """
     from realpolitik.outputs.compare import (
         alliance_changes,
+        check_comparable,
         comparison_header,
         forecast_changes,
         open_run,
@@ -193,6 +217,7 @@ def compare(
 
     try:
         runs = open_run(first), open_run(second)
+        check_comparable(*runs)
     except USER_ERRORS as error:
         report_user_errors(error)
     console = terminal()

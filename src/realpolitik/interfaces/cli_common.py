@@ -5,6 +5,8 @@
   as written (no markup, no emoji codes), so a path like ``plan[v2].yaml``
   or a line number like ``:100:`` reaches the user unchanged;
 * :data:`USER_ERRORS`: the exceptions that mean such a mistake;
+* :class:`EngineChoice`: a choice among the registry's engines, with the
+  engine options built on it (:data:`FORECAST_ENGINES`, :data:`STEP_ENGINES`);
 * the options several commands take, as ``typing.Annotated`` types
   (``scenario: ScenarioArg = None``), so that they read and behave the same
   everywhere, with bounds that keep every value sensible (:data:`MAX_DRAWS`,
@@ -18,18 +20,22 @@ uses :func:`fail` for mistakes and for refusals of the environment.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.models import OptionInfo
 
 from realpolitik.analysis.evidence import DocumentError
 from realpolitik.analysis.validation.deu import DeuFormatError
+from realpolitik.models.registry import engine_names
 from realpolitik.outputs.rundir import RunDirectoryError
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.indicator_syntax import ExpressionError
 from realpolitik.scenario.outcomes import OutcomeError
+from realpolitik.simulation.mixture import MIXTURE
 
 __all__ = [
     "MAX_DRAWS",
@@ -37,13 +43,18 @@ __all__ = [
     "MAX_SEED",
     "MAX_WORKERS",
     "SCHEDULER_TIMEOUT",
+    "ALL_ENGINES",
+    "FORECAST_ENGINES",
+    "STEP_ENGINES",
     "USER_ERRORS",
     "DrawsOption",
+    "EngineChoice",
     "ScenarioArg",
     "SchedulerOption",
     "SeedOption",
     "WorkersOption",
     "check_scheduler",
+    "engine_option",
     "fail",
     "report_user_errors",
     "terminal",
@@ -166,3 +177,48 @@ SchedulerOption = Annotated[
                  help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786, to "
                       "spread the ensembles over its workers (checked before the run starts)."),
 ]
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """A choice among engine names read from the registry, for a ``str`` option.
+
+    The option stays a plain ``str`` (as the engine functions take it): this
+    object checks the value, names the choices in the help and completes them
+    in the shell, so the command line offers exactly what the registry holds.
+    """
+
+    names: tuple[str, ...]
+
+    def __call__(self, value: str) -> str:
+        """Return ``value`` if it is one of the names, else reject it with the choices."""
+        if value not in self.names:
+            raise typer.BadParameter(
+                f"{value!r} is not one of {', '.join(map(repr, self.names))}.")
+        return value
+
+    @property
+    def metavar(self) -> str:
+        """The choices as the help shows them, e.g. ``<eum|compromise>``."""
+        return f"<{'|'.join(self.names)}>"
+
+    def complete(self, incomplete: str) -> list[str]:
+        """The names that start with what the user has typed so far."""
+        return [name for name in self.names if name.startswith(incomplete)]
+
+
+ALL_ENGINES = "all"
+"""The choice that asks for every engine at once."""
+
+FORECAST_ENGINES = EngineChoice((*engine_names(), ALL_ENGINES))
+"""Engines for the static forecast: any registry engine, or all of them."""
+
+STEP_ENGINES = EngineChoice((MIXTURE, *engine_names(stepping=True)))
+"""Engines an ensemble can bargain with at each time step: a mixture (each draw one engine,
+by weight), or one of the registry's stepping engines."""
+
+
+def engine_option(choice: EngineChoice, *flags: str, help: str) -> OptionInfo:
+    """A typer option, for ``Annotated[str, ...]``, whose value must be one of ``choice``."""
+    return typer.Option(*flags, help=help, parser=choice, metavar=choice.metavar,
+                        autocompletion=choice.complete)

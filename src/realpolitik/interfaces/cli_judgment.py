@@ -10,18 +10,22 @@ User mistakes (a bad scenario, a malformed indicator or questions file, an
 unreadable ``--doc``) print one red line on stderr and exit with code 2
 before anything is written.  ``sources check`` exits 1 when a quotation is
 not found in its document.
+
+``realpolitik sources`` reads the scenario before or after its subcommand:
+``sources [SCENARIO]`` and ``sources list [SCENARIO]`` list every number;
+``sources check [SCENARIO]`` and ``sources SCENARIO check`` verify the
+quotations of that scenario.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import numpy as np
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -64,7 +68,13 @@ from realpolitik.outputs.rundir import RunDirectory, write_new_file
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.judgment import EvidenceItem
 from realpolitik.scenario.loader import load_scenario
+from realpolitik.scenario.names import field_name
 from realpolitik.scenario.schema import Scenario, dotted
+
+if TYPE_CHECKING:
+    # The context class that typer's group passes to parse_args; typer names it
+    # publicly only as a subclass, and an override must accept the base class.
+    from typer._click.core import Context as ClickContext
 
 __all__ = ["hypotheses_command", "score_command", "sources_app"]
 
@@ -161,12 +171,13 @@ def _weight_text(item: EvidenceItem) -> str:
 
 def _hypotheses_table(scenario: Scenario, result: AchResult) -> Table:
     table = Table(title="Hypotheses (fewest I/II first is Heuer's choice)")
-    columns = [("", "left"), ("hypothesis", "left"), ("I/II\nweighted", "right"),
-               ("likelihood\nratio", "right")]
+    columns: list[tuple[str, JustifyMethod]] = [
+        ("", "left"), ("hypothesis", "left"), ("I/II\nweighted", "right"),
+        ("likelihood\nratio", "right")]
     if result.posteriors is not None:
         columns += [("prior", "right"), ("posterior", "right")]
-    for name, justify in columns:
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for heading, justify in columns:
+        table.add_column(heading, justify=justify, overflow="fold")
     leader = _leader(result)
     ratio = result.likelihood_ratio_interval
     for h, (label, hypothesis) in enumerate(zip(_labels(result), scenario.hypotheses,
@@ -175,11 +186,11 @@ def _hypotheses_table(scenario: Scenario, result: AchResult) -> Table:
         name = Text.assemble(hypothesis.id, ("\n" + hypothesis.name, "dim"))
         if hypothesis.id in result.non_diagnostic:
             name.append("\nnon-diagnostic: nothing rates it I or II", style="yellow")
-        row = [label, name,
-               f"{result.inconsistency_count[h]:g}\n{result.inconsistency[h]:.2f}",
-               _interval_text(ratio.median[h], ratio.low[h], ratio.high[h])]
-        if result.posteriors is not None:
-            prior, post = result.prior_interval, result.posterior_interval
+        row: list[str | Text] = [
+            label, name, f"{result.inconsistency_count[h]:g}\n{result.inconsistency[h]:.2f}",
+            _interval_text(ratio.median[h], ratio.low[h], ratio.high[h])]
+        prior, post = result.prior_interval, result.posterior_interval
+        if prior is not None and post is not None:
             row += [_interval_text(prior.median[h], prior.low[h], prior.high[h]),
                     _interval_text(post.median[h], post.low[h], post.high[h])]
         table.add_row(*row, style=style)
@@ -300,7 +311,9 @@ def _hypotheses_payload(scenario: Scenario, result: AchResult) -> dict:
     }
 
 
-def _summary(point: float, interval: Interval, h: int) -> dict[str, float]:
+def _summary(point: float, interval: Interval | None, h: int) -> dict[str, float] | None:
+    if interval is None:
+        return None
     return {"point": float(point), "median": float(interval.median[h]),
             "low": float(interval.low[h]), "high": float(interval.high[h])}
 
@@ -476,38 +489,50 @@ def _write_scores(target: RunDirectory, summary: ScoreSummary,
 # ---------------------------------------------------------------------------
 
 
-class _ListingOrSubcommand(TyperGroup):
-    """A group whose own optional argument (the scenario) does not swallow a subcommand name.
+class _SourcesGroup(TyperGroup):
+    """``sources`` with its scenario named before or after the subcommand.
 
-    ``sources SCENARIO`` lists; ``sources check SCENARIO`` checks.  Without
-    this, Click would read ``check`` as the scenario argument of the group.
+    ``sources SCENARIO check ...`` is read as ``sources check SCENARIO ...``,
+    and ``sources SCENARIO`` (no subcommand) as ``sources list SCENARIO``:
+    the arguments are rearranged before Click parses them, with its public
+    interface only.
     """
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] in self.commands:
-            super().parse_args(ctx, [])
-            ctx._protected_args, ctx.args = [args[0]], list(args[1:])
-            return ctx.args
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        if len(args) >= 2 and not args[0].startswith("-") and args[0] not in self.commands \
+                and args[1] in self.commands:
+            args = [args[1], args[0], *args[2:]]
+        elif args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["list", *args]
         return super().parse_args(ctx, args)
 
 
 sources_app = typer.Typer(
-    cls=_ListingOrSubcommand,
+    cls=_SourcesGroup,
     invoke_without_command=True,
     help="Every number of a scenario with its evidence; 'check' verifies the quotations.",
 )
 
 
 @sources_app.callback()
-def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
+def _sources(ctx: typer.Context) -> None:
+    """Every number of a scenario with its evidence; 'check' verifies the quotations.
+
+    ``realpolitik sources [SCENARIO]`` lists the numbers;
+    ``realpolitik sources [SCENARIO] check --doc ID=PATH`` checks the quotations.
+    """
+    if ctx.invoked_subcommand is None:
+        sources_listing(None)
+
+
+@sources_app.command("list")
+def sources_listing(scenario: ScenarioArg = None) -> None:
     """List every number of a scenario with its value or range, source, and quote or estimate."""
-    if ctx.invoked_subcommand is not None:
-        return
     loaded = _load(scenario)
     rows = number_evidence(loaded)
     table = Table(title=Text(f"Numbers and their evidence: {loaded.scenario.title}",
                              style="table.title"))
-    for name in ("field", "value", "source", "quote or estimate"):
+    for name in ("number", "value", "source", "quote or estimate"):
         table.add_column(name, overflow="fold")
     for row in rows:
         q = row.quantity
@@ -517,8 +542,8 @@ def sources_listing(ctx: typer.Context, scenario: ScenarioArg = None) -> None:
             evidence = Text(f"estimate: {q.estimate}", style="italic")
         else:
             evidence = Text("none", style="yellow")
-        table.add_row(Text(dotted(row.path)), Text(row.shown_value), Text(q.source or ""),
-                      evidence)
+        table.add_row(Text(field_name(loaded, row.path)), Text(row.shown_value),
+                      Text(q.source or ""), evidence)
     console = terminal()
     console.print(table)
     counts = {kind: sum(r.kind == kind for r in rows) for kind in ("quote", "estimate", "none")}
@@ -552,19 +577,20 @@ def sources_check(
     console = terminal()
     failures = [c for c in checks if c.failed]
     if failures:
-        console.print(_failures_table(failures))
+        console.print(_failures_table(loaded, failures))
     _print_check_summary(console, checks)
     if failures:
         raise typer.Exit(1)
 
 
-def _failures_table(failures: list[QuoteCheck]) -> Table:
+def _failures_table(scenario: Scenario, failures: list[QuoteCheck]) -> Table:
     table = Table(title="Quotations not found in their documents")
     for name in ("field", "status", "quote", "closest passage", "differences"):
         table.add_column(name, overflow="fold")
     for check in failures:
         similarity = f" ({check.similarity:.0%})" if check.similarity is not None else ""
-        table.add_row(Text(dotted(check.path)), Text(check.status + similarity, style="red"),
+        table.add_row(Text(f"{field_name(scenario, check.path)} ({dotted(check.path)})"),
+                      Text(check.status + similarity, style="red"),
                       Text(check.quote), Text(check.closest or ""),
                       Text("; ".join(check.differences)))
     return table

@@ -35,29 +35,27 @@ from realpolitik.analysis.levers import (
 )
 from realpolitik.interfaces.cli_common import (
     MAX_HORIZON_YEARS,
+    STEP_ENGINES,
     USER_ERRORS,
     DrawsOption,
     ScenarioArg,
     SchedulerOption,
     SeedOption,
     WorkersOption,
+    engine_option,
     fail,
     report_user_errors,
     terminal,
 )
-from realpolitik.models.registry import engine_names
 from realpolitik.outputs.rundir import RunDirectory
 from realpolitik.outputs.terminal import draw_progress, lever_renderables, regret_text
 from realpolitik.scenario.loader import load_scenario
 from realpolitik.scenario.outcomes import parse_outcome
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.executors import Executor, command_line_executor, executor_scope
+from realpolitik.simulation.mixture import MIXTURE
 
 __all__ = ["levers_command"]
-
-
-EngineChoice = StrEnum("EngineChoice", {name: name for name in engine_names(stepping=True)})
-"""Engines the ensemble can step with (the registry's stepping engines)."""
 
 
 class IntervalChoice(StrEnum):
@@ -81,8 +79,9 @@ def levers_command(
     scenario: ScenarioArg = None,
     draws: DrawsOption = None,
     seed: SeedOption = 0,
-    model: Annotated[EngineChoice, typer.Option(
-        "--model", "-m", help="Bargaining engine at each step.")] = EngineChoice["compromise"],
+    model: Annotated[str, engine_option(
+        STEP_ENGINES, "--model", "-m", help="Bargaining engine at each step (mixture: each "
+                                            "future drawn with one engine).")] = MIXTURE,
     outcome: Annotated[list[str] | None, typer.Option(
         "--outcome", help="An outcome to report, e.g. settlement:idlib or "
                           "rupture:russia_iran@2022-01-01 (repeatable). Default: the "
@@ -115,7 +114,7 @@ def levers_command(
             outcomes=tuple(parse_outcome(text) for text in outcome) if outcome else None,
             objective=None if objective is None else parse_outcome(objective),
             direction=None if direction is None else direction.value,
-            draws=draws, seed=seed, model=model.value, pairs=pairs, interval=interval.value,
+            draws=draws, seed=seed, model=model, pairs=pairs, interval=interval.value,
             delay_years=delay_years if delay_years > 0 else None))
     except USER_ERRORS as error:
         report_user_errors(error)

@@ -70,7 +70,7 @@ EXIT_TERMINATED = 143
 try:  # typer vendors click from 0.20 on; before, its usage errors are click's
     from typer import TyperException as _UsageError
 except ImportError:  # pragma: no cover - older typer
-    from click import ClickException as _UsageError
+    from click import ClickException as _UsageError  # type: ignore[assignment]
 
 _PASS_THROUGH: tuple[type[BaseException], ...] = (
     typer.Exit, typer.Abort, _UsageError, SystemExit, BrokenPipeError)

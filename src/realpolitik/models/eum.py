@@ -56,7 +56,9 @@ moves by more than ``tol``; otherwise it stops after ``max_rounds``.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
@@ -65,7 +67,7 @@ from numpy.typing import ArrayLike
 from realpolitik.models._inputs import check_inputs, voting_weights
 from realpolitik.models.median import median_from_weights
 
-__all__ = ["EUMOptions", "EUMResult", "expected_utility"]
+__all__ = ["EUM_READINGS", "EUMOptions", "EUMResult", "eum_reading_options", "expected_utility"]
 
 BARGAIN_CHUNK = 256
 """Issues bargained together: bounds memory and keeps pair arrays cache-sized."""
@@ -225,6 +227,8 @@ def _success_probability(
     """
     dist = np.abs(x[:, :, None] - x[:, None, :])  # [p, k, m] = |x_k - x_m|
     if exponents is not None:
+        if scale is None:
+            raise ValueError("risk-shaped votes need the position range 'scale'")
         dist = np.power(dist / scale[:, None, None], exponents[:, :, None])
     diff = dist[:, :, None, :] - dist[:, :, :, None]  # [p, k, i, j]
     total = np.einsum("pk,pkij->pij", weight, np.abs(diff, out=diff))
@@ -617,3 +621,24 @@ def expected_utility(
         median_path=_unflatten(median_path, batch, n_issues),
         mean_path=_unflatten(mean_path, batch, n_issues),
     )
+
+
+EUM_READINGS: Mapping[str, EUMOptions] = MappingProxyType({
+    "published": EUMOptions(),
+    "program": EUMOptions(vote_share="all", votes="risk", offer_choice="by_type_weighted"),
+})
+"""Named readings of the model, offered as ``--eum-reading`` on the command line.
+
+``published``: the equations as Scholz et al. (2011) publish them (the
+defaults). ``program``: the reading reported of the program behind their
+Table 2, which reproduces 13 of its 16 values (docs/model.md)."""
+
+
+def eum_reading_options(name: str) -> EUMOptions:
+    """The options of the reading called ``name`` (ValueError naming the choices if unknown)."""
+    try:
+        return EUM_READINGS[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown EUM reading {name!r}; choose one of {', '.join(EUM_READINGS)}"
+        ) from None

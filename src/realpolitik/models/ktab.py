@@ -56,6 +56,7 @@ __all__ = [
     "DECIMALS",
     "ANCHOR",
     "SAME_POSITION",
+    "GAP_DECIMALS",
 ]
 
 MIN_COALITION = 1e-8
@@ -74,7 +75,21 @@ Inferred from KTAB's traces: both are reproduced in full for values from
 about 0.95e-6 to 1.4e-6 and for none outside (docs/model.md)."""
 
 SAME_POSITION = 1e-3
-"""Positions closer than this (Euclidean, on [0, 1]) share one win probability."""
+"""Positions at most this far apart (Euclidean, on [0, 1]) share one win probability.
+
+Distances are rounded to :data:`GAP_DECIMALS` before the comparison, so a
+pair exactly ``SAME_POSITION`` apart on the grid of bargained positions is
+merged whatever the rounding noise of the arithmetic that produced it."""
+
+GAP_DECIMALS = 9
+"""Decimals (on [0, 1]) to which a distance is rounded before it meets ``SAME_POSITION``.
+
+Bargained positions lie on a grid of ``10 ** -DECIMALS``; many pairs of final
+positions sit exactly ``SAME_POSITION`` apart (34 in KTAB's 80-actor case),
+and a difference of 1e-13 in how their distance was computed (positions
+divided by 100 once or twice) would otherwise decide whether they merge.
+Rounding to 1e-9 absorbs such noise and flips a comparison only for data
+resolved finer than 1e-9 of the scale."""
 
 _ELEMENT_BUDGET = 4_000_000
 """Rows are processed in chunks so that ``rows * N**3`` stays near this."""
@@ -632,7 +647,7 @@ def _pad_states(array: np.ndarray, length: int) -> np.ndarray:
 def _groups(
     x: np.ndarray, active: np.ndarray, *, by_position: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Group active positions closer than ``SAME_POSITION`` to one another.
+    """Group active positions at most ``SAME_POSITION`` apart (after rounding the gap).
 
     Each actor is assigned to a representative among the active actors within
     ``SAME_POSITION`` of it: the lowest-index one (``by_position=False``,
@@ -650,11 +665,12 @@ def _groups(
     bsz, n, _ = x.shape
     key = np.broadcast_to(np.arange(n), (bsz, n))
     if by_position:
-        order = np.lexsort(x.transpose(2, 0, 1)[::-1], axis=-1)
+        grid = np.round(x, GAP_DECIMALS)  # rounding noise must not reorder equal positions
+        order = np.lexsort(grid.transpose(2, 0, 1)[::-1], axis=-1)
         key = np.empty((bsz, n), dtype=int)
         np.put_along_axis(key, order, np.broadcast_to(np.arange(n), (bsz, n)), axis=1)
     gap = np.sqrt(((x[:, :, None, :] - x[:, None, :, :]) ** 2).sum(axis=3))
-    near = (gap <= SAME_POSITION) & active[:, :, None] & active[:, None, :]
+    near = (np.round(gap, GAP_DECIMALS) <= SAME_POSITION) & active[:, :, None] & active[:, None, :]
     first = np.argmin(np.where(near, key[:, None, :], n), axis=2)
     return first, active & (first == np.arange(n)[None, :])
 

@@ -69,7 +69,14 @@ class Engine:
     name : str
         Identifier used on the command line, in files and in the API.
     label : str
-        Name shown to readers in tables and figures.
+        Name shown to readers in figure legends and report tables.
+    short_label : str
+        A shorter name for narrow columns (the terminal's forecast table).
+    marker : str
+        Matplotlib marker of the engine's forecast on the issue map (``"D"``,
+        ``"s"``, ``"^"``...): one the other engines do not use.
+    marker_fill : str
+        Fill colour of that marker (its edge is black for every engine).
     settle : Settle
         The forecast on the common contract, (B, N, K) -> (B, K).
     run : Run or None
@@ -84,6 +91,9 @@ class Engine:
 
     name: str
     label: str
+    short_label: str
+    marker: str
+    marker_fill: str
     settle: Settle
     run: Run | None
     can_step: bool
@@ -139,6 +149,9 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
         "eum": Engine(
             name="eum",
             label="Expected Utility",
+            short_label="EUM",
+            marker="D",
+            marker_fill="black",
             settle=_settle_eum,
             run=expected_utility,
             can_step=True,
@@ -147,6 +160,9 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
         "compromise": Engine(
             name="compromise",
             label="Compromise",
+            short_label="Compromise",
+            marker="s",
+            marker_fill="white",
             settle=_settle_compromise,
             run=None,
             can_step=True,
@@ -155,6 +171,9 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
         "median": Engine(
             name="median",
             label="Median voter",
+            short_label="Median",
+            marker="^",
+            marker_fill="gold",
             settle=_settle_median,
             run=None,
             can_step=True,
@@ -163,6 +182,9 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
         "spatial": Engine(
             name="spatial",
             label="Spatial (KTAB)",
+            short_label="Spatial",
+            marker="P",
+            marker_fill="lightgray",
             settle=spatial_forecast,
             run=spatial_bargaining,
             can_step=True,

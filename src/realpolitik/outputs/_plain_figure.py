@@ -20,7 +20,7 @@ from matplotlib.text import Text
 
 __all__ = ["PlainTextFigure"]
 
-_NO_MATH = {"text.parse_math": False}
+_NO_MATH: dict[Any, Any] = {"text.parse_math": False}
 
 
 class PlainTextFigure(Figure):

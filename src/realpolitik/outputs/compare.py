@@ -4,6 +4,11 @@ Analysts rerun a scenario after changing a number, adding a game changer or
 a year's evidence; this says what moved: each issue's forecast by each
 model, each alliance's cohesion, and (when both runs simulated futures) the
 share of futures in which each alliance still holds after 1, 2 and 5 years.
+
+Two runs are comparable when they share at least one issue or alliance;
+:func:`check_comparable` refuses others.  :func:`comparison_header` warns
+when the runs differ in scenario text, seed, draws or engines, since every
+difference then mixes the change the analyst made with those.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from realpolitik.analysis.outlook import HOLDING_YEARS
+from realpolitik.analysis.probability import percent_text
 from realpolitik.outputs.rundir import RunDirectoryError
 
 
@@ -28,6 +34,11 @@ class RunRecord:
     manifest: dict
     forecast: dict
     holding: dict[str, dict[float, float]]
+    names: dict[str, str] | None = None
+
+    def name(self, item_id: str) -> str:
+        """The name the run's scenario gives an alliance or issue (its id if unknown)."""
+        return (self.names or {}).get(item_id, item_id)
 
 
 def open_run(folder: str | Path) -> RunRecord:
@@ -41,23 +52,53 @@ def open_run(folder: str | Path) -> RunRecord:
     _check_record(folder, manifest, forecast)
     holding: dict[str, dict[float, float]] = {}
     if (folder / "ensemble" / "manifest.json").is_file():
-        from realpolitik.simulation.results import EnsembleResult
-
-        try:
-            ensemble = EnsembleResult.from_parquet(folder / "ensemble")
-            holding = {alliance: {years: ensemble.holding_at(alliance, years)
-                                  for years in HOLDING_YEARS}
-                       for alliance in ensemble.ruptured}
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise RunDirectoryError(f"{folder / 'ensemble'}: the simulated futures cannot be "
-                                    f"read ({type(error).__name__}: {error})") from None
-    return RunRecord(folder, manifest, forecast, holding)
+        holding = _holding(folder / "ensemble")
+    return RunRecord(folder, manifest, forecast, holding, _names(folder / "scenario.yaml"))
 
 
-_MANIFEST_KEYS = {"scenario_id": str, "seed": (int, type(None)), "models": list,
+def _holding(folder: Path) -> dict[str, dict[float, float]]:
+    """Share of futures holding after 1, 2 and 5 years, by alliance, from an ensemble folder."""
+    from realpolitik.simulation.results import EnsembleResult
+
+    try:
+        ensemble = EnsembleResult.from_parquet(folder)
+    except (OSError, KeyError, ValueError, TypeError, json.JSONDecodeError) as error:
+        raise RunDirectoryError(f"{folder} is incomplete: its ensemble files cannot be read "
+                                f"({error})") from None
+    return {alliance: {years: ensemble.holding_at(alliance, years) for years in HOLDING_YEARS}
+            for alliance in ensemble.ruptured}
+
+
+def _names(path: Path) -> dict[str, str] | None:
+    """Alliance and issue names from the run's copy of its scenario (None if unreadable)."""
+    from realpolitik.scenario.errors import ScenarioError
+    from realpolitik.scenario.loader import load_scenario
+
+    try:
+        scenario = load_scenario(path)
+    except (ScenarioError, OSError):
+        return None
+    return {**{a.id: a.name for a in scenario.alliances}, **{i.id: i.name for i in scenario.issues}}
+
+
+def check_comparable(first: RunRecord, second: RunRecord) -> None:
+    """Refuse two runs with no issue and no alliance in common: there is nothing to compare."""
+    def ids(run: RunRecord, key: str) -> set[str]:
+        return {item["id"] for item in run.forecast.get(key, [])}
+
+    if not (ids(first, "issues") & ids(second, "issues")
+            or ids(first, "alliances") & ids(second, "alliances")):
+        raise RunDirectoryError(
+            f"{first.folder} ({first.manifest.get('scenario_id')}) and {second.folder} "
+            f"({second.manifest.get('scenario_id')}) share no issue and no alliance: "
+            "unrelated scenarios cannot be compared")
+
+
+_Kinds = dict[str, type | tuple[type, ...]]
+_MANIFEST_KEYS: _Kinds = {"scenario_id": str, "seed": (int, type(None)), "models": list,
                   "scenario_hash": str}
-_ISSUE_KEYS = {"id": str, "name": str, "forecast": dict}
-_ALLIANCE_KEYS = {"id": str, "cohesion_stated": (int, float)}
+_ISSUE_KEYS: _Kinds = {"id": str, "name": str, "forecast": dict}
+_ALLIANCE_KEYS: _Kinds = {"id": str, "cohesion_stated": (int, float)}
 
 
 def _check_record(folder: Path, manifest: object, forecast: object) -> None:
@@ -76,7 +117,7 @@ def _check_record(folder: Path, manifest: object, forecast: object) -> None:
                                 f"missing or malformed {problems[0]}")
 
 
-def _missing(record: object, keys: dict[str, type | tuple[type, ...]], where: str) -> list[str]:
+def _missing(record: object, keys: _Kinds, where: str) -> list[str]:
     """Each key of ``keys`` that ``record`` lacks or holds with another type, as text."""
     if not isinstance(record, dict):
         return [f"{where} (not a mapping)"]
@@ -125,14 +166,46 @@ def alliance_changes(first: RunRecord, second: RunRecord) -> Table:
             x = first.holding.get(alliance_id, {}).get(years, math.nan)
             y = second.holding.get(alliance_id, {}).get(years, math.nan)
             cells.append("-" if math.isnan(x) or math.isnan(y)
-                         else f"{100 * x:.0f}% -> {100 * y:.0f}% ({100 * (y - x):+.0f})")
-        table.add_row(alliance_id, *cells)
+                         else f"{percent_text(x)} -> {percent_text(y)} "
+                              f"({100 * (y - x):+.0f} points)")
+        table.add_row(first.name(alliance_id), *cells)
     return table
 
 
 def comparison_header(first: RunRecord, second: RunRecord) -> str:
-    """One line per run naming it, and a warning when the scenarios' texts differ."""
+    """One line per run naming it, then a warning for each way the runs differ besides the change.
+
+    Warnings: different scenarios (ids), different scenario texts (hashes),
+    seeds, draws or bargaining engines.
+    """
     lines = [f"first:  {_label(first)}", f"second: {_label(second)}"]
-    if first.manifest["scenario_hash"] != second.manifest["scenario_hash"]:
-        lines.append("the two runs analysed different scenario texts (their hashes differ)")
-    return "\n".join(lines)
+    return "\n".join(lines + [f"warning: {text}" for text in differences(first, second)])
+
+
+DIFFERENCES = (
+    ("scenario_id", "the two runs analysed different scenarios ({a} and {b})"),
+    ("scenario_hash", "the two runs analysed different scenario texts (their hashes differ)"),
+    ("seed", "the runs used different seeds ({a} and {b}): part of every change is chance"),
+    ("draws", "the runs simulated different numbers of futures ({a} and {b}): shares differ "
+              "in precision, and part of every change is chance"),
+    ("ensemble_model", "the futures were bargained with different engines ({a} and {b})"),
+    ("models", "the runs used different bargaining engines ({a} and {b}); only shared ones "
+               "are compared"),
+)
+"""Manifest fields that should match for a change to be read as the analyst's, and the warning."""
+
+
+def differences(first: RunRecord, second: RunRecord) -> list[str]:
+    """A warning for every manifest field of :data:`DIFFERENCES` in which the runs differ."""
+    found = []
+    for key, text in DIFFERENCES:
+        a, b = first.manifest.get(key), second.manifest.get(key)
+        if a != b:
+            found.append(text.format(a=_shown(a), b=_shown(b)))
+    return found
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return "none" if value is None else f"{value:,}" if isinstance(value, int) else str(value)

@@ -14,8 +14,10 @@ import numpy as np
 from realpolitik.analysis.discovery import Discovery, PrimResult
 from realpolitik.analysis.levers import BASELINE, LeverReport
 from realpolitik.analysis.sensitivity import Sensitivity, SobolIndices, Tornado
-from realpolitik.outputs.plotting import provenance, save_figure, subplots
+from realpolitik.outputs.naming import Namer
+from realpolitik.outputs.plotting import provenance, save_figure, shorten, subplots, wrap
 from realpolitik.outputs.section import Figure
+from realpolitik.scenario.names import MODEL_CHOICE, input_kind
 
 __all__ = [
     "discovery_figures",
@@ -31,14 +33,23 @@ GOOD, BAD, NEUTRAL = "tab:green", "tab:red", "tab:gray"
 
 
 def _short(name: str, width: int = 48) -> str:
-    return name if len(name) <= width else "…" + name[-(width - 1):]
+    return shorten(name, width)
+
+
+def _marked(label: str, name: str) -> str:
+    """A tick label, ending in " [model choice]" for an input that is one."""
+    return f"{label} [model choice]" if input_kind(name) == MODEL_CHOICE else label
 
 
 # ---------------------------------------------------------------------------
 # Levers
 # ---------------------------------------------------------------------------
-def lever_effects(report: LeverReport, path: Path) -> Figure:
-    """Each option's mean effect on the objective with its interval, best first."""
+def lever_effects(report: LeverReport, path: Path, objective: str | None = None) -> Figure:
+    """Each option's mean effect on the objective with its interval, best first.
+
+    ``objective`` names the objective in words (default: its ``kind:id`` label).
+    """
+    objective = objective or report.objective
     ids = [option for option in report.ranking if option != BASELINE]
     effects = [report.objective_effect(option).effect for option in ids]
     fig, ax = subplots(figsize=(9, 0.42 * len(ids) + 1.8))
@@ -52,14 +63,14 @@ def lever_effects(report: LeverReport, path: Path) -> Figure:
     ax.errorbar(means, rows, xerr=errors, fmt="none", ecolor="black", capsize=3, lw=1)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(rows)
-    ax.set_yticklabels([_short(report.option_name(option), 60) for option in ids], fontsize=8)
-    ax.set_xlabel(f"effect on {report.objective} (option minus baseline, draw by draw)")
-    ax.set_title(f"Levers ranked by their effect on {report.objective} ({report.direction})\n"
-                 "bars: mean effect; whiskers: 95% interval", fontsize=9)
+    ax.set_yticklabels([_short(report.option_name(option), 64) for option in ids], fontsize=8)
+    ax.set_xlabel(wrap(f"effect on {objective} (option minus baseline, draw by draw)", 80))
+    ax.set_title(wrap(f"Levers ranked by their effect on {objective} ({report.direction})", 80)
+                 + "\nbars: mean effect; whiskers: 95% interval", fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save_figure(fig, path, provenance(report.scenario_id, report.seed, report.draws))
     return Figure(Path(path), f"Mean effect of each lever and pair of levers on "
-                              f"{report.objective}, with its 95% interval from the paired "
+                              f"{objective}, with its 95% interval from the paired "
                               "draws; green helps, red hurts, grey is not distinguishable "
                               "from no effect.")
 
@@ -89,7 +100,7 @@ def peeling_trajectory(
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
     ax.legend(fontsize=8, loc="lower left")
-    ax.set_title(title, fontsize=9)
+    ax.set_title(wrap(title, 70), fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save_figure(fig, path, provenance(scenario_id, seed, draws))
     return Figure(Path(path), "PRIM peeling trajectory: each dot is a box, from the whole "
@@ -98,7 +109,8 @@ def peeling_trajectory(
 
 
 def prim_box(
-    found: PrimResult, path: Path, *, title: str, scenario_id: str, seed: int, draws: int
+    found: PrimResult, path: Path, *, title: str, scenario_id: str, seed: int, draws: int,
+    names: Namer | None = None,
 ) -> Figure:
     """The chosen box's range on each restricted input, as a share of the input's full range."""
     rows = found.restrictions
@@ -115,29 +127,36 @@ def prim_box(
         ax.text(1.02, row, f"{found.box.lows[j]:.3g} to {found.box.highs[j]:.3g}",
                 va="center", fontsize=7)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([_short(r.name) for r in reversed(rows)], fontsize=8)
+    names = names or Namer()
+    ax.set_yticklabels([_marked(_short(names.input(r.name), 56), r.name)
+                        for r in reversed(rows)], fontsize=8)
     ax.set_xlim(0, 1.25)
     ax.set_xticks([0, 0.5, 1])
     ax.set_xticklabels(["input's lowest", "middle", "highest"], fontsize=8)
-    ax.set_title(f"{title}: coverage {found.box.coverage:.0%}, density "
-                 f"{found.box.density:.0%} (base rate {found.base_rate:.0%})", fontsize=9)
+    ax.set_title(wrap(f"{title}: coverage {found.box.coverage:.0%}, density "
+                      f"{found.box.density:.0%} (base rate {found.base_rate:.0%})", 80),
+                 fontsize=9)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save_figure(fig, path, provenance(scenario_id, seed, draws))
     return Figure(Path(path), "The box's range (blue) on each input it restricts, against "
                               "the input's whole range (grey), most significant first.")
 
 
-def discovery_figures(discovery: Discovery, folder: Path) -> list[Figure]:
+def discovery_figures(discovery: Discovery, folder: Path,
+                      names: Namer | None = None) -> list[Figure]:
     """Trajectory and box figures of every box found, written into ``folder``."""
+    names = names or Namer()
     figures = []
     for number, found in enumerate(discovery.boxes, start=1):
-        title = f"{discovery.outcome.describe()}: box {number}"
-        common = {"title": title, "scenario_id": discovery.scenario_id, "seed": discovery.seed,
-                  "draws": discovery.draws}
-        figures.append(peeling_trajectory(found, Path(folder) / f"prim-trajectory-{number}.png",
-                                          **common))
+        title = f"{names.outcome(discovery.outcome)}: box {number}"
+        figures.append(peeling_trajectory(
+            found, Path(folder) / f"prim-trajectory-{number}.png", title=title,
+            scenario_id=discovery.scenario_id, seed=discovery.seed, draws=discovery.draws))
         if found.restrictions:
-            figures.append(prim_box(found, Path(folder) / f"prim-box-{number}.png", **common))
+            figures.append(prim_box(
+                found, Path(folder) / f"prim-box-{number}.png", title=title,
+                scenario_id=discovery.scenario_id, seed=discovery.seed, draws=discovery.draws,
+                names=names))
     return figures
 
 
@@ -152,8 +171,10 @@ def tornado(
     scenario_id: str,
     seed: int,
     top: int = 15,
+    names: Namer | None = None,
 ) -> Figure:
     """One-at-a-time swings of the outcome, widest first, around the point-estimate baseline."""
+    names = names or Namer()
     shown = swings.swings[:top]
     fig, ax = subplots(figsize=(9, 0.42 * max(len(shown), 1) + 1.8))
     rows = np.arange(len(shown))[::-1]
@@ -164,12 +185,12 @@ def tornado(
                 alpha=0.8, label="parameter at its high end" if row == rows[0] else None)
     ax.axvline(swings.baseline, color="black", lw=0.8)
     ax.set_yticks(rows)
-    ax.set_yticklabels([f"{_short(s.name)} [{s.low_value:g}, {s.high_value:g}]"
-                        for s in shown], fontsize=7)
-    ax.set_xlabel(f"{outcome}, mean of {swings.replicates} draws\n"
-                  f"(line: all at point estimates, {swings.baseline:.3g})", fontsize=9)
-    ax.set_title(f"Tornado: {outcome}\none number at a time at its low and high end",
-                 fontsize=9)
+    ax.set_yticklabels([_marked(f"{_short(names.number(s.name), 60)} [{s.low_value:g}, "
+                                f"{s.high_value:g}]", s.name) for s in shown], fontsize=7)
+    ax.set_xlabel(wrap(f"{outcome}, mean of {swings.replicates} draws", 80)
+                  + f"\n(line: all at point estimates, {swings.baseline:.3g})", fontsize=9)
+    ax.set_title(wrap(f"Tornado: {outcome}", 80)
+                 + "\none number at a time at its low and high end", fontsize=9)
     if shown:
         ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
@@ -180,9 +201,11 @@ def tornado(
 
 
 def sobol_bars(
-    indices: SobolIndices, path: Path, *, outcome: str, scenario_id: str, top: int = 15
+    indices: SobolIndices, path: Path, *, outcome: str, scenario_id: str, top: int = 15,
+    names: Namer | None = None,
 ) -> Figure:
     """First-order and total Sobol indices with their confidence intervals, largest first."""
+    names = names or Namer()
     order = indices.ranked()[:top]
     fig, ax = subplots(figsize=(9, 0.42 * max(len(order), 1) + 1.8))
     rows = np.arange(len(order))[::-1]
@@ -191,11 +214,12 @@ def sobol_bars(
     ax.barh(rows - 0.2, indices.first[order], height=0.4, xerr=indices.first_conf[order],
             color="tab:cyan", alpha=0.8, label="first-order index S1")
     ax.set_yticks(rows)
-    ax.set_yticklabels([_short(indices.names[j]) for j in order], fontsize=7)
+    ax.set_yticklabels([_marked(_short(names.number(indices.names[j]), 64), indices.names[j])
+                        for j in order], fontsize=7)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel(f"share of the variance of {outcome}")
-    ax.set_title(f"Sobol indices of {outcome} ({indices.base_samples} base samples, "
-                 f"{indices.evaluations:,} runs, {indices.conf_level:.0%} intervals)",
+    ax.set_xlabel(wrap(f"share of the variance of {outcome}", 80))
+    ax.set_title(wrap(f"Sobol indices of {outcome} ({indices.base_samples} base samples, "
+                      f"{indices.evaluations:,} runs, {indices.conf_level:.0%} intervals)", 80),
                  fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
@@ -205,14 +229,17 @@ def sobol_bars(
                               "share it takes part in, interactions included.")
 
 
-def sensitivity_figures(sensitivity: Sensitivity, folder: Path) -> list[Figure]:
+def sensitivity_figures(sensitivity: Sensitivity, folder: Path,
+                        names: Namer | None = None) -> list[Figure]:
     """Sobol bars and tornado of a sensitivity analysis, written into ``folder``."""
-    label = sensitivity.outcome.describe()
+    names = names or Namer()
+    label = names.outcome(sensitivity.outcome)
     figures = []
     if sensitivity.sobol is not None:
         figures.append(sobol_bars(sensitivity.sobol, Path(folder) / "sobol.png", outcome=label,
-                                  scenario_id=sensitivity.scenario_id))
+                                  scenario_id=sensitivity.scenario_id, names=names))
     if sensitivity.tornado is not None:
         figures.append(tornado(sensitivity.tornado, Path(folder) / "tornado.png", outcome=label,
-                               scenario_id=sensitivity.scenario_id, seed=sensitivity.seed))
+                               scenario_id=sensitivity.scenario_id, seed=sensitivity.seed,
+                               names=names))
     return figures

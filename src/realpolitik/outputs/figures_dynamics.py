@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from realpolitik.analysis.outlook import HOLDING_YEARS
-from realpolitik.outputs.plotting import provenance, save_figure, subplots
+from realpolitik.analysis.probability import Chance
+from realpolitik.outputs import results_files as files
+from realpolitik.outputs.plotting import provenance, save_figure, subplots, wrap
 from realpolitik.outputs.section import Figure, Section
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.results import EnsembleResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as PlotFigure
 
 __all__ = [
     "dynamics_section",
@@ -24,13 +31,16 @@ __all__ = [
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Settlement quantiles drawn in fan charts: the 90% and 50% bands and the median."""
 
+LINE_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1)), "v"))
+"""Dash pattern and marker of each line in turn, so that overlapping lines stay apart."""
+
 def footer(result: EnsembleResult) -> str:
     """The provenance line every figure carries: scenario, seed, draws, model, version."""
     return provenance(result.scenario_id, result.seed, result.draws, result.model,
                       levers=result.levers, version=result.version)
 
 
-def _save(fig, result: EnsembleResult, path: str | Path) -> Path:
+def _save(fig: PlotFigure, result: EnsembleResult, path: str | Path) -> Path:
     return save_figure(fig, path, footer(result))
 
 
@@ -56,7 +66,7 @@ def survival_chart(
                          legend=("lower left", 8))
 
 
-def _fan(ax, result: EnsembleResult, issue_id: str, title: str) -> None:
+def _fan(ax: Axes, result: EnsembleResult, issue_id: str, title: str) -> None:
     q05, q25, q50, q75, q95 = result.quantiles(issue_id, FAN_QUANTILES)
     x = _dates(result)
     ax.fill_between(x, q05, q95, alpha=0.2, color="tab:blue", label="5-95%")
@@ -124,13 +134,15 @@ def _banded_steps(result: EnsembleResult, path: str | Path, bands: dict, *, band
     """Plot shares over time as steps, each with its 95% band, on a 0-1 axis."""
     fig, ax = subplots(figsize=(8, 4.2))
     x = _dates(result)
-    for label, band in bands.items():
-        (line,) = ax.step(x, band.estimate, where="post", label=label)
+    for number, (label, band) in enumerate(bands.items()):
+        dash, marker = LINE_STYLES[number % len(LINE_STYLES)]
+        (line,) = ax.step(x, band.estimate, where="post", label=label, ls=dash, lw=1.6,
+                          marker=marker, markersize=4, markevery=max(1, len(x) // 8) + number)
         ax.fill_between(x, band.low, band.high, step="post", alpha=band_alpha,
                         color=line.get_color())
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(wrap(title, 80), fontsize=10)
     ax.legend(fontsize=legend[1], frameon=False, loc=legend[0])
     ax.grid(alpha=0.3)
     fig.autofmt_xdate()
@@ -140,36 +152,29 @@ def _banded_steps(result: EnsembleResult, path: str | Path, bands: dict, *, band
 
 def _holding_table(result: EnsembleResult, names: dict[str, str]) -> str:
     """HTML table: share of draws in which each alliance still holds after 1, 2 and 5 years."""
+    data = files.csv_name(files.SURVIVAL)
     head = "".join(f"<th>after {years:g} year{'s' if years > 1 else ''}</th>"
                    for years in HOLDING_YEARS)
     rows = []
     for alliance in result.ruptured:
-        cells = [
-            f"<td>{_percent_with_band(result, alliance, years)}</td>"
-            if result.step_at(years) is not None else "<td>beyond the horizon</td>"
-            for years in HOLDING_YEARS
-        ]
+        cells = [_holding_cell(result, alliance, years) for years in HOLDING_YEARS]
         name = html.escape(names.get(alliance, alliance))
         rows.append(f"<tr><td>{name}</td>{''.join(cells)}</tr>")
     return (
-        f"<table class='dynamics'><thead><tr><th>alliance</th>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<table class='dynamics' data-file='{data}'><thead><tr><th>alliance</th>{head}</tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p class='data'>Data: <code>{data}</code> (and .json), every step.</p>"
     )
 
 
-def _percent_with_band(result: EnsembleResult, alliance: str, years: float) -> str:
+def _holding_cell(result: EnsembleResult, alliance: str, years: float) -> str:
     step = result.step_at(years)
+    if step is None:
+        return "<td>beyond the horizon</td>"
     band = result.survival(alliance)
-    return (f"{_percent(band.estimate[step])} "
-            f"({_percent(band.low[step])}-{_percent(band.high[step])})")
-
-
-def _percent(share: float) -> str:
-    """A share as a percentage, with one decimal near 0% and 100% so bands stay visible."""
-    value = 100 * float(share)
-    if 0 < value < 1 or 99 < value < 100:
-        return f"{value:.1f}%"
-    return f"{value:.0f}%"
+    chance = Chance(float(band.estimate[step]), float(band.low[step]), float(band.high[step]),
+                    result.draws)
+    return html.escape(chance.text())
 
 
 def dynamics_section(

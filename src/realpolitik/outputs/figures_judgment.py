@@ -10,9 +10,12 @@ import numpy as np
 from realpolitik._version import __version__
 from realpolitik.analysis.ach import AchResult, Interval, analyse_hypotheses
 from realpolitik.analysis.indicators import EnsembleOutputs
+from realpolitik.analysis.probability import Chance, percent_text
 from realpolitik.analysis.questions import QuestionForecast, forecast_questions
 from realpolitik.analysis.scores import ScoreSummary
-from realpolitik.outputs.plotting import provenance, save_figure, subplots
+from realpolitik.outputs import results_files as files
+from realpolitik.outputs.html import data_note
+from realpolitik.outputs.plotting import provenance, save_figure, shorten, subplots
 from realpolitik.outputs.section import Figure, Section
 from realpolitik.scenario.schema import Scenario
 
@@ -42,17 +45,19 @@ def _footer(scenario_id: str, seed: int | None, draws: int | None) -> str:
 # ---------------------------------------------------------------------------
 
 
-def ach_section(scenario: Scenario, seed: int = 0) -> Section:
+def ach_section(scenario: Scenario, seed: int = 0, result: AchResult | None = None) -> Section:
     """The ACH matrix colour-coded, cautions, scores, likelihood ratios, posteriors, sensitivity.
 
     ``seed`` seeds the draws over uncertain priors, credibilities and ``rho``
-    (as many as the scenario's ``ach.draws``) behind the intervals.
+    (as many as the scenario's ``ach.draws``) behind the intervals; a
+    ``result`` already computed is shown as it is.
     """
     title = "Competing hypotheses"
     if not scenario.hypotheses:
         return Section(title, "<p>This scenario declares no competing hypotheses.</p>",
                        anchor="hypotheses")
-    result = analyse_hypotheses(scenario, seed=seed)
+    if result is None:
+        result = analyse_hypotheses(scenario, seed=seed)
     body = (_ach_intro(result) + _cautions_html(result) + _ach_matrix_html(scenario, result)
             + _ach_summary_html(scenario, result) + _sensitivity_html(result))
     return Section(title, body, anchor="hypotheses")
@@ -99,9 +104,11 @@ def _ach_matrix_html(scenario: Scenario, result: AchResult) -> str:
         rows.append(f"<tr><td><b>{html.escape(item.id)}</b><br><small>{text}</small></td>"
                     f"<td>{weight}</td><td>{result.scale[e]:.2f}</td>"
                     f"<td>{result.diagnosticity[e]:.2f}</td>{cells}</tr>")
-    return ("<table class='ach'><thead><tr><th>evidence</th><th>weight</th>"
+    data = files.csv_name(files.ACH_MATRIX)
+    return (f"<table class='ach' data-file='{data}'><thead><tr><th>evidence</th><th>weight</th>"
             "<th>n<sub>eff</sub>/n</th>"
-            f"<th>diagnosticity</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            f"<th>diagnosticity</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            + data_note(data))
 
 
 def _rating_cell(rating: str) -> str:
@@ -119,7 +126,7 @@ def _ach_summary_html(scenario: Scenario, result: AchResult) -> str:
         cells = (f"<td>{result.inconsistency_count[h]:g}</td>"
                  f"<td>{result.inconsistency[h]:.2f}</td>"
                  f"<td>{_interval_html(ratio, h)}</td>")
-        if shown:
+        if result.prior_interval is not None and result.posterior_interval is not None:
             cells += (f"<td>{_interval_html(result.prior_interval, h)}</td>"
                       f"<td>{_interval_html(result.posterior_interval, h)}</td>")
         rows.append(f"<tr><td><b>{html.escape(hypothesis.id)}</b> "
@@ -128,7 +135,9 @@ def _ach_summary_html(scenario: Scenario, result: AchResult) -> str:
             "<th>likelihood ratio to the best-supported</th>")
     if shown:
         head += "<th>prior</th><th>posterior</th>"
-    return (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    data = files.csv_name(files.HYPOTHESES)
+    return (f"<table data-file='{data}'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>{data_note(data)}"
             "<p class='muted'>Medians, with the interval in brackets where the inputs are "
             "uncertain.</p>")
 
@@ -155,10 +164,13 @@ def _sensitivity_html(result: AchResult) -> str:
         f"<td>{'yes' if d.leader_changes else 'no'}</td></tr>"
         for d in pivotal
     )
+    data = files.csv_name(files.ACH_SENSITIVITY)
     return ("<p>Drop-one sensitivity: items whose removal changes a ranking.</p>"
-            "<table><thead><tr><th>item left out</th><th>largest posterior shift</th>"
-            f"<th>{basis} ranking changes</th><th>inconsistency ranking changes</th>"
-            f"<th>leader changes</th></tr></thead><tbody>{rows}</tbody></table>")
+            f"<table data-file='{data}'><thead><tr><th>item left out</th>"
+            f"<th>largest posterior shift</th><th>{basis} ranking changes</th>"
+            "<th>inconsistency ranking changes</th>"
+            f"<th>leader changes</th></tr></thead><tbody>{rows}</tbody></table>"
+            + data_note(data))
 
 
 # ---------------------------------------------------------------------------
@@ -180,21 +192,24 @@ def questions_section(scenario: Scenario, result: EnsembleOutputs, out_dir: Path
     lead = (f"<p><b>{len(flagged)} warning(s)</b>: "
             + ", ".join(html.escape(f.id) for f in flagged) + "</p>") if flagged else (
         "<p>No question has reached its warning threshold.</p>")
-    rows = "".join(_question_row(f) for f in forecasts)
-    model = getattr(result, "model", None)
-    if model is not None and any("settlement(" in f.indicator for f in forecasts):
+    draws = getattr(result, "draws", None)
+    rows = "".join(_question_row(f, draws) for f in forecasts)
+    bargained_by = getattr(result, "bargained_by", None)
+    if bargained_by is not None and any("settlement(" in f.indicator for f in forecasts):
         lead += (f"<p class='muted'>Probabilities are shares of the simulated futures, each "
-                 f"bargained with the {html.escape(str(model))} model at every step. Questions "
-                 "on where a settlement lands depend on that choice (the compromise model "
-                 "averages and moves little; the median voter and the Expected Utility Model "
-                 "jump): compare with <code>realpolitik run --step-model</code>.</p>")
-    table = ("<table><thead><tr><th>question</th><th>resolves</th><th>indicator</th>"
-             "<th>probability</th><th>threshold</th></tr></thead>"
-             f"<tbody>{rows}</tbody></table>")
+                 f"bargained with {html.escape(bargained_by)} at every step. Questions "
+                 "on where a settlement lands depend on which engine bargains (the compromise "
+                 "model averages and moves little; the median voter and the Expected Utility "
+                 "Model jump): see how much in the section on modelling choices, or compare "
+                 "with <code>realpolitik run --step-model</code>.</p>")
+    data = files.csv_name(files.QUESTIONS)
+    table = (f"<table data-file='{data}'><thead><tr><th>question</th><th>resolves</th>"
+             "<th>indicator</th><th>probability</th><th>threshold</th></tr></thead>"
+             f"<tbody>{rows}</tbody></table>{data_note(data)}")
     return Section(title, lead + table, figures=[figure], anchor="questions")
 
 
-def _question_row(forecast: QuestionForecast) -> str:
+def _question_row(forecast: QuestionForecast, draws: int | None) -> str:
     style = " style='background:#fde2df'" if forecast.flagged else ""
     threshold = "" if forecast.threshold is None else f"{forecast.threshold:.0%}"
     if forecast.flagged:
@@ -207,7 +222,15 @@ def _question_row(forecast: QuestionForecast) -> str:
     return (f"<tr{style}><td><b>{html.escape(forecast.id)}</b><br>"
             f"{html.escape(forecast.text)}{note}</td><td>{forecast.resolution_date}</td>"
             f"<td><code>{html.escape(forecast.indicator)}</code></td>"
-            f"<td>{forecast.probability:.0%}</td><td>{threshold}</td></tr>")
+            f"<td>{html.escape(_probability(forecast.probability, draws))}</td>"
+            f"<td>{threshold}</td></tr>")
+
+
+def _probability(share: float, draws: int | None) -> str:
+    """A question's probability, its Wilson interval and words (without draws: the share)."""
+    if draws is None:
+        return percent_text(share)
+    return Chance.of_share(share, int(draws)).text()
 
 
 def question_chart(forecasts: list[QuestionForecast], path: Path, footer: str) -> Figure:
@@ -217,12 +240,13 @@ def question_chart(forecasts: list[QuestionForecast], path: Path, footer: str) -
     colours = ["tab:red" if f.flagged else "tab:blue" for f in forecasts]
     ax.barh(rows, [f.probability for f in forecasts], color=colours)
     for row, forecast in zip(rows, forecasts, strict=True):
-        ax.text(min(forecast.probability, 0.9) + 0.01, row, f"{forecast.probability:.0%}",
-                va="center", fontsize=7,
-                color="white" if forecast.probability > 0.9 else "black")
+        inside = forecast.probability > 0.85
+        ax.text(forecast.probability - 0.01 if inside else forecast.probability + 0.01, row,
+                percent_text(forecast.probability), va="center", fontsize=7,
+                ha="right" if inside else "left", color="white" if inside else "black")
         if forecast.threshold is not None:
             ax.plot([forecast.threshold] * 2, [row - 0.4, row + 0.4], color="black", lw=2)
-    ax.set_yticks(rows, [f.id for f in forecasts], fontsize=8)
+    ax.set_yticks(rows, [shorten(f.text, 60) for f in forecasts], fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("probability in the ensemble (black tick: warning threshold)")
     ax.set_title("Forecast questions")

@@ -7,13 +7,9 @@ from pathlib import Path
 import numpy as np
 
 from realpolitik.analysis.static import AllianceReading, StaticForecast
-from realpolitik.models.registry import engine_label
-from realpolitik.outputs.plotting import colormap, provenance, save_figure, subplots
+from realpolitik.models.registry import engine, engine_label
+from realpolitik.outputs.plotting import colormap, provenance, save_figure, subplots, wrap
 from realpolitik.outputs.section import Figure
-
-MODEL_MARKERS = {"eum": ("D", "black"), "compromise": ("s", "white"), "median": ("^", "gold"),
-                 "spatial": ("P", "lightgray")}
-"""Marker and fill of each model's forecast (all edged in black, unlike the actors' dots)."""
 
 
 def _footer(scenario_id: str) -> str:
@@ -50,12 +46,12 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
             linewidth=0.5,
         )
         for model, value in forecast.forecasts.items():
-            marker, colour = MODEL_MARKERS[model]
+            style = engine(model)
             ax.scatter(
                 value[k],
                 row + 0.3,
-                marker=marker,
-                facecolor=colour,
+                marker=style.marker,
+                facecolor=style.marker_fill,
                 edgecolor="black",
                 s=45,
                 zorder=3,
@@ -77,8 +73,8 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
             [],
             [],
             ls="",
-            marker=MODEL_MARKERS[m][0],
-            markerfacecolor=MODEL_MARKERS[m][1],
+            marker=engine(m).marker,
+            markerfacecolor=engine(m).marker_fill,
             markeredgecolor="black",
             markersize=7,
             label=f"forecast: {engine_label(m)}",
@@ -90,7 +86,8 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
     ax.set_xlim(-3, 103)
     ax.set_xlabel("position (0-100; each issue's ends are described in the report)")
     ax.set_title(
-        f"{scenario.scenario.title}: stated positions (dot size = salience) and forecasts",
+        wrap(f"{scenario.scenario.title}: stated positions (dot size = salience) and "
+             "forecasts", 90),
         fontsize=10,
     )
     ax.legend(
@@ -130,7 +127,7 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
                     trajectory[: last_round + 1, i, k],
                     color=colours[i],
                     lw=1.2,
-                    label=actor_id,
+                    label=scenario.actor(actor_id).name,
                 )
         ax.plot(
             rounds,
@@ -140,7 +137,7 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
             ls="--",
             label="forecast (median voter)",
         )
-        ax.set_title(issue.name, fontsize=9)
+        ax.set_title(wrap(issue.name, 40), fontsize=9)
         ax.set_ylim(-3, 103)
         ax.tick_params(labelsize=7)
     for k in range(n_issues, rows * columns):
@@ -151,16 +148,16 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
             if label not in handles:
                 handles[label] = handle
                 labels.append(label)
+    fig.suptitle("Positions over the rounds of the Expected Utility Model", fontsize=11)
+    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
     fig.legend(
         [handles[label] for label in labels],
         labels,
-        loc="lower center",
-        ncol=min(7, len(labels)),
-        fontsize=7,
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
+        fontsize=8,
         frameon=False,
     )
-    fig.suptitle("Positions over the rounds of the Expected Utility Model", fontsize=11)
-    fig.tight_layout(rect=(0, 0.08, 1, 0.97))
     save_figure(fig, path, _footer(scenario.scenario.id))
     return Figure(
         path,
@@ -176,8 +173,8 @@ def cohesion_decomposition(
     scenario = forecast.scenario
     issues = scenario.issues
     stakes = reading.alliance.shared_stakes
-    labels = [f"{issue.name} ({issue.horizon})" for issue in issues]
-    labels += [f"shared stake: {stake.name}" for stake in stakes]
+    labels = [wrap(f"{issue.name} ({issue.horizon})", 48) for issue in issues]
+    labels += [wrap(f"shared stake: {stake.name}", 48) for stake in stakes]
     stated = np.concatenate(
         [reading.stated.issue_contributions[0], reading.stated.stake_contributions[0]]
     )
@@ -208,7 +205,8 @@ def cohesion_decomposition(
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=8)
-    ax.set_xlabel("contribution to the S-score (right: binds the pair; left: divides it)")
+    ax.set_xlabel(wrap("contribution to the S-score (right: binds the pair; left: divides it)",
+                       70))
     members = " & ".join(scenario.actor(member).name for member in reading.alliance.members)
     after = (
         ""
@@ -216,8 +214,8 @@ def cohesion_decomposition(
         else f", after bargaining {float(reading.bargained.score[0]):+.2f}"
     )
     ax.set_title(
-        f"{reading.alliance.name} ({members}): cohesion "
-        f"{float(reading.stated.score[0]):+.2f} stated{after}",
+        wrap(f"{reading.alliance.name} ({members}): cohesion "
+             f"{float(reading.stated.score[0]):+.2f} stated{after}", 70),
         fontsize=10,
     )
     ax.legend(fontsize=8, loc="lower right")

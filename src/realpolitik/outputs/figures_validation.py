@@ -15,9 +15,9 @@ __all__ = ["coverage_plot", "scatter_predicted_observed"]
 
 
 def _footer(result: DeuValidation) -> str:
-    """The provenance of a validation figure: file, capability scheme, seed, draws, version."""
+    """The provenance of a validation figure: protocol, file, capability, seed, draws, version."""
     return (
-        f"{result.data.path.name}: {result.data.n_issues} issues, "
+        f"{result.protocol}; scored: {result.data.path.name}, {result.data.n_issues} issues, "
         f"{result.data.n_proposals} proposals; capability {result.capability}; "
         f"seed {result.seed}; bootstrap draws {result.draws}; realpolitik {__version__}"
     )
@@ -28,8 +28,9 @@ def scatter_predicted_observed(result: DeuValidation, path: Path) -> Path:
 
     Each panel shows one model's forecast for every issue it scores against
     the observed outcome, the diagonal of a perfect forecast, and the MAE.
-    Fitted models show their held-out (cross-validated) forecasts. The footer
-    names the file, capability scheme, seed, draws and package version.
+    Fitted models show their held-out forecasts (cross-validated, or fitted
+    on another file). The footer names the protocol, the file, capability
+    scheme, seed, draws and package version.
 
     Parameters
     ----------
@@ -68,10 +69,12 @@ def scatter_predicted_observed(result: DeuValidation, path: Path) -> Path:
 def coverage_plot(result: DeuValidation, path: Path) -> Path:
     """Write a calibration plot of the predictive distributions as a PNG.
 
-    For each model's out-of-sample residual ensemble and for the actor
-    mixture, the share of outcomes inside the central interval of each
-    nominal level (10%, ..., 90%) against that level; a calibrated forecast
-    follows the diagonal, one too narrow lies below it, one too wide above.
+    For each model's predictive distribution (out-of-sample residual
+    ensemble within a file, or split-conformal distribution calibrated on
+    the fitting file) and for the actor mixture, the share of outcomes
+    inside the central interval of each nominal level (10%, ..., 90%)
+    against that level; a calibrated forecast follows the diagonal, one too
+    narrow lies below it, one too wide above.
 
     Parameters
     ----------
@@ -90,15 +93,16 @@ def coverage_plot(result: DeuValidation, path: Path) -> Path:
     curves += list(result.distributions)
     figure, axis = subplots(figsize=(6.4, 5.6))
     axis.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle="--", label="calibrated")
-    colours = colormap("tab20").colors
+    palette = colormap("tab20")
     for index, (name, score) in enumerate(curves):
         if score.coverage_curve:
             axis.plot(levels, score.coverage_curve, marker="o", markersize=3, linewidth=1,
-                      color=colours[(2 * index) % 20 + (2 * index) // 20],
+                      color=palette((2 * index) % 20 + (2 * index) // 20),
                       label=f"{name} (CRPS {score.crps.estimate:.1f})")  # fmt: skip
     axis.set(xlim=(0, 1), ylim=(0, 1), xlabel="nominal level of the central interval",
              ylabel="share of outcomes inside")  # fmt: skip
-    axis.set_title("DEU: coverage of the predictive distributions (out of sample)", fontsize=10)
+    axis.set_title(f"DEU: coverage of the predictive distributions\n({result.protocol})",
+                   fontsize=9)
     axis.legend(fontsize=6.5, loc="lower right")
     figure.text(0.5, 0.005, _footer(result), ha="center", fontsize=6, color="dimgrey")
     figure.tight_layout(rect=(0, 0.03, 1, 1))

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
 
-__all__ = ["colormap", "provenance", "save_figure", "subplots"]
+__all__ = ["colormap", "provenance", "save_figure", "shorten", "subplots", "wrap"]
 
 
 def subplots(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float],
@@ -34,6 +34,38 @@ def subplots(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float],
 
     figure = PlainTextFigure(figsize=figsize)
     return figure, figure.subplots(nrows, ncols, **kwargs)
+
+
+def shorten(text: str, width: int = 48) -> str:
+    """Shorten a label in the middle, keeping its start and its end: ``"Persuade Israel … Assad"``.
+
+    A pair of options (``"A + B"``) is shortened part by part, so that neither
+    lever of the pair disappears.
+    """
+    if len(text) <= width:
+        return text
+    parts = text.split(" + ")
+    if len(parts) > 1:
+        budget = width - 3 * (len(parts) - 1)
+        short = [part for part in parts if len(part) <= budget // len(parts)]
+        spare = budget - sum(len(part) for part in short)
+        share = max(8, spare // max(1, len(parts) - len(short)))
+        return " + ".join(part if part in short else shorten(part, share) for part in parts)
+    head = (width - 1) // 2
+    tail = width - 1 - head
+    start, end = text[:head], text[-tail:]
+    if " " in start[head // 2:]:
+        start = start[:start.rindex(" ")]
+    if " " in end[:tail // 2]:
+        end = end[end.index(" ") + 1:]
+    return f"{start.rstrip()} … {end.lstrip()}"
+
+
+def wrap(text: str, width: int = 70) -> str:
+    """Break a long title or axis label into lines of at most ``width`` characters."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def colormap(name: str) -> Colormap:
@@ -94,9 +126,13 @@ def provenance(
 
 
 def save_figure(fig: Figure, path: str | Path, footer: str) -> Path:
-    """Write the figure as PNG with its provenance footer and return its path."""
+    """Write the figure as PNG with its provenance footer and return its path.
+
+    The PNG is cut to whatever the figure draws (``bbox_inches="tight"``), so
+    a long title, tick label or legend outside the axes is never clipped.
+    """
     path = Path(path)
     fig.text(0.99, 0.005, footer, ha="right", va="bottom", fontsize=7, color="dimgray")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.12)
     return path

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from realpolitik.analysis.static import StaticForecast
+from realpolitik.scenario.arrays import StanceArrays
 
 
 def forecast_record(forecast: StaticForecast) -> dict:
@@ -47,7 +49,7 @@ def forecast_record(forecast: StaticForecast) -> dict:
     }
 
 
-def _by_issue(arrays, values, active) -> dict[str, float]:
+def _by_issue(arrays: StanceArrays, values: np.ndarray, active: np.ndarray) -> dict[str, float]:
     return {issue: float(value) for issue, value, on in zip(
         arrays.issue_ids, values, active, strict=True) if on}
 

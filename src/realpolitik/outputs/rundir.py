@@ -16,13 +16,21 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 
 from realpolitik._version import __version__
 
 DEFAULT_ROOT = Path("realpolitik-runs")
+
+HASH_OF = "sha256 of the scenario file's bytes (the copy in scenario.yaml)"
+"""What the manifest's ``scenario_hash`` is a hash of."""
+
+DEPENDENCIES = ("numpy", "scipy", "pandas", "pydantic", "SALib", "matplotlib")
+"""Libraries whose versions a run records: they make the numbers and the figures."""
 
 
 class RunDirectoryError(ValueError):
@@ -40,20 +48,67 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def command_line(argv: list[str] | None = None) -> str:
+    """The command as a user would type it again: ``realpolitik run --seed 0 ...``.
+
+    ``python -m realpolitik`` (whose ``argv[0]`` is ``.../__main__.py``) and
+    the console script both read ``realpolitik``.
+    """
+    argv = list(sys.argv if argv is None else argv)
+    program = Path(argv[0]).name if argv else "realpolitik"
+    if program in ("__main__.py", "realpolitik", "-m", "-c", ""):
+        program = "realpolitik"
+    return " ".join([program, *argv[1:]])
+
+
+def dependency_versions(names: tuple[str, ...] = DEPENDENCIES) -> dict[str, str | None]:
+    """Installed version of each library (None when it is not installed)."""
+    found: dict[str, str | None] = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def git_commit(source: Path | None = None) -> str | None:
+    """The commit of the checkout realpolitik runs from (None outside a git checkout)."""
+    root = Path(source) if source is not None else Path(__file__).resolve().parents[3]
+    if not (root / ".git").exists():
+        return None
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and commit else None
+
+
 def make_manifest(*, scenario_id: str, scenario_path: Path, seed: int | None, draws: int,
                   models: list[str], extra: dict | None = None) -> dict:
-    """What made this run: scenario and its hash, seed, draws, version, time, platform."""
+    """What made this run: scenario and its hash, seed, draws, versions, command, time, platform.
+
+    ``scenario_hash`` is the SHA-256 of the scenario file's bytes
+    (:data:`HASH_OF`); the ensemble's own manifest keeps the simulation's
+    fingerprint of the parsed scenario, which the run manifest repeats as
+    ``parsed_scenario_hash`` when an ensemble was run.
+    """
     manifest = {
         "scenario_id": scenario_id,
         "scenario_path": str(scenario_path),
         "scenario_hash": file_hash(scenario_path),
+        "scenario_hash_of": HASH_OF,
         "seed": seed,
         "draws": draws,
         "models": models,
         "version": __version__,
         "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "python": platform.python_version(),
-        "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
+        "dependencies": dependency_versions(),
+        "git_commit": git_commit(),
+        "command": command_line(),
     }
     manifest.update(extra or {})
     return manifest

@@ -9,10 +9,12 @@ import numpy as np
 from realpolitik.analysis.static import StaticForecast
 from realpolitik.models.registry import engine_label
 from realpolitik.outputs import figures_static
+from realpolitik.outputs import results_files as files
 from realpolitik.outputs.html import esc, table
 from realpolitik.outputs.section import Section
 from realpolitik.outputs.tables import convergence_note, leaning
-from realpolitik.scenario.schema import HORIZONS, Scenario, dotted, iter_quantities
+from realpolitik.scenario.names import field_name
+from realpolitik.scenario.schema import HORIZONS, Scenario, iter_quantities
 
 
 def forecast_section(forecast: StaticForecast, figure_dir: Path) -> Section:
@@ -29,7 +31,8 @@ def forecast_section(forecast: StaticForecast, figure_dir: Path) -> Section:
                      leaning(forecast.forecasts[lead][k], issue.low, issue.high)])
     headers = ["Issue", "Horizon", "Stated span", *(engine_label(m) for m in models),
                f"Leans towards ({engine_label(lead)})"]
-    body = table(headers, rows, [False, False, True, *([True] * len(models)), False])
+    body = table(headers, rows, [False, False, True, *([True] * len(models)), False],
+                 data=files.csv_name(files.SETTLEMENTS))
     figures = [figures_static.issue_map(forecast, figure_dir / "issue-map.png")]
     if forecast.eum is not None:
         figures.append(figures_static.eum_trajectories(forecast, figure_dir / "eum-rounds.png"))
@@ -42,18 +45,22 @@ def forecast_section(forecast: StaticForecast, figure_dir: Path) -> Section:
 
 def _movement_html(forecast: StaticForecast) -> str:
     movement, final, arrays = forecast.movement, forecast.final_positions, forecast.arrays
+    if movement is None or final is None:
+        return ""
     rows = []
     for i, actor_id in enumerate(arrays.actor_ids):
         active = arrays.active[i]
         if not active.any():
             continue
         k = int(np.argmax(np.abs(movement[i])))
-        largest = (f"{arrays.issue_ids[k]}: {arrays.position[i, k]:.0f} -> {final[i, k]:.0f}"
+        issue = forecast.scenario.issues[k].name
+        largest = (f"{issue}: {arrays.position[i, k]:.0f} -> {final[i, k]:.0f}"
                    if abs(movement[i, k]) >= 0.05 else "held firm")
         rows.append([forecast.scenario.actor(actor_id).name,
                      f"{np.abs(movement[i, active]).mean():.1f}", largest])
     return ("<h3>How far each actor moved while bargaining</h3>"
-            + table(["Actor", "Mean |move|", "Largest move"], rows, [False, True, False]))
+            + table(["Actor", "Mean |move|", "Largest move"], rows, [False, True, False],
+                    data=files.csv_name(files.MOVEMENT)))
 
 
 def cohesion_section(forecast: StaticForecast, figure_dir: Path) -> Section | None:
@@ -78,7 +85,8 @@ def cohesion_section(forecast: StaticForecast, figure_dir: Path) -> Section | No
         "issues (negative terms divide the pair).</p>"
         + table(["Alliance", "Stated", "Issues only", "After bargaining",
                  *(f"{h} term" for h in HORIZONS)], rows,
-                [False, True, True, True, True, True, True])
+                [False, True, True, True, True, True, True],
+                data=files.csv_name(files.COHESION))
     )
     note = convergence_note(forecast)
     if note:
@@ -90,7 +98,8 @@ def issues_section(scenario: Scenario) -> Section:
     """What each issue's scale means at both ends."""
     rows = [[issue.name, issue.horizon, issue.low, issue.high] for issue in scenario.issues]
     return Section("The contested issues",
-                   table(["Issue", "Horizon", "0 means", "100 means"], rows), anchor="issues")
+                   table(["Issue", "Horizon", "0 means", "100 means"], rows,
+                         data=files.csv_name(files.ISSUES)), anchor="issues")
 
 
 def evidence_section(scenario: Scenario) -> Section:
@@ -105,23 +114,27 @@ def evidence_section(scenario: Scenario) -> Section:
             evidence = f"analyst's estimate: {quantity.estimate}"
         else:
             evidence, unjustified = "no evidence given", unjustified + 1
-        rows.append([dotted(path), shown, evidence])
+        rows.append([field_name(scenario, path), shown, evidence])
     sources = table(["Id", "Title", "Author", "Publisher", "Date"],
-                    [[s.id, s.title, s.author, s.publisher, s.date] for s in scenario.sources])
+                    [[s.id, s.title, s.author, s.publisher, s.date] for s in scenario.sources],
+                    data=files.csv_name(files.SOURCES))
     note = (f"<p class='warn'>{unjustified} number(s) give no evidence.</p>" if unjustified
             else "<p>Every number cites a quotation or states the analyst's reason.</p>")
     return Section("Evidence behind every number",
                    "<h3>Sources</h3>" + sources + note
-                   + table(["Field", "Value", "Evidence"], rows, [False, True, False]),
+                   + table(["Number", "Value", "Evidence"], rows, [False, True, False],
+                           data=files.csv_name(files.EVIDENCE)),
                    anchor="evidence")
 
 
 def header_html(scenario: Scenario, manifest: dict) -> str:
-    """The report's banner: title, question, date of the analysis and what made the run."""
+    """The report's banner: title, date of the analysis and what made the run.
+
+    The question opens the bottom line, the section right below.
+    """
     meta = scenario.scenario
-    question = f"<p><b>Question:</b> {esc(meta.question)}</p>" if meta.question else ""
-    return (f"<h1>{esc(meta.title)}</h1>{question}"
+    return (f"<h1>{esc(meta.title)}</h1>"
             f"<p>Analysis as of {esc(meta.as_of.isoformat())} · scenario {esc(meta.id)} · "
-            f"hash {esc(manifest['scenario_hash'][:12])} · seed {esc(manifest['seed'])} · "
+            f"file hash {esc(manifest['scenario_hash'][:12])} · seed {esc(manifest['seed'])} · "
             f"draws {esc(manifest['draws'])} · realpolitik {esc(manifest['version'])} · "
             f"run {esc(manifest['created'])}</p>")

@@ -7,9 +7,8 @@ from rich.table import Table
 from rich.text import Text
 
 from realpolitik.analysis.static import StaticForecast
+from realpolitik.models.registry import engine
 from realpolitik.scenario.schema import HORIZONS
-
-MODEL_SHORT = {"eum": "EUM", "compromise": "Compromise", "median": "Median", "spatial": "Spatial"}
 
 
 def forecast_table(forecast: StaticForecast, wide: bool = False) -> Table:
@@ -22,7 +21,7 @@ def forecast_table(forecast: StaticForecast, wide: bool = False) -> Table:
     table.add_column("Horizon")
     table.add_column("Stated span", justify="right")
     for model in forecast.forecasts:
-        table.add_column(MODEL_SHORT[model], justify="right")
+        table.add_column(engine(model).short_label, justify="right")
     if wide:
         table.add_column("Leans towards", overflow="fold", max_width=40)
     arrays = forecast.arrays
@@ -46,11 +45,10 @@ def leaning(value: float, low: str, high: str) -> str:
 
 def movement_table(forecast: StaticForecast, limit: int = 3) -> Table | None:
     """How far each actor moved while bargaining, and its largest moves."""
-    movement = forecast.movement
-    if movement is None:
+    movement, final = forecast.movement, forecast.final_positions
+    if movement is None or final is None:
         return None
     arrays = forecast.arrays
-    final = forecast.final_positions
     table = Table(title="How far each actor moved in the Expected Utility Model",
                   title_justify="left")
     table.add_column("Actor")
@@ -61,7 +59,7 @@ def movement_table(forecast: StaticForecast, limit: int = 3) -> Table | None:
         moves = np.abs(movement[i])
         largest = [k for k in np.argsort(-moves, kind="stable")[:limit] if moves[k] >= 0.05]
         text = "; ".join(
-            f"{arrays.issue_ids[k]} {arrays.position[i, k]:.0f}->{final[i, k]:.0f}"
+            f"{forecast.scenario.issues[k].name} {arrays.position[i, k]:.0f}->{final[i, k]:.0f}"
             for k in largest
         ) or "held firm"
         active = arrays.active[i]

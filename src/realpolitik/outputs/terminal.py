@@ -30,12 +30,16 @@ from rich.text import Text
 from realpolitik._version import __version__
 from realpolitik.analysis.discovery import Discovery, PrimResult, discover
 from realpolitik.analysis.levers import BASELINE, Interval, LeverReport
+from realpolitik.analysis.model_choices import model_choices
 from realpolitik.analysis.outcomes import EnsembleLike, Outcome
 from realpolitik.analysis.outlook import Outlook
 from realpolitik.analysis.sensitivity import Sensitivity
 from realpolitik.analysis.static import StaticForecast
 from realpolitik.outputs import outlook_sections, tables
-from realpolitik.outputs.sections_analysis import regret_sentence
+from realpolitik.outputs.model_choices_view import model_choice_renderables
+from realpolitik.outputs.naming import Namer
+from realpolitik.outputs.sections_analysis import regret_sentence, restriction_text
+from realpolitik.scenario.names import input_kind
 from realpolitik.scenario.schema import Scenario
 
 __all__ = [
@@ -61,39 +65,64 @@ def _interval(value: Interval) -> str:
 # ---------------------------------------------------------------------------
 # The static forecast and the outlook
 # ---------------------------------------------------------------------------
-def summary_renderables(forecast: StaticForecast, *, wide: bool = False) -> list[RenderableType]:
+def summary_renderables(forecast: StaticForecast, *, wide: bool = False,
+                        detail: bool = True, question: bool = True) -> list[RenderableType]:
     """The forecast, movement and cohesion tables under a rule with the scenario's title.
 
     ``wide`` gives every issue's full name a column (for terminals of 140
-    columns or more).
+    columns or more); without ``detail`` the table of how far each actor
+    moved is left out; without ``question`` the scenario's question is not
+    repeated under the rule (the bottom line already shows it).
     """
     meta = forecast.scenario.scenario
     parts: list[RenderableType] = [
         Rule(Text.assemble((meta.title, "bold"), f" (as of {meta.as_of.isoformat()})"))]
-    if meta.question:
+    if meta.question and question:
         parts.append(Text(meta.question + "\n", style="italic"))
     parts.append(tables.forecast_table(forecast, wide=wide))
-    parts += [table for table in (tables.movement_table(forecast),
-                                  tables.cohesion_table(forecast)) if table is not None]
+    movement = tables.movement_table(forecast) if detail else None
+    parts += [table for table in (movement, tables.cohesion_table(forecast))
+              if table is not None]
     note = tables.convergence_note(forecast)
     if note:
         parts.append(Text(note, style="dim"))
     return parts
 
 
-def outlook_renderables(scenario: Scenario, outlook: Outlook) -> list[RenderableType]:
-    """Survival, game changers, levers, discovery, sensitivity and questions, in that order."""
+SHORT_LEVERS = 5
+"""Options the lever ranking shows without ``--detail``."""
+
+
+def outlook_renderables(scenario: Scenario, outlook: Outlook, *,
+                        detail: bool = True) -> list[RenderableType]:
+    """Survival, game changers, levers, discovery, sensitivity and questions, in that order.
+
+    Without ``detail``: survival, game changers and the best few levers, and a
+    line saying where the rest is.
+    """
+    names = Namer(scenario, outlook.ensemble.dates[-1])
     parts: list[RenderableType | None] = [
         Rule("[bold]The outlook[/]"),
         outlook_sections.holding_table(scenario, outlook),
         outlook_sections.drivers_table(scenario, outlook),
     ]
+    if outlook.levers is not None and not detail:
+        parts.append(lever_table(outlook.levers, names, top=SHORT_LEVERS))
+    if not detail:
+        parts.append(Text("More (every lever and pair, effects on other outcomes, cost of "
+                          "delay, scenario discovery, sensitivity, how much the modelling "
+                          "choices matter, all forecast questions): rerun with --detail, or "
+                          "open the report.", style="dim"))
+        return [part for part in parts if part is not None]
     if outlook.levers is not None:
-        parts += lever_renderables(outlook.levers)
+        parts += lever_renderables(outlook.levers, names)
     if outlook.discovery is not None:
-        parts.append(discovery_table(outlook.discovery))
+        parts.append(discovery_table(outlook.discovery, names=names))
     if outlook.sensitivity is not None:
-        parts.append(sensitivity_summary(outlook.sensitivity))
+        parts.append(sensitivity_summary(outlook.sensitivity, names=names))
+    choices = model_choices(scenario, outlook)
+    if outlook.ensemble.ruptured or choices.effects:
+        parts += model_choice_renderables(scenario, choices, names)
     parts.append(outlook_sections.questions_table(outlook))
     return [part for part in parts if part is not None]
 
@@ -101,11 +130,11 @@ def outlook_renderables(scenario: Scenario, outlook: Outlook) -> list[Renderable
 # ---------------------------------------------------------------------------
 # Levers
 # ---------------------------------------------------------------------------
-def lever_renderables(report: LeverReport) -> list[RenderableType]:
+def lever_renderables(report: LeverReport, names: Namer | None = None) -> list[RenderableType]:
     """The ranking, the effects on the other outcomes (if any) and the cost of delay (if any)."""
-    parts: list[RenderableType] = [lever_table(report)]
+    parts: list[RenderableType] = [lever_table(report, names)]
     if len(report.outcomes) > 1:
-        parts.append(outcome_table(report))
+        parts.append(outcome_table(report, names))
     if report.delays:
         parts.append(delay_table(report))
     return parts
@@ -117,33 +146,41 @@ def regret_text(report: LeverReport) -> Text:
     return Text(regret_sentence(report, regret))
 
 
-def lever_table(report: LeverReport) -> Table:
-    """The ranking of options on the objective, with intervals and regret."""
-    table = Table(title=f"Levers ranked on {report.objective} ({report.direction}) · scenario "
-                        f"{report.scenario_id} · seed {report.seed} · {report.draws:,} draws · "
-                        f"{report.model} · realpolitik {__version__}")
-    for header in ("rank", "option", "effect [95% interval]", "mean regret", "p90 regret",
-                   "max regret"):
-        table.add_column(header, justify="left" if header == "option" else "right")
+def lever_table(report: LeverReport, names: Namer | None = None, top: int | None = None) -> Table:
+    """The ranking of options on the objective, with intervals and regret (the first ``top``)."""
+    names = names or Namer()
+    shown = (f"top {top} of {len(report.ranking)} options "
+             if top and top < len(report.ranking) else "")
+    table = Table(title=Text(f"Levers ranked on {names.outcome(report.objective)} "
+                             f"({report.direction}) {shown}· scenario "
+                             f"{report.scenario_id} · seed {report.seed} · {report.draws:,} "
+                             f"draws · {report.model} · realpolitik {__version__}",
+                             style="table.title"))
+    headers = ["rank", "option", "effect [95% interval]", "mean regret"]
+    headers += [] if top else ["p90 regret", "max regret"]
+    for header in headers:
+        table.add_column(header, justify="left" if header == "option" else "right",
+                         ratio=3 if header == "option" else None)
     regret = {summary.option: summary for summary in report.regret}
-    for rank, option in enumerate(report.ranking, start=1):
+    for rank, option in enumerate(report.ranking[:top] if top else report.ranking, start=1):
         effect = report.objective_effect(option).effect
         good = (effect.mean > 0) == (report.direction == "maximise")
         style = "" if option == BASELINE or not effect.excludes_zero() else (
             "green" if good else "red")
+        tail = [] if top else [f"{regret[option].p90:.3f}", f"{regret[option].max:.3f}"]
         table.add_row(str(rank), Text(report.option_name(option)),
-                      Text(_interval(effect), style=style), f"{regret[option].mean:.3f}",
-                      f"{regret[option].p90:.3f}", f"{regret[option].max:.3f}")
+                      Text(_interval(effect), style=style), f"{regret[option].mean:.3f}", *tail)
     return table
 
 
-def outcome_table(report: LeverReport) -> Table:
+def outcome_table(report: LeverReport, names: Namer | None = None) -> Table:
     """Each option's effect on the outcomes other than the objective."""
+    names = names or Namer()
     others = [label for label in report.outcomes if label != report.objective]
     table = Table(title="Effects on the other outcomes (option minus baseline [95% interval])")
     table.add_column("option")
     for label in others:
-        table.add_column(label, justify="right")
+        table.add_column(names.outcome(label, short=True), justify="right")
     for option in report.options:
         if option.id != BASELINE:
             table.add_row(Text(option.name), *(_interval(report.effects[option.id][label].effect)
@@ -166,9 +203,10 @@ def delay_table(report: LeverReport) -> Table:
 # ---------------------------------------------------------------------------
 # Discovery and sensitivity
 # ---------------------------------------------------------------------------
-def discovery_table(discovery: Discovery, top: int = 8) -> Group:
+def discovery_table(discovery: Discovery, top: int = 8, names: Namer | None = None) -> Group:
     """Terminal summary of one discovery: each box's restrictions and the top inputs."""
-    heading = (f"Scenario discovery: {discovery.outcome.describe()} happens in "
+    names = names or Namer()
+    heading = (f"Scenario discovery: {names.outcome(discovery.outcome)} happens in "
                f"{discovery.base_rate:.1%} of {discovery.draws:,} draws")
     parts: list[RenderableType] = [Text(heading, style="bold")]
     if discovery.base_rate in (0.0, 1.0):
@@ -176,31 +214,35 @@ def discovery_table(discovery: Discovery, top: int = 8) -> Group:
                           "discover"))
         return Group(*parts)
     for number, found in enumerate(discovery.boxes, start=1):
-        parts.append(_box_table(number, found))
+        parts.append(_box_table(number, found, names))
     if not discovery.boxes:
         parts.append(Text("no box denser than the base rate"))
     ranking = Table(title="inputs by mutual information with the outcome", title_justify="left")
     ranking.add_column("input")
+    ranking.add_column("kind")
     ranking.add_column("bits", justify="right")
     ranking.add_column("rate, low → high values", justify="right")
     for item in discovery.importance[:top]:
-        ranking.add_row(Text(item.name), f"{item.information:.4f}",
+        ranking.add_row(Text(names.input(item.name)), input_kind(item.name),
+                        f"{item.information:.4f}",
                         " ".join(f"{rate:.0%}" for rate in item.rates))
     parts.append(ranking)
     return Group(*parts)
 
 
-def _box_table(number: int, found: PrimResult) -> Table:
+def _box_table(number: int, found: PrimResult, names: Namer) -> Table:
     """One PRIM box: its coverage, density and the restriction on each input."""
     box = found.box
     table = Table(title=f"box {number}: coverage {box.coverage:.0%}, density "
                         f"{box.density:.0%}, {box.count} draws", title_justify="left")
     table.add_column("input")
+    table.add_column("kind")
     table.add_column("restriction")
     table.add_column("quasi-p", justify="right")
     for restriction in found.restrictions:
         p_value = "" if restriction.p_value is None else f"{restriction.p_value:.2g}"
-        table.add_row(Text(restriction.name), Text(restriction.describe()), p_value)
+        table.add_row(Text(names.input(restriction.name)), input_kind(restriction.name),
+                      Text(restriction_text(restriction, names)), p_value)
     return table
 
 
@@ -224,18 +266,20 @@ def discovery_summary(
                    for outcome in outcomes))
 
 
-def sensitivity_summary(sensitivity: Sensitivity, top: int = 10) -> Group:
+def sensitivity_summary(sensitivity: Sensitivity, top: int = 10,
+                        names: Namer | None = None) -> Group:
     """Terminal summary of a sensitivity analysis: Sobol indices and the widest swings."""
-    heading = f"Sensitivity of {sensitivity.outcome.describe()}"
+    names = names or Namer()
+    heading = f"Sensitivity of {names.outcome(sensitivity.outcome)}"
     parts: list[RenderableType] = [Text(heading, style="bold")]
     indices = sensitivity.sobol
     if indices is not None:
         table = Table(title=f"Sobol indices ({indices.base_samples} base samples, "
                             f"{indices.evaluations:,} runs)", title_justify="left")
-        for header in ("number", "S1", "ST"):
-            table.add_column(header, justify="left" if header == "number" else "right")
+        for header in ("input", "kind", "S1", "ST"):
+            table.add_column(header, justify="left" if header in ("input", "kind") else "right")
         for j in indices.ranked()[:top]:
-            table.add_row(Text(indices.names[j]),
+            table.add_row(Text(names.number(indices.names[j])), input_kind(indices.names[j]),
                           f"{indices.first[j]:.3f} ± {indices.first_conf[j]:.3f}",
                           f"{indices.total[j]:.3f} ± {indices.total_conf[j]:.3f}")
         parts.append(table)
@@ -243,10 +287,12 @@ def sensitivity_summary(sensitivity: Sensitivity, top: int = 10) -> Group:
     if swings is not None:
         table = Table(title=f"one at a time (baseline {swings.baseline:.3g})",
                       title_justify="left")
-        for header in ("number", "at low end", "at high end", "swing"):
-            table.add_column(header, justify="left" if header == "number" else "right")
+        for header in ("input", "kind", "at low end", "at high end", "swing"):
+            table.add_column(header, justify="left" if header in ("input", "kind") else "right")
         for swing in swings.swings[:top]:
-            table.add_row(Text(swing.name), f"{swing.at_low:.3g}", f"{swing.at_high:.3g}",
+            table.add_row(Text(names.number(swing.name)), input_kind(swing.name),
+                          f"{swing.at_low:.3g}",
+                          f"{swing.at_high:.3g}",
                           f"{swing.width:.3g}")
         parts.append(table)
     return Group(*parts)

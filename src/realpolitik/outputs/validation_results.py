@@ -1,4 +1,4 @@
-"""Files of the DEU benchmark: the JSON summary and the per-issue CSV tables."""
+"""Files of the DEU benchmark: the JSON summary, the per-issue CSV tables, the split halves."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from realpolitik.analysis.validation.benchmark import (
     PREDICTIVE_PROBABILITIES,
     DeuValidation,
 )
+from realpolitik.analysis.validation.split import DeuSplit, split_text
 
-__all__ = ["summary_dict", "write_issue_csv", "write_predictive_csv"]
+__all__ = ["summary_dict", "write_issue_csv", "write_predictive_csv", "write_split"]
 
 
 def summary_dict(result: DeuValidation) -> dict:
@@ -22,6 +23,10 @@ def summary_dict(result: DeuValidation) -> dict:
     data = result.data
     return {
         "file": str(data.path),
+        "protocol": result.protocol,
+        "fit_file": None if result.fit_data is None else str(result.fit_data.path),
+        "fit_issues": None if result.fit_data is None else result.fit_data.n_issues,
+        "eum_reading": result.eum_reading,
         "capability": result.capability,
         "seed": result.seed,
         "bootstrap_draws": result.draws,
@@ -32,6 +37,7 @@ def summary_dict(result: DeuValidation) -> dict:
                 "name": s.name,
                 "kind": s.kind,
                 "note": s.note,
+                "conformal_scaling": result.scalings.get(s.name),
                 "mae": s.mae.as_dict(),
                 "mae_minus_compromise": s.versus_compromise.as_dict(),
                 "crps": s.probabilistic.crps.as_dict() if s.probabilistic else None,
@@ -103,3 +109,19 @@ def write_predictive_csv(result: DeuValidation, path: Path) -> Path:
                     *(f"{q:.4f}" for q in quantiles[b]), f"{data.outcome[b]:g}",
                 ])  # fmt: skip
     return Path(path)
+
+
+def write_split(split: DeuSplit, folder: Path) -> tuple[Path, Path]:
+    """Write the two halves of a split as ``A.csv`` and ``B.csv`` in ``folder`` (created).
+
+    Refuses to overwrite: raises ``FileExistsError`` if either file exists.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = folder / "A.csv", folder / "B.csv"
+    existing = [str(path) for path in paths if path.exists()]
+    if existing:
+        raise FileExistsError(f"{existing[0]} exists; choose another --out folder")
+    for half, path in zip("AB", paths, strict=True):
+        path.write_text(split_text(split, half), encoding="utf-8")
+    return paths

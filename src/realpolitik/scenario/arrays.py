@@ -35,9 +35,8 @@ class StanceArrays:
 
     def batch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Return ``(positions, salience, capability, active)`` with a leading batch axis of 1."""
-        return tuple(array[None, ...] for array in (
-            self.position, self.salience, self.capability, self.active
-        ))
+        return (self.position[None, ...], self.salience[None, ...],
+                self.capability[None, ...], self.active[None, ...])
 
 
 def point_arrays(scenario: Scenario) -> StanceArrays:

@@ -7,9 +7,15 @@ A scenario's ``dynamics`` section says how the system unfolds after its
   told otherwise);
 * ``trends``: slow drifts, one step at a time, of one parameter (Iran's
   capability on the security forces grows each quarter);
-* ``shocks``: game changers that fire at random with a hazard per step, or
-  at a fixed date, possibly only after other shocks have fired, and then
-  change parameters through their ``effects``.
+* ``shocks``: game changers that fire at random with a hazard per step
+  (which may grow or shrink from year to year: ``hazard_trend``), or at a
+  fixed date, possibly only after other shocks have fired, and then change
+  parameters through their ``effects``;
+* ``volatility``: how far stated positions and saliences wander at random
+  from year to year absent any game changer (on by default, see
+  :data:`DEFAULT_VOLATILITY`);
+* ``pull``: how strongly each actor's stated position leans toward the
+  previous step's settlement (off by default).
 
 An :class:`Effect` names its target with a dotted path and says how it
 changes it: ``shift`` (add), ``set`` (replace) or ``scale`` (multiply)::
@@ -20,7 +26,9 @@ changes it: ``shift`` (add), ``set`` (replace) or ``scale`` (multiply)::
     {target: shocks.israel_iran_showdown.hazard, scale: 0.5}
 
 Policy levers (``scenario/levers.py``) use the same effects.  Alliances carry
-an optional ``rupture`` rule string, parsed here by :func:`parse_rupture_rule`.
+an optional ``rupture`` rule: a string parsed here by
+:func:`parse_rupture_rule`, or a :class:`RuptureSpec` mapping whose threshold
+and step count may be uncertain and which may name observable events.
 """
 
 from __future__ import annotations
@@ -29,26 +37,41 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, NamedTuple
 
 import numpy as np
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from realpolitik.scenario.base import ID_PATTERN, FieldPath, Frozen
-from realpolitik.scenario.quantity import Amount, Quantity, Weight
+from realpolitik.scenario.base import ID_PATTERN, FieldPath, Frozen, OmitUnset
+from realpolitik.scenario.quantity import (
+    Amount,
+    Growth,
+    PositionSpread,
+    Quantity,
+    SalienceSpread,
+    StepCount,
+    Threshold,
+    Weight,
+)
 
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
 
 __all__ = [
     "DEFAULT_RUPTURE_RULE",
+    "DEFAULT_RUPTURE_STEPS",
+    "DEFAULT_VOLATILITY",
     "Dynamics",
     "Effect",
+    "RuptureField",
     "RuptureRule",
     "RuptureRuleError",
+    "RuptureSpec",
     "Shock",
+    "StanceVolatility",
     "Target",
     "Trend",
+    "Volatility",
     "dynamics_reference_errors",
     "effect_reference_errors",
     "parse_rupture_rule",
@@ -186,18 +209,25 @@ class Trend(Frozen):
         return self
 
 
-class Shock(Frozen):
+class Shock(OmitUnset):
     """A game changer: fires once, at random with ``hazard`` per step or at a fixed ``date``.
 
     ``requires`` lists shocks that must have fired at an earlier step.  Once
     fired, its ``effects`` hold for ``duration`` steps (the firing step
-    included), or for good when no duration is given.
+    included), or for good when no duration is given.  ``hazard_trend``
+    makes the hazard change by that share every year:
+    ``hazard(t) = hazard * (1 + hazard_trend) ** years since as_of``.
     """
+
+    OMIT_WHEN_NONE: ClassVar[tuple[str, ...]] = ("hazard_trend",)
 
     id: str = Field(pattern=ID_PATTERN)
     name: str
     description: str = ""
     hazard: Weight | None = Field(default=None, description="Probability of firing per step.")
+    hazard_trend: Growth | None = Field(
+        default=None, description="Relative change of the hazard per year (0.1: +10% a year)."
+    )
     date: dt.date | None = None
     requires: list[str] = []
     effects: list[Effect] = []
@@ -210,16 +240,98 @@ class Shock(Frozen):
                 "a shock needs either a 'hazard' (probability per step) or a fixed 'date', "
                 "not both"
             )
+        if self.hazard_trend is not None and self.hazard is None:
+            raise ValueError("'hazard_trend' changes a hazard; a shock with a fixed date has none")
         return self
 
 
-class Dynamics(Frozen):
-    """How the scenario unfolds over time: the clock, trends and game changers."""
+# ---------------------------------------------------------------------------
+# Volatility of stances
+# ---------------------------------------------------------------------------
+
+_SPREAD_BOUNDS = {"position": 100.0, "salience": 1.0}
+
+
+class StanceVolatility(Frozen):
+    """The volatility of one stance's position or salience, overriding the section's."""
+
+    target: str = Field(description="stances.<issue>.<actor>.position or .salience")
+    volatility: Quantity = Field(description="Standard deviation of the change over one year.")
+
+    @model_validator(mode="after")
+    def _stance_field(self) -> StanceVolatility:
+        target = parse_target(self.target)
+        if target.kind != "stance" or target.attribute not in _SPREAD_BOUNDS:
+            raise ValueError(
+                f"'{self.target}' is not a stance's position or salience; expected "
+                "stances.<issue>.<actor>.position or stances.<issue>.<actor>.salience"
+            )
+        high = _SPREAD_BOUNDS[target.attribute]
+        if self.volatility.low < 0 or self.volatility.high > high:
+            raise ValueError(
+                f"the volatility of a {target.attribute} must be between 0 and {high:g}"
+            )
+        return self
+
+
+POSITION_VOLATILITY = Quantity(
+    value=4.0,
+    estimate="default: absent a game changer a stance rarely moves by more than a fifth of "
+             "the scale in five years (4 x sqrt(5) = 9 points; 90% within about 15)",
+)
+SALIENCE_VOLATILITY = Quantity(
+    value=0.03,
+    estimate="default: the salience counterpart of 4 points a year on the position scale, "
+             "a little smaller since saliences are slower to move",
+)
+
+
+class Volatility(Frozen):
+    """How far stated positions and saliences wander at random, per square root of a year.
+
+    Each active stance's position (and salience) follows a random walk on
+    top of its trends, shocks and levers: every step adds a normal change
+    with standard deviation ``volatility * sqrt(step length in years)``.
+    ``by_stance`` sets the volatility of single stances.
+    """
+
+    position: PositionSpread = Field(
+        default=POSITION_VOLATILITY, description="Points of the 0-100 scale per sqrt(year)."
+    )
+    salience: SalienceSpread = Field(
+        default=SALIENCE_VOLATILITY, description="Salience (0-1) per sqrt(year)."
+    )
+    by_stance: list[StanceVolatility] = []
+
+
+DEFAULT_VOLATILITY = Volatility()
+"""Volatility of a scenario without a ``volatility`` section: 4 points and 0.03 per sqrt(year).
+
+Absent a game changer, an actor's stance rarely moves by more than a fifth
+of the scale in five years: sigma * sqrt(5) = 9 points, so 90% of paths stay
+within about +-15 points.  ``volatility: {position: 0, salience: 0}`` turns
+the random walk off.
+"""
+
+
+class Dynamics(OmitUnset):
+    """How the scenario unfolds over time: clock, trends, game changers, volatility, pull.
+
+    ``volatility`` defaults to :data:`DEFAULT_VOLATILITY`; ``pull`` (the
+    share of the previous settlement in each stated position, scaled by
+    1 - salience) defaults to 0.
+    """
+
+    OMIT_WHEN_NONE: ClassVar[tuple[str, ...]] = ("volatility", "pull")
 
     step: Literal["month", "quarter", "year"] = "quarter"
     horizon_years: float = Field(default=5.0, gt=0.0, le=50.0)
     trends: list[Trend] = []
     shocks: list[Shock] = []
+    volatility: Volatility | None = None
+    pull: Weight | None = Field(
+        default=None, description="Pull of the previous settlement on stated positions, 0-1."
+    )
 
 
 STEPS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
@@ -238,6 +350,9 @@ counting their shared stakes, stand further apart than together; requiring
 two consecutive steps (half a year with quarterly steps) keeps a one-step
 dip after a shock from counting as a break.
 """
+
+DEFAULT_RUPTURE_STEPS = 2
+"""Consecutive steps below the threshold of a rule mapping that gives no ``for_steps``."""
 
 RuptureMetric = Literal["cohesion", "s_score"]
 
@@ -276,6 +391,76 @@ class RuptureRule:
         if self.comparison == "<":
             return values < self.threshold
         return values <= self.threshold
+
+
+_RULE_METRICS: dict[str, RuptureMetric] = {"cohesion": "cohesion", "s_score": "s_score"}
+_RULE_COMPARISONS: dict[str, Literal["<", "<="]] = {"<": "<", "<=": "<="}
+
+
+class RuptureSpec(Frozen):
+    """A rupture rule written as a mapping: uncertain constants and observable events.
+
+    The alliance ruptures at the step where ``metric`` has been below
+    ``below`` (strictly) for ``for_steps`` consecutive steps (default
+    :data:`DEFAULT_RUPTURE_STEPS`), or at the first step where any shock
+    listed in ``events`` has fired, whichever comes first.  ``below`` and
+    ``for_steps`` may be ranges: they are sampled per draw like any number
+    (a range of steps gives whole numbers).  ``below`` may be left out when
+    ``events`` is given.
+    """
+
+    metric: RuptureMetric = "cohesion"
+    below: Threshold | None = Field(default=None, description="Threshold of the metric, -1 to 1.")
+    for_steps: StepCount | None = Field(
+        default=None, description="Consecutive steps below the threshold (default 2)."
+    )
+    events: list[str] = Field(
+        default=[], description="Ids of shocks whose firing counts as a rupture."
+    )
+
+    @model_validator(mode="after")
+    def _something_to_watch(self) -> RuptureSpec:
+        if self.below is None and not self.events:
+            raise ValueError(
+                "a rupture rule needs 'below' (a threshold of the metric), 'events' (game "
+                "changers whose firing counts as a rupture), or both"
+            )
+        if self.below is None and self.for_steps is not None:
+            raise ValueError("'for_steps' counts steps below a threshold: give 'below' too")
+        if len(set(self.events)) != len(self.events):
+            raise ValueError("'events' lists a shock twice")
+        return self
+
+    def __str__(self) -> str:
+        """The rule in words, e.g. ``cohesion < [0.15, 0.25] for 2 steps, or if x fires``."""
+        parts = []
+        if self.below is not None:
+            steps = _shown(self.for_steps) if self.for_steps else str(DEFAULT_RUPTURE_STEPS)
+            parts.append(f"{self.metric} < {_shown(self.below)} for {steps} steps")
+        if self.events:
+            parts.append(f"if {' or '.join(self.events)} fires")
+        return ", or ".join(parts)
+
+
+def _shown(quantity: Quantity) -> str:
+    if quantity.uncertain:
+        return f"[{quantity.low:g}, {quantity.high:g}]"
+    return f"{quantity.point:g}"
+
+
+def _rupture_form(value: object) -> str:
+    return "rule[mapping]" if isinstance(value, dict | RuptureSpec) else "rule[text]"
+
+
+RuptureField = Annotated[
+    Annotated[str, Tag("rule[text]")] | Annotated[RuptureSpec, Tag("rule[mapping]")],
+    Discriminator(_rupture_form),
+]
+"""An alliance's ``rupture``: a rule string or a :class:`RuptureSpec` mapping.
+
+The two forms are told apart by their type; the tags carry brackets so that
+error messages leave them out of field paths, as they do pydantic's own.
+"""
 
 
 _RULE_TOKEN = re.compile(
@@ -318,11 +503,13 @@ def parse_rupture_rule(text: str) -> RuptureRule:
     def token(index: int) -> tuple[str, str, int]:
         return tokens[index] if index < len(tokens) else ("end", "", end)
 
-    kind, metric, position = token(0)
-    if kind != "word" or metric not in ("cohesion", "s_score"):
+    kind, word, position = token(0)
+    metric = _RULE_METRICS.get(word) if kind == "word" else None
+    if metric is None:
         raise RuptureRuleError(text, position, "'cohesion' or 's_score'")
-    kind, op, position = token(1)
-    if kind != "op":
+    kind, symbol, position = token(1)
+    comparison = _RULE_COMPARISONS.get(symbol) if kind == "op" else None
+    if comparison is None:
         raise RuptureRuleError(text, position, "'<' or '<='")
     kind, number, position = token(2)
     if kind != "num":
@@ -342,7 +529,7 @@ def parse_rupture_rule(text: str) -> RuptureRule:
     kind, _, position = token(6)
     if kind != "end":
         raise RuptureRuleError(text, position, "the end of the rule")
-    return RuptureRule(metric, op, threshold, int(count), text.strip())  # type: ignore[arg-type]
+    return RuptureRule(metric, comparison, threshold, int(count), text.strip())
 
 
 # ---------------------------------------------------------------------------
@@ -450,12 +637,7 @@ def dynamics_reference_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, s
     Also checks every alliance's ``rupture`` rule, since rules belong to the
     simulation's clock.
     """
-    for index, alliance in enumerate(scenario.alliances):
-        if alliance.rupture is not None:
-            try:
-                parse_rupture_rule(alliance.rupture)
-            except RuptureRuleError as error:
-                yield ("alliances", index, "rupture"), str(error)
+    yield from _rupture_errors(scenario)
     dynamics = scenario.dynamics
     if dynamics is None:
         return
@@ -466,3 +648,35 @@ def dynamics_reference_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, s
         if problem is not None:
             yield ("dynamics", "trends", index, "target"), problem
     yield from _shock_errors(scenario, dynamics)
+    if dynamics.volatility is not None:
+        yield from _volatility_errors(scenario, dynamics.volatility)
+
+
+def _rupture_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
+    """Unreadable rule strings, and rule mappings whose events name undeclared shocks."""
+    known = set(_shock_ids(scenario))
+    for index, alliance in enumerate(scenario.alliances):
+        path = ("alliances", index, "rupture")
+        if isinstance(alliance.rupture, str):
+            try:
+                parse_rupture_rule(alliance.rupture)
+            except RuptureRuleError as error:
+                yield path, str(error)
+        elif alliance.rupture is not None:
+            for slot, event in enumerate(alliance.rupture.events):
+                if event not in known:
+                    yield (*path, "events", slot), f"undeclared shock '{event}'"
+
+
+def _volatility_errors(scenario: Scenario, volatility: Volatility
+                       ) -> Iterator[tuple[FieldPath, str]]:  # fmt: skip
+    """Per-stance volatilities naming a stance nobody takes, or the same stance twice."""
+    seen: set[str] = set()
+    for index, item in enumerate(volatility.by_stance):
+        path = ("dynamics", "volatility", "by_stance", index, "target")
+        problem = target_reference_error(scenario, parse_target(item.target))
+        if problem is not None:
+            yield path, problem
+        elif item.target in seen:
+            yield path, f"'{item.target}' is given a volatility twice"
+        seen.add(item.target)

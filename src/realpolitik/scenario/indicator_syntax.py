@@ -137,11 +137,14 @@ def _escape_controls(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+TokenKind = Literal["number", "date", "name", "op", "end"]
+
+
 @dataclass(frozen=True)
 class Token:
     """One lexical unit and the 1-based column where it starts."""
 
-    kind: Literal["number", "date", "name", "op", "end"]
+    kind: TokenKind
     text: str
     column: int
 
@@ -149,6 +152,8 @@ class Token:
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PATTERNS: tuple[tuple[TokenKind, re.Pattern[str]], ...] = (
+    ("date", _DATE), ("number", _NUMBER), ("name", _NAME))
 _OPERATORS = ("<=", ">=", "==", "!=", "<", ">", "(", ")", "+", "-", "*", "/", "@")
 
 
@@ -178,10 +183,10 @@ def tokenize(text: str) -> list[Token]:
 
 def _token_at(text: str, index: int) -> Token | None:
     column = index + 1
-    for kind, pattern in (("date", _DATE), ("number", _NUMBER), ("name", _NAME)):
+    for kind, pattern in _PATTERNS:
         match = pattern.match(text, index)
         if match:
-            return Token(kind, match.group(0), column)  # type: ignore[arg-type]
+            return Token(kind, match.group(0), column)
     for operator in _OPERATORS:
         if text.startswith(operator, index):
             return Token("op", operator, column)
@@ -285,6 +290,9 @@ class _Parser:
         self.index += 1
         return token
 
+    def at_end(self) -> bool:
+        return self.current.kind == "end"
+
     def at(self, *texts: str) -> bool:
         token = self.current
         return token.kind in ("op", "name") and token.text in texts
@@ -310,10 +318,10 @@ class _Parser:
 
     # -- grammar rules
     def parse(self) -> Node:
-        if self.current.kind == "end":
+        if self.at_end():
             raise self.fail("an expression")
         node = self.or_expr()
-        if self.current.kind != "end":
+        if not self.at_end():
             raise self.fail("an operator ('and', 'or', a comparison, + - * /) or the end")
         return node
 
@@ -495,12 +503,12 @@ def _operands(node: Node) -> tuple[Node, ...]:
     return ()
 
 
-def _symbol(node: Node) -> str:
+def _symbol(node: Negate | BinaryOp | Not | Logical) -> str:
     if isinstance(node, Negate):
         return "-"
     if isinstance(node, Not):
         return "not"
-    return node.op  # type: ignore[union-attr]
+    return node.op
 
 
 def _require(node: Node, wanted: ValueType, text: str, why: str) -> None:

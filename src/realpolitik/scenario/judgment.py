@@ -269,7 +269,8 @@ def _prior_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
                 yield (("hypotheses", index, "prior"),
                        "give a prior to every hypothesis or to none (then all are equal)")
         return
-    if all(given) and given and sum(h.prior.point for h in scenario.hypotheses) <= 0.0:
+    priors = [h.prior.point for h in scenario.hypotheses if h.prior is not None]
+    if all(given) and given and sum(priors) <= 0.0:
         yield ("hypotheses",), "the priors sum to zero; at least one must be positive"
 
 

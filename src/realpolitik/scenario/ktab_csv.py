@@ -174,7 +174,8 @@ def _actor_row(
             line=line,
             field=headers[2],
         )
-    positions, saliences = [], []
+    positions: list[float] = []
+    saliences: list[float] = []
     for issue in range(k):
         for offset, bucket in ((3, positions), (4, saliences)):
             column = offset + 2 * issue + 1

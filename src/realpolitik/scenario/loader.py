@@ -17,15 +17,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from realpolitik.scenario.base import ID_PATTERN, FieldPath
 from realpolitik.scenario.consistency import consistency_errors
 from realpolitik.scenario.errors import ScenarioError, ScenarioErrors, shorten
 from realpolitik.scenario.schema import ReferenceProblems, Scenario, dotted
 from realpolitik.scenario.yaml_reader import LineMap, compose_yaml, read_text_file
+
+Model = TypeVar("Model", bound=BaseModel)
+"""A pydantic model class that :func:`validate_model` validates into."""
 
 DEFAULT_SCENARIO = "syria-2019"
 """The flagship case, analysed when the user names no scenario."""
@@ -34,8 +38,8 @@ DEFAULT_SCENARIO = "syria-2019"
 class Lines(Protocol):
     """Lines of field paths: a :class:`LineMap` from the reader, or a plain dict."""
 
-    def get(self, path: FieldPath, default: int | None = None, /) -> int | None:
-        """The line of ``path``, or ``default``."""
+    def get(self, path: FieldPath, /) -> int | None:
+        """The line of ``path``, or None."""
 
 
 def builtin_scenarios() -> dict[str, Path]:
@@ -118,8 +122,8 @@ def read_yaml(text: str, path: str | Path) -> tuple[Any, LineMap]:
     return data, lines
 
 
-def validate_model(model: type[BaseModel], data: Any, lines: Lines, path: str | Path, *,
-                   help_doc: str = "docs/scenario-format.md"):
+def validate_model(model: type[Model], data: Any, lines: Lines, path: str | Path, *,
+                   help_doc: str = "docs/scenario-format.md") -> Model:
     """Validate data read by :func:`read_yaml`; each problem names its line and field.
 
     Where a field expects text and YAML read a plain word as a number, a
@@ -168,8 +172,10 @@ def _replace(data: Any, location: FieldPath, value: str) -> bool:
         except (KeyError, IndexError, TypeError):
             return False
     last = location[-1]
-    if isinstance(container, dict) and last in container or (
-            isinstance(container, list) and isinstance(last, int) and 0 <= last < len(container)):
+    if isinstance(container, dict) and last in container:
+        container[last] = value
+        return True
+    if isinstance(container, list) and isinstance(last, int) and 0 <= last < len(container):
         container[last] = value
         return True
     return False
@@ -235,7 +241,7 @@ def _explain(
     return ScenarioErrors(problems)
 
 
-def _count(detail: dict[str, Any]) -> int:
+def _count(detail: ErrorDetails) -> int:
     cause = (detail.get("ctx") or {}).get("error")
     return len(cause.problems) if isinstance(cause, ReferenceProblems) else 1
 
@@ -269,7 +275,7 @@ _EXPECTED = {
 """What a field expected, by pydantic's error type: the message reads 'X is expected, got Y'."""
 
 
-def _message(detail: dict[str, Any], help_doc: str) -> str:
+def _message(detail: ErrorDetails, help_doc: str) -> str:
     """Word pydantic's messages for an analyst rather than a programmer."""
     kind = detail["type"]
     if kind == "missing":
@@ -287,8 +293,8 @@ def _message(detail: dict[str, Any], help_doc: str) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     if kind == "string_pattern_mismatch":
-        return f"{_PATTERN_WORDS.get((detail.get('ctx') or {}).get('pattern'), message)}, " \
-               f"got {_shown(given)}"
+        pattern = str((detail.get("ctx") or {}).get("pattern"))
+        return f"{_PATTERN_WORDS.get(pattern, message)}, got {_shown(given)}"
     if kind in _SHOW_INPUT:
         return f"{message}, got {_shown(given)}"
     return message

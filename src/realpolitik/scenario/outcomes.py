@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeGuard
 
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
@@ -116,10 +116,16 @@ def parse_outcome(text: str) -> Outcome:
                            f"with kind one of {', '.join(OUTCOME_KINDS)}")
     target, at_sign, when = rest.partition("@")
     at = _read_date(text, when) if at_sign else None
-    if kind.strip() not in OUTCOME_KINDS:
+    name = kind.strip()
+    if not _is_kind(name):
         raise OutcomeError(f"outcome '{text}': unknown kind '{kind}' "
                            f"(expected one of {', '.join(OUTCOME_KINDS)})")
-    return Outcome(kind.strip(), target.strip(), at)  # type: ignore[arg-type]
+    return Outcome(name, target.strip(), at)
+
+
+def _is_kind(name: str) -> TypeGuard[OutcomeKind]:
+    """Whether ``name`` is one of the outcome kinds."""
+    return name in OUTCOME_KINDS
 
 
 def _read_date(text: str, when: str) -> dt.date:

@@ -98,7 +98,7 @@ class Quantity(BaseModel):
             _check_size(high)
             if low > high:
                 raise ValueError(f"range [{low:g}, {high:g}] has its low end above its high end")
-        else:
+        elif self.value is not None:
             _check_size(self.value)
         if self.dist == "triangular":
             if self.range is None or self.mode is None:
@@ -114,12 +114,12 @@ class Quantity(BaseModel):
     @property
     def low(self) -> float:
         """Lowest value the number can take."""
-        return self.range[0] if self.range is not None else float(self.value)
+        return _bounds(self)[0]
 
     @property
     def high(self) -> float:
         """Highest value the number can take."""
-        return self.range[1] if self.range is not None else float(self.value)
+        return _bounds(self)[1]
 
     @property
     def point(self) -> float:
@@ -148,6 +148,19 @@ class Quantity(BaseModel):
             return rng.triangular(self.low, self.point, self.high, size)
         return rng.uniform(self.low, self.high, size)
 
+    def sample_whole(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """Draw ``size`` whole numbers, for counts such as a number of steps.
+
+        A uniform range ``[2, 4]`` gives 2, 3 or 4, equally likely; a
+        triangular one the nearest whole number to a triangular draw.  The
+        values come back as floats, like every sampled number.
+        """
+        if not self.uncertain:
+            return np.full(size, self.point)
+        if self.dist == "triangular":
+            return np.rint(rng.triangular(self.low, self.point, self.high, size))
+        return rng.integers(round(self.low), round(self.high), size, endpoint=True).astype(float)
+
 
 def _check_numbers(data: dict) -> None:
     """Refuse text or yes/no where a quantity's mapping expects numbers."""
@@ -170,14 +183,23 @@ def _check_size(number: float) -> None:
         raise ValueError(f"must be at most {MAX_MAGNITUDE:g} in size, got {number:g}")
 
 
-def _bounded(low: float, high: float | None, *, low_open: bool = False):
+def _bounds(quantity: Quantity) -> tuple[float, float]:
+    """The range of a quantity, or its value twice (validation sets exactly one of them)."""
+    if quantity.range is not None:
+        return quantity.range
+    if quantity.value is None:
+        raise ValueError("a quantity needs a 'value' or a 'range'")
+    return float(quantity.value), float(quantity.value)
+
+
+def _bounded(low: float, high: float | None, *, low_open: bool = False) -> AfterValidator:
     """Return a validator that keeps every possible value of a quantity in bounds."""
 
     def check(quantity: Quantity) -> Quantity:
         too_low = quantity.low <= low if low_open else quantity.low < low
         too_high = high is not None and quantity.high > high
         if too_low or too_high:
-            shown = quantity.value if quantity.value is not None else list(quantity.range)
+            shown = quantity.value if quantity.value is not None else list(_bounds(quantity))
             if high is None:
                 expected = f"above {low:g}" if low_open else f"at least {low:g}"
             else:
@@ -205,3 +227,28 @@ Amount = Annotated[Quantity, _bounded(-float("inf"), None)]
 
 Rate = Annotated[Quantity, _bounded(0.0, 10.0)]
 """A non-negative rate per year (at most 10: faster change belongs in the model itself)."""
+
+Threshold = Annotated[Quantity, _bounded(-1.0, 1.0)]
+"""A value on the S-score's [-1, 1] scale (a rupture threshold)."""
+
+PositionSpread = Annotated[Quantity, _bounded(0.0, 100.0)]
+"""A standard deviation of positions, in points of the 0-100 scale."""
+
+SalienceSpread = Annotated[Quantity, _bounded(0.0, 1.0)]
+"""A standard deviation of saliences, on the 0-1 scale."""
+
+Growth = Annotated[Quantity, _bounded(-1.0, None)]
+"""A relative change per year: 0.1 is +10% a year, -1 the most a quantity can fall."""
+
+
+def _whole_steps(quantity: Quantity) -> Quantity:
+    """Keep a count of steps whole and at least 1 (a range then means whole numbers)."""
+    ends = [quantity.low, quantity.high] + ([quantity.mode] if quantity.mode is not None else [])
+    if quantity.low < 1 or any(end != round(end) for end in ends):
+        shown = quantity.value if quantity.value is not None else list(_bounds(quantity))
+        raise ValueError(f"must be a whole number of steps of at least 1, got {shown}")
+    return quantity
+
+
+StepCount = Annotated[Quantity, AfterValidator(_whole_steps)]
+"""A whole number of steps, at least 1; a range ``[2, 4]`` is sampled as 2, 3 or 4."""

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from realpolitik.scenario.base import ID_PATTERN, FieldPath, Frozen
-from realpolitik.scenario.dynamics import Dynamics, dynamics_reference_errors
+from realpolitik.scenario.dynamics import Dynamics, RuptureField, dynamics_reference_errors
 from realpolitik.scenario.judgment import (
     AchSettings,
     EvidenceItem,
@@ -44,6 +44,10 @@ class Meta(Frozen):
     as_of: dt.date
     authors: list[str] = []
     question: str = ""
+    limitations: list[str] = Field(
+        default_factory=list, exclude_if=lambda items: not items,
+        description="What the model leaves out, in the analyst's words; the report's bottom "
+                    "line shows each verbatim.")
 
 
 class Source(Frozen):
@@ -100,9 +104,10 @@ class Alliance(Frozen):
     name: str
     members: tuple[str, str]
     shared_stakes: list[SharedStake] = []
-    rupture: str | None = Field(
+    rupture: RuptureField | None = Field(
         default=None,
-        description="Rupture rule, e.g. 'cohesion < 0.2 for 2 steps'; see docs/scenario-format.md.",
+        description="Rupture rule, e.g. 'cohesion < 0.2 for 2 steps', or a mapping "
+                    "{metric, below, for_steps, events}; see docs/scenario-format.md.",
     )
 
     @field_validator("members")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, field_validator
 
-from realpolitik.scenario.base import FieldPath, Frozen
+from realpolitik.scenario.base import FieldPath, OmitUnset
 from realpolitik.scenario.outcomes import (
     BINARY_KINDS,
     TARGET_NOUNS,
@@ -23,7 +23,7 @@ from realpolitik.scenario.outcomes import (
     parse_outcome,
     scenario_targets,
 )
-from realpolitik.scenario.quantity import Quantity, Rate
+from realpolitik.scenario.quantity import Rate
 
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
@@ -65,8 +65,10 @@ OutcomeText = Annotated[str, AfterValidator(_normalised)]
 """An outcome as written in the file, checked against the grammar and kept as its label."""
 
 
-class AnalysisSettings(Frozen):
+class AnalysisSettings(OmitUnset):
     """Defaults for the analyses ``realpolitik run`` performs on this scenario."""
+
+    OMIT_WHEN_NONE: ClassVar[tuple[str, ...]] = ("engines", "unmodelled_change")
 
     objective: OutcomeText | None = Field(
         default=None, description="Outcome the levers are ranked on (default: cohesion of "
@@ -82,11 +84,32 @@ class AnalysisSettings(Frozen):
                                   "(default: the objective).")
     draws: int = Field(default=DEFAULT_DRAWS, ge=10,
                        description="Monte Carlo draws per ensemble.")
-    unmodelled_change: Rate = Field(
-        default_factory=lambda: Quantity(value=DEFAULT_UNMODELLED_CHANGE,
-                                         estimate=UNMODELLED_CHANGE_REASON),
+    unmodelled_change: Rate | None = Field(
+        default=None,
         description="Yearly rate at which the world changes in ways the model does not "
-                    "hold; widens every question's probability toward its base rate.")
+                    "hold; widens every question's probability toward its base rate "
+                    "(default 0.1 a year, see docs/model.md).")
+    engines: dict[str, float] | None = Field(
+        default=None, description="Engine -> weight of a mixture of step engines (normalised; "
+                                  "names are checked against the step engines when simulated).")
+
+    @field_validator("engines")
+    @classmethod
+    def _engine_weights(cls, weights: dict[str, float] | None) -> dict[str, float] | None:
+        if weights is None:
+            return None
+        if any(not 0.0 <= weight < float("inf") for weight in weights.values()):
+            raise ValueError("engine weights must be finite numbers of at least 0")
+        if not sum(weights.values()) > 0:
+            raise ValueError("at least one engine needs a weight above 0")
+        return weights
+
+    @property
+    def unmodelled_rate(self) -> float:
+        """The yearly rate of unmodelled change in force: the scenario's, else the default."""
+        if self.unmodelled_change is None:
+            return DEFAULT_UNMODELLED_CHANGE
+        return self.unmodelled_change.point
 
     def named(self) -> list[tuple[FieldPath, Outcome]]:
         """Every outcome the section names, with the field it is written in."""

@@ -159,14 +159,14 @@ class LineMap:
         place = self.root
         for part in path:
             items = place[1]
+            found: Place | None = None
             if isinstance(items, dict) and isinstance(part, str):
-                place = items.get(part)
+                found = items.get(part)
             elif isinstance(items, list) and isinstance(part, int) and 0 <= part < len(items):
-                place = items[part]
-            else:
+                found = items[part]
+            if found is None:
                 return None
-            if place is None:
-                return None
+            place = found
         return place
 
     def __contains__(self, path: object) -> bool:
@@ -516,7 +516,9 @@ def _describe(value: Any, text: str) -> str:
 def _events(text: str) -> Any:
     """An event parser: libyaml's when PyYAML was built with it, else PyYAML's own."""
     if yaml.__with_libyaml__:
-        return yaml.cyaml.CParser(text)
+        from yaml.cyaml import CParser  # type: ignore[attr-defined]  # stubs omit libyaml
+
+        return CParser(text)
     return _PythonEvents(text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import numbers
 from collections.abc import Callable, Mapping, Sequence
@@ -14,15 +15,19 @@ from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.clock import step_dates
 from realpolitik.simulation.executors import Executor, LocalExecutor
+from realpolitik.simulation.mixture import DEFAULT_ENGINE_WEIGHTS, MIXTURE, mixture_weights
 from realpolitik.simulation.parameters import (
+    ENGINE_PARAMETER,
+    AppliedLever,
     check_overrides,
     resolve_levers,
     simulated_quantities,
 )
 from realpolitik.simulation.results import EnsembleResult
+from realpolitik.simulation.rupture import rupture_record
 from realpolitik.simulation.stepping import MODELS, ChunkJob, ChunkResult, run_chunk
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "scenario_hash", "simulate_ensemble"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "engine_weights_of", "scenario_hash", "simulate_ensemble"]
 
 BOOLEAN = ("ruptured", "shock_fired")
 
@@ -42,26 +47,49 @@ def _check_count(name: str, value: object, minimum: int) -> int:
     return int(value)
 
 
+def engine_weights_of(
+    scenario: Scenario, weights: Mapping[str, float] | None = None
+) -> tuple[tuple[str, float], ...]:
+    """The normalised ``(engine, weight)`` pairs of a mixture, in the order of :data:`MODELS`.
+
+    ``weights`` when given, else the scenario's ``analysis.engines``, else
+    :data:`~realpolitik.simulation.mixture.DEFAULT_ENGINE_WEIGHTS`.
+
+    Raises
+    ------
+    ValueError
+        For an engine that cannot step, a negative weight or weights summing to 0.
+    """
+    if weights is not None:
+        return mixture_weights(weights, MODELS)
+    if scenario.analysis is not None and scenario.analysis.engines is not None:
+        return mixture_weights(scenario.analysis.engines, MODELS, where="analysis.engines")
+    return mixture_weights(DEFAULT_ENGINE_WEIGHTS, MODELS)
+
+
 def simulate_ensemble(
     scenario: Scenario,
     *,
     draws: int = 1000,
     seed: int = 0,
-    model: str = "compromise",
+    model: str = MIXTURE,
     horizon_years: float | None = None,
     levers: Sequence[Lever | str] = (),
     overrides: Mapping[str, object] | None = None,
     executor: Executor | None = None,
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine_weights: Mapping[str, float] | None = None,
 ) -> EnsembleResult:
     """Simulate ``draws`` futures of a scenario, step by step over its horizon.
 
     Each draw samples every uncertain number of the scenario (uniformly over
     its range, or triangular), then steps from ``as_of`` over the horizon:
-    shocks fire, trends, shocks and levers change the stated positions, the
-    engine forecasts each issue's settlement, and each watched alliance's
-    cohesion and rupture state are updated (see
+    shocks fire, trends, shocks and levers change the stated positions,
+    which also wander at random (the scenario's ``dynamics.volatility``, on by
+    default) and may lean toward the last settlement (``dynamics.pull``),
+    the engine forecasts each issue's settlement, and each watched
+    alliance's cohesion and rupture state are updated (see
     :mod:`realpolitik.simulation.stepping` and ``docs/model.md``).
 
     Parameters
@@ -74,10 +102,14 @@ def simulate_ensemble(
         Non-negative integer; the same seed gives bit-identical results
         whatever the chunk size and executor.
     model
-        Bargaining engine per step: ``"compromise"`` (default: the weighted
-        mean, cheap enough for 100,000 draws in seconds), ``"median"`` (the
-        weighted median) or ``"eum"`` (the Expected Utility Model; tens of
-        rounds per step, so far slower).
+        Bargaining engine per step: ``"mixture"`` (default): each draw
+        bargains with one engine drawn by ``engine_weights`` (the scenario's
+        ``analysis.engines``, else the weights from the engines' skill on
+        DEU III; the draw's engine is in the result's ``engine``), so that
+        which engine is right is part of the ensemble's uncertainty; or one
+        engine of the registry that can step: ``"compromise"`` (the
+        weighted mean), ``"median"``, ``"eum"`` or ``"spatial"`` (far
+        slower: tens of rounds per step).
     horizon_years
         Years to simulate; default the scenario's ``dynamics.horizon_years``.
     levers
@@ -88,7 +120,12 @@ def simulate_ensemble(
         numbers): differences are the levers' effects, draw by draw.
     overrides
         Name (dotted field path, e.g. ``stances.idlib.russia.position``) ->
-        (D,) values used instead of sampling that number (Sobol designs).
+        (D,) values used instead of sampling that number (Sobol designs);
+        ``model.engine`` -> (D,) numbers in [0, 1] picking each draw's
+        engine of a mixture (the engines take consecutive slices as wide as
+        their weights), instead of the engine stream.  A mixture of two or
+        more engines records each draw's number under ``model.engine`` in
+        the result's ``parameters``.
     executor
         :class:`~realpolitik.simulation.executors.LocalExecutor` (default),
         ``ThreadExecutor`` or ``DaskExecutor``.
@@ -96,6 +133,10 @@ def simulate_ensemble(
         Draws per chunk (default :data:`DEFAULT_CHUNK_SIZE`).
     progress
         Called as ``progress(done_draws, total_draws)`` after each chunk.
+    engine_weights
+        Engine -> weight of a mixture (normalised; only with
+        ``model="mixture"``).  Default: the scenario's ``analysis.engines``,
+        else :data:`~realpolitik.simulation.mixture.DEFAULT_ENGINE_WEIGHTS`.
 
     Returns
     -------
@@ -104,16 +145,23 @@ def simulate_ensemble(
     Raises
     ------
     ValueError
-        For a bad count, seed, model, horizon, lever or override.
+        For a bad count, seed, model, horizon, lever, override or engine weight.
     """
     draws = _check_count("draws", draws, 1)
     seed = _check_count("seed", seed, 0)
     chunk = _check_count("chunk_size", chunk_size or DEFAULT_CHUNK_SIZE, 1)
-    if model not in MODELS:
-        raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)}")
+    if model not in (*MODELS, MIXTURE):
+        raise ValueError(f"unknown model '{model}'; expected one of {', '.join(MODELS)} "
+                         f"or {MIXTURE}")
+    if engine_weights is not None and model != MIXTURE:
+        raise ValueError(f"engine_weights are for model='{MIXTURE}', not '{model}'")
+    weights = engine_weights_of(scenario, engine_weights) if model == MIXTURE else ()
     applied = resolve_levers(scenario, levers)
     quantities = simulated_quantities(scenario, applied)
     checked = check_overrides(overrides, quantities, draws)
+    if ENGINE_PARAMETER in checked and model != MIXTURE:
+        raise ValueError(f"override '{ENGINE_PARAMETER}' picks engines of a mixture; "
+                         f"model '{model}' bargains with one engine")
     dynamics = scenario.dynamics or Dynamics()
     horizon = dynamics.horizon_years if horizon_years is None else float(horizon_years)
     dates = tuple(step_dates(scenario.scenario.as_of, dynamics.step, horizon))
@@ -127,18 +175,21 @@ def simulate_ensemble(
             stop=min(start + chunk, draws),
             dates=dates,
             overrides={name: values[start : start + chunk] for name, values in checked.items()},
+            engine_weights=weights,
         )
         for start in range(0, draws, chunk)
     ]
     collector = _Collector(scenario, applied, dates, draws, progress)
     (executor or LocalExecutor()).run(run_chunk, jobs, collector.collect)
-    return collector.result(seed, model)
+    return collector.result(seed, model, weights)
 
 
 class _Collector:
     """Copies each finished chunk into the ensemble's arrays, then lets the chunk go."""
 
-    def __init__(self, scenario: Scenario, applied, dates, draws: int, progress) -> None:
+    def __init__(self, scenario: Scenario, applied: list[AppliedLever],
+                 dates: Sequence[dt.date], draws: int,
+                 progress: Callable[[int, int], None] | None) -> None:
         self.scenario, self.applied, self.dates, self.draws = scenario, applied, dates, draws
         self.progress = progress
         self.done = 0
@@ -160,6 +211,7 @@ class _Collector:
             for attribute, keys in self.keys.items()
         }
         self.parameters: dict[str, np.ndarray] = {}
+        self.engine = np.zeros(draws, dtype=np.int64)
 
     def collect(self, job: ChunkJob, chunk: ChunkResult) -> None:
         """Store one chunk's paths and parameters at its draws, and report progress."""
@@ -172,13 +224,17 @@ class _Collector:
             if name not in self.parameters:
                 self.parameters[name] = np.empty(self.draws)
             self.parameters[name][rows] = values
+        if chunk.engine is not None:
+            self.engine[rows] = chunk.engine
         self.done += chunk.stop - chunk.start
         if self.progress is not None:
             self.progress(self.done, self.draws)
 
-    def result(self, seed: int, model: str) -> EnsembleResult:
+    def result(self, seed: int, model: str, weights: tuple[tuple[str, float], ...]
+               ) -> EnsembleResult:  # fmt: skip
         """The assembled ensemble."""
-        order = simulated_quantities(self.scenario, self.applied)
+        order = [*simulated_quantities(self.scenario, self.applied), ENGINE_PARAMETER]
+        names = [name for name, _ in weights] or [model]
         return EnsembleResult(
             dates=list(self.dates),
             settlement=self.tables["settlement"],
@@ -194,4 +250,10 @@ class _Collector:
             version=__version__,
             issue_cohesion=self.tables["issue_cohesion"],
             levers=tuple(a.lever.id for a in self.applied),
+            engine=np.array(names)[self.engine],
+            engine_weights=dict(weights),
+            rupture={
+                alliance.id: rupture_record(alliance, index, self.parameters)
+                for index, alliance in enumerate(self.scenario.alliances)
+            },
         )

@@ -15,7 +15,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor as _ThreadPool
 from concurrent.futures import as_completed
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from distributed import Client, LocalCluster
 
 __all__ = [
     "SCHEDULERS",
@@ -109,8 +112,8 @@ class DaskExecutor:
         self.workers = workers
         self.processes = processes
         self.threads_per_worker = threads_per_worker
-        self._client = None
-        self._cluster = None
+        self._client: Client | None = None
+        self._cluster: LocalCluster | None = None
 
     def __enter__(self) -> DaskExecutor:
         from distributed import Client, LocalCluster
@@ -150,6 +153,8 @@ class DaskExecutor:
     def _run(self, function: Callable[[Any], Any], jobs: Sequence[Any], collect: Collect) -> None:
         from distributed import as_completed as dask_completed
 
+        if self._client is None:
+            raise RuntimeError("the dask executor has no client: run it inside 'with'")
         futures = self._client.map(function, list(jobs), pure=False)
         job_of = {future.key: job for future, job in zip(futures, jobs, strict=True)}
         for future in dask_completed(futures):
@@ -199,7 +204,7 @@ def make_executor(
 
 def executor_scope(executor: Executor | None) -> AbstractContextManager[object]:
     """Keep one cluster for every ensemble run inside the ``with``, when the executor can."""
-    return executor if hasattr(executor, "__enter__") else nullcontext()
+    return executor if isinstance(executor, AbstractContextManager) else nullcontext()
 
 
 def command_line_executor(workers: int = 1, address: str | None = None) -> Executor:

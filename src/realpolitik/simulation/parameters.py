@@ -20,27 +20,44 @@ So a draw's values depend only on the seed, the draw's index and the
 number's name, never on the chunk size, the executor, which levers are
 applied or what other numbers the scenario holds: lever runs share common
 random numbers with the baseline draw by draw.
+
+The same scheme, with its own ``kind``, gives each shock its uniform
+numbers per step (:func:`shock_uniforms`), each stance's position and
+salience their normal innovations per step (:class:`StepNormals`), and each
+draw the uniform number that picks its engine in a mixture
+(:func:`engine_uniforms`).  That number is also a named input,
+``model.engine`` (:data:`ENGINE_PARAMETER`): an override of it picks each
+draw's engine instead of the stream (:func:`engine_choice`), so the
+sensitivity analysis can vary the engine like any other number.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import ndtri
 
 from realpolitik.scenario.base import FieldPath
-from realpolitik.scenario.dynamics import parse_target, target_reference_error
+from realpolitik.scenario.dynamics import DEFAULT_VOLATILITY, parse_target, target_reference_error
 from realpolitik.scenario.levers import Lever
+from realpolitik.scenario.names import ENGINE_INPUT
 from realpolitik.scenario.quantity import Quantity
 from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
 
 __all__ = [
     "BLOCK_SIZE",
+    "ENGINE_PARAMETER",
+    "WHOLE_NUMBER_FIELDS",
     "AppliedLever",
+    "StepNormals",
     "block_stream",
     "check_overrides",
+    "engine_choice",
+    "engine_uniforms",
     "resolve_levers",
     "sample_values",
     "shock_uniforms",
@@ -53,7 +70,19 @@ BLOCK_SIZE = 1024
 SIMULATED_SECTIONS = ("actors", "stances", "alliances", "dynamics")
 """Scenario sections whose numbers the simulation reads (levers are added when applied)."""
 
-KIND_PARAMETER, KIND_SHOCK = 0, 1
+KIND_PARAMETER, KIND_SHOCK, KIND_VOLATILITY, KIND_ENGINE = 0, 1, 2, 3
+
+WHOLE_NUMBER_FIELDS = ("for_steps",)
+"""Last parts of the names of numbers that count steps: sampled as whole numbers."""
+
+ENGINE_STREAM = "engine"
+"""Name of the stream of uniform numbers that picks each draw's engine in a mixture."""
+
+ENGINE_PARAMETER = ENGINE_INPUT
+"""``model.engine``: the override name of the uniform number that picks a draw's engine."""
+
+LAST_BELOW_ONE = float(np.nextafter(1.0, 0.0))
+"""The largest float below 1: an engine override of 1 picks the mixture's last engine."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +107,7 @@ def resolve_levers(scenario: Scenario, levers: Sequence[Lever | str]) -> list[Ap
     """
     by_id = {lever.id: index for index, lever in enumerate(scenario.levers)}
     applied: list[AppliedLever] = []
+    path: FieldPath
     for item in levers:
         if isinstance(item, str):
             if item not in by_id:
@@ -86,8 +116,11 @@ def resolve_levers(scenario: Scenario, levers: Sequence[Lever | str]) -> list[Ap
             lever, path = scenario.levers[by_id[item]], ("levers", by_id[item])
         elif isinstance(item, Lever):
             index = by_id.get(item.id)
-            in_scenario = index is not None and scenario.levers[index] == item
-            lever, path = item, ("levers", index) if in_scenario else ("levers", item.id)
+            lever = item
+            if index is not None and scenario.levers[index] == item:
+                path = ("levers", index)
+            else:
+                path = ("levers", item.id)
         else:
             raise ValueError(f"a lever must be a Lever or a lever id, got {type(item).__name__}")
         _check_lever_targets(scenario, lever)
@@ -108,18 +141,27 @@ def _check_lever_targets(scenario: Scenario, lever: Lever) -> None:
 def simulated_quantities(
     scenario: Scenario, levers: Sequence[AppliedLever] = ()
 ) -> dict[str, Quantity]:
-    """Return every number the simulation reads, by name, in file order."""
+    """Return every number the simulation reads, by name, in file order.
+
+    A scenario without a ``dynamics.volatility`` section reads the default
+    volatilities, named as if the section were written out
+    (``dynamics.volatility.position``, ``dynamics.volatility.salience``),
+    so that overrides can vary them.
+    """
 
     def numbers() -> Iterator[tuple[FieldPath, Quantity]]:
         for path, quantity in iter_quantities(scenario):
             if path[0] in SIMULATED_SECTIONS:
                 yield path, quantity
+        if scenario.dynamics is None or scenario.dynamics.volatility is None:
+            yield from iter_quantities(DEFAULT_VOLATILITY, ("dynamics", "volatility"))
         for applied in levers:
             yield from iter_quantities(applied.lever, applied.path)
 
     return {dotted(path): quantity for path, quantity in numbers()}
 
 
+@functools.lru_cache(maxsize=4096)
 def _name_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "little")
 
@@ -134,10 +176,16 @@ def _blocks(start: int, stop: int) -> range:
     return range(start // BLOCK_SIZE, (stop - 1) // BLOCK_SIZE + 1)
 
 
+def is_whole_number(name: str) -> bool:
+    """True for a number that counts steps (sampled as whole numbers)."""
+    return name.rsplit(".", 1)[-1] in WHOLE_NUMBER_FIELDS
+
+
 def _sample_range(quantity: Quantity, seed: int, name: str, start: int, stop: int) -> np.ndarray:
     """Values of one uncertain number for draws ``start`` to ``stop - 1``."""
+    sample = quantity.sample_whole if is_whole_number(name) else quantity.sample
     pieces = [
-        quantity.sample(block_stream(seed, block, KIND_PARAMETER, name), BLOCK_SIZE)
+        sample(block_stream(seed, block, KIND_PARAMETER, name), BLOCK_SIZE)
         for block in _blocks(start, stop)
     ]
     offset = (start // BLOCK_SIZE) * BLOCK_SIZE
@@ -183,10 +231,79 @@ def shock_uniforms(seed: int, shock_id: str, start: int, stop: int, steps: int) 
     return np.concatenate(pieces)[start - offset : stop - offset]
 
 
+NORMAL_FLOOR = 2.0**-54
+"""Smallest uniform number turned into a normal one: a uniform 0 (one chance in 2**53) would
+give minus infinity, so it is read as half the spacing of the uniform numbers."""
+
+
+class StepNormals:
+    """Standard normal numbers of named streams, step after step, for a slice of draws.
+
+    Each name has, in each block of :data:`BLOCK_SIZE` draws, its own stream
+    (kind ``KIND_VOLATILITY``) of uniform numbers laid out as a
+    ``(steps, BLOCK_SIZE)`` array, as :func:`shock_uniforms` draws them; each
+    is turned into a normal number by the inverse normal distribution
+    function.  A uniform number takes exactly one 64-bit output of the
+    stream, so the numbers of draws outside the slice are skipped (PCG64's
+    ``advance``) rather than drawn: a chunk of a few draws costs a few
+    numbers per step.  A shorter horizon sees a prefix of a longer one's
+    numbers, and no chunk holds more than one step of them.
+    """
+
+    def __init__(self, seed: int, names: Sequence[str], start: int, stop: int) -> None:
+        self.shape = (len(names), stop - start)
+        self._parts = []  # (stream, row, first column, low, high) per name and block
+        for row, name in enumerate(names):
+            for block in _blocks(start, stop):
+                first = block * BLOCK_SIZE
+                low, high = max(start, first) - first, min(stop, first + BLOCK_SIZE) - first
+                stream = block_stream(seed, block, KIND_VOLATILITY, name)
+                self._parts.append((stream, row, first + low - start, low, high))
+        self._skip = 0  # numbers of the previous step's row still to pass in each stream
+
+    def next(self) -> np.ndarray:
+        """The next step's numbers, shape (number of names, stop - start)."""
+        uniforms = np.empty(self.shape)
+        for stream, row, column, low, high in self._parts:
+            skip = (BLOCK_SIZE - high if self._skip else 0) + low
+            if skip:
+                _advance(stream, skip)
+            stream.random(out=uniforms[row, column : column + high - low])
+        self._skip = 1
+        np.maximum(uniforms, NORMAL_FLOOR, out=uniforms)
+        return ndtri(uniforms, out=uniforms)
+
+
+def engine_uniforms(seed: int, start: int, stop: int) -> np.ndarray:
+    """Uniform numbers in [0, 1) picking each draw's engine in a mixture, shape (stop - start,)."""
+    pieces = [
+        block_stream(seed, block, KIND_ENGINE, ENGINE_STREAM).random(BLOCK_SIZE)
+        for block in _blocks(start, stop)
+    ]
+    offset = (start // BLOCK_SIZE) * BLOCK_SIZE
+    return np.concatenate(pieces)[start - offset : stop - offset]
+
+
+def engine_choice(seed: int, start: int, stop: int,
+                  overrides: Mapping[str, np.ndarray] | None = None) -> np.ndarray:  # fmt: skip
+    """The uniform numbers in [0, 1) that pick the engines of draws ``start`` to ``stop - 1``.
+
+    Those of :data:`ENGINE_PARAMETER` in ``overrides`` (already sliced to the
+    draws; 1 is read as just below 1), else those of the engine stream
+    (:func:`engine_uniforms`).
+    """
+    if overrides is not None and ENGINE_PARAMETER in overrides:
+        return np.clip(np.asarray(overrides[ENGINE_PARAMETER], dtype=float), 0.0, LAST_BELOW_ONE)
+    return engine_uniforms(seed, start, stop)
+
+
 def check_overrides(
     overrides: Mapping[str, object] | None, quantities: Mapping[str, Quantity], draws: int
 ) -> dict[str, np.ndarray]:
     """Validate user overrides: known names, one finite value per draw.
+
+    Besides the numbers in ``quantities``, :data:`ENGINE_PARAMETER` is
+    known: its values must lie in [0, 1].
 
     Raises
     ------
@@ -196,7 +313,7 @@ def check_overrides(
     """
     checked: dict[str, np.ndarray] = {}
     for name, value in (overrides or {}).items():
-        if name not in quantities:
+        if name not in quantities and name != ENGINE_PARAMETER:
             stem = name.split(".")[0].split("[")[0]
             near = [known for known in quantities if known.startswith(stem)][:5]
             hint = f"; known names include {', '.join(near)}" if near else ""
@@ -209,5 +326,17 @@ def check_overrides(
             )
         if not np.all(np.isfinite(array)):
             raise ValueError(f"override '{name}' contains NaN or infinite values")
+        if name == ENGINE_PARAMETER and not np.all((array >= 0) & (array <= 1)):
+            raise ValueError(f"override '{name}' picks engines by numbers in [0, 1]; "
+                             f"got values from {array.min():g} to {array.max():g}")
         checked[name] = array
     return checked
+
+
+def _advance(stream: np.random.Generator, count: int) -> None:
+    """Skip ``count`` numbers of a PCG64 stream (the streams here are all PCG64)."""
+    generator = stream.bit_generator
+    if not isinstance(generator, np.random.PCG64):
+        raise TypeError(f"streams must be PCG64, got {type(generator).__name__}")
+    generator.advance(count)
+

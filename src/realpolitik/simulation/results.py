@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import numpy as np
+
+from realpolitik.simulation.mixture import MIXTURE
+from realpolitik.simulation.rupture import RuptureRecord, draw_values, rupture_paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Band", "EnsembleResult", "wilson_band"]
 
@@ -19,6 +26,12 @@ DRAWS_PER_FILE = 10_000
 """Draws written per Parquet file, so that no file needs the whole ensemble in memory."""
 
 MANIFEST = "manifest.json"
+
+T = TypeVar("T")
+
+RUPTURE_FILE = "rupture.json"
+"""Beside the manifest: each alliance's rupture rule, for survival at other thresholds."""
+
 
 
 class Band(NamedTuple):
@@ -69,6 +82,14 @@ class EnsembleResult:
         Alliance id -> (D, T + 1) S-score on the contested issues alone.
     levers
         Ids of the levers applied on top of the scenario.
+    engine
+        (D,) name of the engine each draw bargained with (``model`` for
+        every draw unless ``model`` is ``"mixture"``).
+    engine_weights
+        Engine -> normalised weight of a mixture (empty otherwise).
+    rupture
+        Alliance id -> the rule it was simulated with, as
+        :meth:`survival_by_threshold` needs it.
     """
 
     dates: list[dt.date]
@@ -85,6 +106,13 @@ class EnsembleResult:
     version: str
     issue_cohesion: dict[str, np.ndarray] = field(default_factory=dict)
     levers: tuple[str, ...] = ()
+    engine: np.ndarray | None = None
+    engine_weights: dict[str, float] = field(default_factory=dict)
+    rupture: dict[str, RuptureRecord] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.engine is None:
+            object.__setattr__(self, "engine", np.full(self.draws, self.model))
 
     # ---- summaries --------------------------------------------------------
     def survival(self, alliance_id: str) -> Band:
@@ -109,6 +137,17 @@ class EnsembleResult:
             return None
         return max(t for t, date in enumerate(self.dates) if date <= limit)
 
+    @property
+    def bargained_by(self) -> str:
+        """Which engine bargained the futures, in words: one, or a mixture with its weights."""
+        from realpolitik.models.registry import engine_label
+
+        if self.model != MIXTURE:
+            return f"the {engine_label(self.model)} engine"
+        shares = ", ".join(f"{engine_label(name)} {weight:.0%}"
+                           for name, weight in self.engine_weights.items() if weight > 0)
+        return f"a mixture of engines, one per future ({shares})"
+
     def holding_at(self, alliance_id: str, years: float) -> float:
         """Share of draws in which the alliance holds ``years`` after as_of (NaN beyond)."""
         step = self.step_at(years)
@@ -116,8 +155,65 @@ class EnsembleResult:
             return float("nan")
         return float(self.survival(alliance_id).estimate[step])
 
+    def survival_by_threshold(
+        self, alliance_id: str, thresholds: Sequence[float] | np.ndarray, years: float
+    ) -> Band:
+        """Share of draws in which the alliance holds ``years`` after as_of, per threshold.
+
+        Recomputed from the stored cohesion paths with the alliance's rule
+        (metric, comparison, each draw's step count, events) and each
+        threshold in turn instead of the rule's own: the rule's own threshold
+        gives :meth:`holding_at`.  Returns a Wilson band, each array of shape
+        ``(len(thresholds),)``.
+
+        Raises
+        ------
+        KeyError
+            For an alliance the result does not hold or whose rule it lacks.
+        ValueError
+            For ``years`` beyond the horizon.
+        """
+        step = self._step_within(years)
+        record = self._lookup(self.rupture, alliance_id, "rupture rule of alliance")
+        table = self.cohesion if record.metric == "cohesion" else self.issue_cohesion
+        metric = self._lookup(table, alliance_id, "alliance")[:, : step + 1]
+        _, steps = draw_values(record, self.parameters, slice(None))
+        events = None
+        if record.events:
+            events = np.any([self.shock_fired[e][:, : step + 1] for e in record.events], axis=0)
+        holding = [
+            int((~rupture_paths(metric, record.comparison, float(threshold), steps, events)
+                 [:, step]).sum())
+            for threshold in np.asarray(thresholds, dtype=float)
+        ]  # fmt: skip
+        return wilson_band(np.array(holding), self.draws)
+
+    def survival_by_engine(self, alliance_id: str, years: float) -> dict[str, Band]:
+        """Share of draws in which the alliance holds ``years`` after as_of, by engine drawn.
+
+        Each band (0-d arrays) counts the draws that bargained with that
+        engine; engines in the order of the mixture's weights.
+        """
+        step = self._step_within(years)
+        holding = ~self._lookup(self.ruptured, alliance_id, "alliance")[:, step]
+        names = list(self.engine_weights) or [self.model]
+        bands = {}
+        engines = (np.full(self.draws, self.model) if self.engine is None
+                   else np.asarray(self.engine))
+        for name in names:
+            rows = engines == name
+            if rows.any():
+                bands[name] = wilson_band(np.asarray(holding[rows].sum()), int(rows.sum()))
+        return bands
+
+    def _step_within(self, years: float) -> int:
+        step = self.step_at(years)
+        if step is None:
+            raise ValueError(f"{years:g} years lies beyond the horizon ({self.dates[-1]})")
+        return step
+
     @staticmethod
-    def _lookup(table: dict[str, np.ndarray], key: str, kind: str) -> np.ndarray:
+    def _lookup(table: dict[str, T], key: str, kind: str) -> T:
         if key not in table:
             known = ", ".join(table) or "none"
             raise KeyError(f"no {kind} '{key}' in this result (known: {known})")
@@ -125,7 +221,11 @@ class EnsembleResult:
 
     # ---- files ------------------------------------------------------------
     def manifest(self) -> dict:
-        """What made this result: seed, draws, model, scenario and its hash, version, dates."""
+        """What made this result: seed, draws, model, scenario and its hash, version, dates.
+
+        A mixture's manifest also gives its ``engine_weights``.
+        """
+        mixture = {"engine_weights": self.engine_weights} if self.model == MIXTURE else {}
         return {
             "seed": self.seed,
             "draws": self.draws,
@@ -139,14 +239,16 @@ class EnsembleResult:
             "alliances": list(self.cohesion),
             "shocks": list(self.shock_fired),
             "parameters": list(self.parameters),
+            **mixture,
         }
 
-    def to_frame(self, start: int = 0, stop: int | None = None):
+    def to_frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
         """Return draws ``start`` to ``stop - 1`` as a long pandas DataFrame, one row per draw-step.
 
-        Columns: ``draw``, ``step``, ``date``, then ``settlement.<issue>``,
-        ``cohesion.<alliance>``, ``issue_cohesion.<alliance>``,
-        ``ruptured.<alliance>`` and ``shock_fired.<shock>``.
+        Columns: ``draw``, ``step``, ``date``, (for a mixture) ``engine``,
+        then ``settlement.<issue>``, ``cohesion.<alliance>``,
+        ``issue_cohesion.<alliance>``, ``ruptured.<alliance>`` and
+        ``shock_fired.<shock>``.
         """
         import pandas as pd
 
@@ -157,6 +259,8 @@ class EnsembleResult:
             "step": np.tile(np.arange(steps), stop - start),
             "date": np.tile(np.array(self.dates, dtype="datetime64[D]"), stop - start),
         }
+        if self.model == MIXTURE and self.engine is not None:
+            columns["engine"] = np.repeat(self.engine[start:stop].astype(str), steps)
         for prefix, table in self._tables():
             for key, array in table.items():
                 columns[f"{prefix}.{key}"] = array[start:stop].reshape(-1)
@@ -176,9 +280,9 @@ class EnsembleResult:
 
         Paths go to ``paths-00000.parquet``, ... (:data:`DRAWS_PER_FILE`
         draws each, long format as :meth:`to_frame`), sampled parameters to
-        ``parameters.parquet`` (one row per draw), and ``manifest.json``
-        records seed, draws, model, scenario hash, version and the files.
-        Returns the directory.
+        ``parameters.parquet`` (one row per draw), ``manifest.json``
+        records seed, draws, model, scenario hash, version and the files, and
+        ``rupture.json`` each alliance's rupture rule.  Returns the directory.
         """
         import pandas as pd
 
@@ -193,6 +297,8 @@ class EnsembleResult:
         parameters.to_parquet(folder / "parameters.parquet", index=False)
         manifest = {**self.manifest(), "files": files, "parameter_file": "parameters.parquet"}
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        rules = {alliance: record.to_json() for alliance, record in self.rupture.items()}
+        (folder / RUPTURE_FILE).write_text(json.dumps(rules, indent=2), encoding="utf-8")
         return folder
 
     @classmethod
@@ -212,6 +318,12 @@ class EnsembleResult:
             }
 
         parameters = pd.read_parquet(folder / manifest["parameter_file"])
+        engine = None
+        if "engine" in frame:
+            engine = frame["engine"].to_numpy().reshape(manifest["draws"], steps)[:, 0]
+        rules = {}
+        if (folder / RUPTURE_FILE).exists():
+            rules = json.loads((folder / RUPTURE_FILE).read_text(encoding="utf-8"))
         return cls(
             dates=[dt.date.fromisoformat(text) for text in manifest["dates"]],
             settlement=table("settlement", manifest["issues"]),
@@ -227,6 +339,9 @@ class EnsembleResult:
             version=manifest["version"],
             issue_cohesion=table("issue_cohesion", manifest["alliances"]),
             levers=tuple(manifest["levers"]),
+            engine=None if engine is None else engine.astype(str),
+            engine_weights=manifest.get("engine_weights", {}),
+            rupture={alliance: RuptureRecord.from_json(rule) for alliance, rule in rules.items()},
         )
 
 

@@ -142,7 +142,8 @@ def base_state(
             salience[:, i, k] = values[dotted(("stances", issue, actor, "salience"))]
             if stance.capability is not None:
                 capability[:, i, k] = values[dotted(("stances", issue, actor, "capability"))]
-    state = {"positions": positions, "salience": salience, "capability": capability}
+    state: dict[str, np.ndarray] = {
+        "positions": positions, "salience": salience, "capability": capability}
     shocks = scenario.dynamics.shocks if scenario.dynamics else []
     hazard = np.zeros((size, len(shocks)))
     for s, shock in enumerate(shocks):

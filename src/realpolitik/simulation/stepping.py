@@ -4,20 +4,28 @@ Each step ``t = 0 .. T`` (``t = 0`` is the scenario's ``as_of``):
 
 1. **Shocks fire.**  A shock not yet fired, whose ``requires`` all fired at
    earlier steps, fires at step ``t >= 1`` when the draw's uniform number for
-   ``(shock, t)`` is below its hazard (after hazard effects of the shocks
-   and levers then in force); a fixed-date shock fires at the first step
-   dated on or after its date (step 0 included) once its requirements hold.
+   ``(shock, t)`` is below its hazard (the sampled hazard times
+   ``(1 + hazard_trend) ** years`` when the shock has a trend, then the
+   hazard effects of the shocks and levers in force); a fixed-date shock
+   fires at the first step dated on or after its date (step 0 included)
+   once its requirements hold.
 2. **Stated positions are rebuilt** from the base: trends, then the effects
    of the shocks in force (fired at or before ``t``, within their duration),
    then those of the levers in force (started on or before the step's date).
-3. **Bargaining**: the engine forecasts each issue's settlement from the
-   stated positions of this step.  Nothing carries over from the previous
-   step's bargaining (see ``docs/model.md`` for why).
-4. **Cohesion** of each watched alliance: the salience-weighted S-score of
+3. **Random walk**: each active stance's position and salience add their
+   walk so far (:mod:`realpolitik.simulation.walk`).
+4. **Pull**: at ``t >= 1`` each stated position leans toward the previous
+   step's settlement by ``pull * (1 - salience)`` (nothing when ``pull`` is
+   0, the default).
+5. **Bargaining**: the engine (or, in a mixture, each draw's engine)
+   forecasts each issue's settlement from the stated positions of this step.
+6. **Cohesion** of each watched alliance: the salience-weighted S-score of
    its members' stated positions, counting shared stakes.
-5. **Rupture**: an alliance ruptures at the step where its rule's metric has
-   been below the threshold for the rule's number of consecutive steps
-   (step 0 counts); it stays ruptured.
+
+**Rupture** is then read from the paths: an alliance ruptures at the step
+where its rule's metric has been below the threshold for the rule's number
+of consecutive steps (step 0 counts), or where a shock its rule lists has
+fired; it stays ruptured (:mod:`realpolitik.simulation.rupture`).
 """
 
 from __future__ import annotations
@@ -28,23 +36,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from realpolitik.models.cohesion import alliance_cohesion
+from realpolitik.models.cohesion import Cohesion, alliance_cohesion
 from realpolitik.models.registry import engine, engine_names
 from realpolitik.scenario.dynamics import (
     DEFAULT_RUPTURE_RULE,
+    STEPS_PER_YEAR,
+    Dynamics,
     RuptureRule,
+    RuptureSpec,
     Trend,
     parse_rupture_rule,
     parse_target,
 )
 from realpolitik.scenario.schema import Scenario, dotted
 from realpolitik.simulation.clock import first_step_on_or_after
+from realpolitik.simulation.mixture import MIXTURE, draw_engines
 from realpolitik.simulation.parameters import (
+    ENGINE_PARAMETER,
     AppliedLever,
+    engine_choice,
     sample_values,
     shock_uniforms,
     simulated_quantities,
 )
+from realpolitik.simulation.rupture import rupture_paths, spec_values
 from realpolitik.simulation.state import (
     Layout,
     StepEffect,
@@ -54,6 +69,7 @@ from realpolitik.simulation.state import (
     compile_effects,
     copy_state,
 )
+from realpolitik.simulation.walk import StanceWalk, apply_pull, stance_walks
 
 __all__ = ["MODELS", "ChunkJob", "ChunkResult", "bargain", "run_chunk"]
 
@@ -66,7 +82,11 @@ NEVER = np.iinfo(np.int64).max
 
 @dataclass(frozen=True)
 class ChunkJob:
-    """Everything needed to simulate draws ``start`` to ``stop - 1`` (picklable)."""
+    """Everything needed to simulate draws ``start`` to ``stop - 1`` (picklable).
+
+    ``model`` is an engine of :data:`MODELS`, or ``"mixture"`` with
+    ``engine_weights`` the normalised ``(engine, weight)`` pairs.
+    """
 
     scenario: Scenario
     levers: tuple[AppliedLever, ...]
@@ -76,6 +96,7 @@ class ChunkJob:
     stop: int
     dates: tuple[dt.date, ...]
     overrides: Mapping[str, np.ndarray] = field(default_factory=dict)
+    engine_weights: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +111,7 @@ class ChunkResult:
     ruptured: np.ndarray  # (n, T+1, A) bool
     shock_fired: np.ndarray  # (n, T+1, S) bool
     parameters: dict[str, np.ndarray]  # name -> (n,)
+    engine: np.ndarray | None = None  # (n,) index into the job's engine_weights (mixtures)
 
 
 def bargain(
@@ -105,9 +127,44 @@ def bargain(
     return engine(model).settle(positions, salience, capability, active)
 
 
-def rupture_rules(scenario: Scenario) -> list[RuptureRule]:
-    """Each alliance's rupture rule (the default where none is given)."""
-    return [parse_rupture_rule(a.rupture or DEFAULT_RUPTURE_RULE) for a in scenario.alliances]
+@dataclass(frozen=True)
+class _DrawRule:
+    """An alliance's rupture rule for a chunk: constants or per-draw values (n,)."""
+
+    metric: str
+    comparison: str
+    threshold: np.ndarray | float | None
+    steps: np.ndarray | int
+    events: list[int]
+
+
+def rupture_rules(scenario: Scenario) -> list[RuptureRule | None]:
+    """Each alliance's rule string, parsed (the default where none is given); None for a mapping."""
+    return [
+        None if a.rupture is not None and not isinstance(a.rupture, str)
+        else parse_rupture_rule(a.rupture or DEFAULT_RUPTURE_RULE)
+        for a in scenario.alliances
+    ]
+
+
+def _draw_rules(scenario: Scenario, layout: Layout, values: dict[str, np.ndarray]
+                ) -> list[_DrawRule]:  # fmt: skip
+    rules = []
+    for index, (alliance, parsed) in enumerate(
+        zip(scenario.alliances, rupture_rules(scenario), strict=True)
+    ):
+        if parsed is not None:
+            rules.append(_DrawRule(parsed.metric, parsed.comparison, parsed.threshold,
+                                   parsed.steps, []))
+            continue
+        spec = alliance.rupture
+        if not isinstance(spec, RuptureSpec):
+            raise TypeError(f"alliance '{alliance.id}': a rule that is not text must be a "
+                            "RuptureSpec")
+        threshold, steps = spec_values(spec, index, values)
+        events = [layout.shocks.index(event) for event in spec.events]
+        rules.append(_DrawRule(spec.metric, "<", threshold, steps, events))
+    return rules
 
 
 def trend_steps(trend: Trend, dates: tuple[dt.date, ...]) -> np.ndarray:
@@ -137,14 +194,20 @@ class _Plan:
     durations: list[int | None]
     lever_effects: list[list[StepEffect]]
     lever_start: list[int]
-    rules: list[RuptureRule]
+    rules: list[_DrawRule]
+    hazard_growth: list[tuple[int, np.ndarray]]  # (shock, (n,) yearly growth)
+    step_years: float
+    walks: list[StanceWalk]
+    pull: np.ndarray | None  # (n,), None when 0 in every draw
 
 
 def _plan(job: ChunkJob, values: dict[str, np.ndarray]) -> _Plan:
     scenario, dates, size = job.scenario, list(job.dates), job.stop - job.start
     layout = Layout.of(scenario)
     base, active = base_state(scenario, layout, values, size)
-    trends, shock_effects, fixed, requires, durations = [], [], [], [], []
+    step_years = 1.0 / STEPS_PER_YEAR[(scenario.dynamics or Dynamics()).step]
+    trends, shock_effects, fixed, requires, durations, growth = [], [], [], [], [], []
+    pull = None
     if scenario.dynamics is not None:
         for index, trend in enumerate(scenario.dynamics.trends):
             array, where = layout.locate(parse_target(trend.target))
@@ -156,6 +219,11 @@ def _plan(job: ChunkJob, values: dict[str, np.ndarray]) -> _Plan:
             fixed.append(NEVER if shock.date is None else first_step_on_or_after(dates, shock.date))
             requires.append([layout.shocks.index(other) for other in shock.requires])
             durations.append(shock.duration)
+            if shock.hazard_trend is not None:
+                growth.append((index, values[dotted((*prefix, "hazard_trend"))]))
+        if scenario.dynamics.pull is not None:
+            pull = values[dotted(("dynamics", "pull"))]
+            pull = pull if np.any(pull != 0) else None
     return _Plan(
         layout=layout,
         base=base,
@@ -169,7 +237,11 @@ def _plan(job: ChunkJob, values: dict[str, np.ndarray]) -> _Plan:
             compile_effects(a.lever.effects, a.path, layout, values) for a in job.levers
         ],
         lever_start=[first_step_on_or_after(dates, a.lever.start) for a in job.levers],
-        rules=rupture_rules(scenario),
+        rules=_draw_rules(scenario, layout, values),
+        hazard_growth=growth,
+        step_years=step_years,
+        walks=stance_walks(scenario, layout, values, (job.seed, job.start, job.stop), step_years),
+        pull=pull,
     )
 
 
@@ -183,8 +255,11 @@ def _in_force(plan: _Plan, fired_step: np.ndarray, s: int, t: int, *, before: bo
 
 
 def _hazard_now(plan: _Plan, fired_step: np.ndarray, t: int) -> np.ndarray:
-    """Hazards at step ``t`` after the hazard effects of shocks and levers in force."""
+    """Hazards at step ``t``: the trend, then the hazard effects of shocks and levers in force."""
     state = {"hazard": plan.base["hazard"].copy()}
+    years = t * plan.step_years
+    for s, growth in plan.hazard_growth:
+        state["hazard"][:, s] = np.clip(state["hazard"][:, s] * (1.0 + growth) ** years, 0.0, 1.0)
     for s, effects in enumerate(plan.shock_effects):
         hazard_effects = [e for e in effects if e.array == "hazard"]
         if hazard_effects:
@@ -236,7 +311,7 @@ def _stated_state(plan: _Plan, fired_step: np.ndarray, t: int) -> dict[str, np.n
     return state
 
 
-def _cohesion(plan: _Plan, state: dict[str, np.ndarray], alliance: str):
+def _cohesion(plan: _Plan, state: dict[str, np.ndarray], alliance: str) -> Cohesion:
     a, b = plan.layout.members[alliance]
     return alliance_cohesion(
         state["positions"][:, a],
@@ -247,6 +322,48 @@ def _cohesion(plan: _Plan, state: dict[str, np.ndarray], alliance: str):
         active_b=plan.active[:, b],
         stake_weights=state[f"stakes.{alliance}"],
     )
+
+
+def _bargain_draws(job: ChunkJob, engine: np.ndarray | None, state: dict[str, np.ndarray],
+                   active: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Settlements (n, K): one engine for every draw, or each draw's engine in a mixture."""
+    arrays = (state["positions"], state["salience"], state["capability"], active)
+    if engine is None:
+        return bargain(job.model, *arrays)
+    n, _, issues = arrays[0].shape
+    settlement = np.empty((n, issues))
+    for code, (name, _) in enumerate(job.engine_weights):
+        rows = engine == code
+        if rows.all():
+            return bargain(name, *arrays)
+        if rows.any():
+            settlement[rows] = bargain(name, *(array[rows] for array in arrays))
+    return settlement
+
+
+def _ruptures(plan: _Plan, cohesion: np.ndarray, issue_cohesion: np.ndarray,
+              fired: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Ruptured flags (n, T + 1, A) from the cohesion paths and the shocks' firing paths."""
+    ruptured = np.zeros(cohesion.shape, dtype=bool)
+    for a, rule in enumerate(plan.rules):
+        metric = cohesion[:, :, a] if rule.metric == "cohesion" else issue_cohesion[:, :, a]
+        events = np.asarray(fired[:, :, rule.events].any(axis=2)) if rule.events else None
+        ruptured[:, :, a] = rupture_paths(
+            metric, rule.comparison, rule.threshold, rule.steps, events
+        )
+    return ruptured
+
+
+def _stance_state(plan: _Plan, fired_step: np.ndarray, t: int,
+                  previous: np.ndarray | None) -> dict[str, np.ndarray]:  # fmt: skip
+    """The stated state of step ``t``: rebuilt, then the random walk, then the pull."""
+    state = _stated_state(plan, fired_step, t)
+    if t >= 1:
+        for walk in plan.walks:
+            walk.step(state)
+        if plan.pull is not None and previous is not None:
+            apply_pull(state, plan.active, plan.pull, previous)
+    return state
 
 
 def run_chunk(job: ChunkJob) -> ChunkResult:
@@ -261,33 +378,32 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
          for shock in plan.layout.shocks] or [np.zeros((size, steps - 1))],
         axis=1,
     )
+    engine, choice = None, None
+    if job.model == MIXTURE:
+        choice = engine_choice(job.seed, job.start, job.stop, job.overrides)
+        engine = draw_engines(job.engine_weights, choice)
     fired_step = np.full((size, n_shocks), NEVER, dtype=np.int64)
     settlement = np.empty((size, steps, len(plan.layout.issues)))
     cohesion = np.empty((size, steps, len(alliances)))
     issue_cohesion = np.empty_like(cohesion)
-    ruptured = np.zeros((size, steps, len(alliances)), dtype=bool)
     fired = np.zeros((size, steps, n_shocks), dtype=bool)
-    run_length = np.zeros((size, len(alliances)), dtype=np.int64)
-    broken = np.zeros((size, len(alliances)), dtype=bool)
     for t in range(steps):
         _fire(plan, fired_step, uniforms, t)
         fired[:, t] = fired_step <= t
-        state = _stated_state(plan, fired_step, t)
-        settlement[:, t] = bargain(
-            job.model, state["positions"], state["salience"], state["capability"], plan.active
-        )
-        for a, (alliance, rule) in enumerate(zip(alliances, plan.rules, strict=True)):
+        state = _stance_state(plan, fired_step, t, settlement[:, t - 1] if t else None)
+        settlement[:, t] = _bargain_draws(job, engine, state, plan.active)
+        for a, alliance in enumerate(alliances):
             result = _cohesion(plan, state, alliance)
             cohesion[:, t, a], issue_cohesion[:, t, a] = result.score, result.s_issues
-            metric = result.score if rule.metric == "cohesion" else result.s_issues
-            run_length[:, a] = np.where(rule.breached(metric), run_length[:, a] + 1, 0)
-            broken[:, a] |= run_length[:, a] >= rule.steps
-        ruptured[:, t] = broken
+    ruptured = _ruptures(plan, cohesion, issue_cohesion, fired)
     reported = {
         name: values[name]
         for name, quantity in quantities.items()
         if quantity.uncertain or name in job.overrides
     }
+    if choice is not None and len(job.engine_weights) >= 2:
+        reported[ENGINE_PARAMETER] = choice
     return ChunkResult(
-        job.start, job.stop, settlement, cohesion, issue_cohesion, ruptured, fired, reported
+        job.start, job.stop, settlement, cohesion, issue_cohesion, ruptured, fired, reported,
+        engine,
     )

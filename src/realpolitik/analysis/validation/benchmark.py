@@ -1,4 +1,4 @@
-"""The DEU benchmark: every engine and challenger scored against observed outcomes.
+"""The DEU benchmark within one file: every engine and challenger scored against outcomes.
 
 :func:`run_deu_validation` runs the bargaining engines on every scorable
 issue of a DEU file (one batch row per issue), adds the status quo as a
@@ -13,7 +13,13 @@ cross-validation, and scores everything:
   ensemble (:mod:`realpolitik.analysis.validation.probabilistic`),
 * MAE broken down by Council voting rule (``counvte``) and procedure (``proc``).
 
-Fitted models are only ever scored on their held-out forecasts.
+Fitted models are only ever scored on their held-out forecasts. The
+*protocol*, though (which challengers exist, which predictive distribution
+is used), was settled by looking at this same file, so these scores are
+labelled "within-file cross-validation (settings chosen on the same
+outcomes)" and are not out-of-sample figures for a new file: for those, fit
+on one file and score on another with
+:func:`realpolitik.analysis.validation.holdout.run_deu_holdout`.
 """
 
 from __future__ import annotations
@@ -30,9 +36,13 @@ from realpolitik.analysis.validation.challengers import (
     CandidateGrid,
     blend_grid,
     capability_scheme_grid,
+    grouped_blend_grid,
     institutional_weight_grid,
+    mean_salience,
+    split_at,
     status_quo_pull_grid,
 )
+from realpolitik.analysis.validation.conformal import position_spread
 from realpolitik.analysis.validation.crossval import (
     leave_one_cluster_out,
     leave_two_clusters_out_forecasts,
@@ -56,8 +66,9 @@ from realpolitik.analysis.validation.scoring import (
     cluster_bootstrap_mean,
     cluster_index,
 )
+from realpolitik.analysis.validation.skill import inverse_mse_average_cv
 from realpolitik.models.compromise import compromise
-from realpolitik.models.eum import expected_utility
+from realpolitik.models.eum import EUMOptions, eum_reading_options, expected_utility
 from realpolitik.models.ktab import spatial_forecast
 from realpolitik.models.median import weighted_median
 
@@ -66,6 +77,8 @@ __all__ = [
     "COVERAGE_LEVELS",
     "DEFAULT_DRAWS",
     "PREDICTIVE_PROBABILITIES",
+    "STEPPING_FORECASTS",
+    "WITHIN_FILE",
     "DeuValidation",
     "GroupScore",
     "ModelScore",
@@ -90,6 +103,15 @@ BREAKDOWNS: tuple[tuple[str, str], ...] = (
 
 COMPROMISE = "compromise"
 STATUS_QUO = "status quo (rp)"
+INVERSE_MSE = "inverse-MSE average"
+
+STEPPING_FORECASTS: tuple[str, ...] = (
+    COMPROMISE, "weighted median", "EUM (median)", "KTAB spatial"
+)
+"""Forecasts of the engines a simulation can step with, as blended by the challengers."""
+
+WITHIN_FILE = "within-file cross-validation (settings chosen on the same outcomes)"
+"""Protocol of :func:`run_deu_validation`, shown in every title."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +134,7 @@ class ModelScore:
     """Point and probabilistic scores of one model over the issues it forecasts."""
 
     name: str
-    kind: str  # "engine", "baseline" or "fitted (LOPO CV)"
+    kind: str  # "engine", "baseline", "fitted (LOPO CV)" or "fitted on FIT"
     mae: IntervalEstimate
     versus_compromise: IntervalEstimate
     probabilistic: ProbabilisticScore | None
@@ -133,10 +155,14 @@ class GroupScore:
 class DeuValidation:
     """Everything the DEU benchmark measured, ready for tables, plots and JSON.
 
-    ``forecasts[model]`` is the point forecast per issue (held-out forecasts
-    for fitted models); ``predictive[model]`` has shape ``(B, 5)``: the
-    quantiles :data:`PREDICTIVE_PROBABILITIES` of the model's out-of-sample
-    residual ensemble per issue (NaN where the model gives no forecast).
+    ``data`` holds the issues scored. ``forecasts[model]`` is the point
+    forecast per issue (held-out forecasts for fitted models);
+    ``predictive[model]`` has shape ``(B, 5)``: the quantiles
+    :data:`PREDICTIVE_PROBABILITIES` of the model's out-of-sample predictive
+    distribution per issue (NaN where the model gives no forecast).
+    ``protocol`` says how settings were chosen (:data:`WITHIN_FILE`, or the
+    file they were fitted on); ``fit_data`` is that file's data, if any, and
+    ``scalings[model]`` the conformal scaling chosen on it for each model.
     """
 
     data: DeuData
@@ -151,6 +177,10 @@ class DeuValidation:
     engine_warnings: dict[str, list[str]]
     predictive: dict[str, np.ndarray] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    protocol: str = WITHIN_FILE
+    fit_data: DeuData | None = None
+    scalings: dict[str, str] = field(default_factory=dict)
+    eum_reading: str = "published"
 
 
 def _run_engine(
@@ -172,12 +202,14 @@ def _run_engine(
     return forecast
 
 
-def _engines() -> dict[str, Callable[[EngineArrays], np.ndarray]]:
+def _engines(
+    eum_options: EUMOptions | None = None,
+) -> dict[str, Callable[[EngineArrays], np.ndarray]]:
     def args(a: EngineArrays) -> tuple[np.ndarray, ...]:
         return a.positions, a.salience, a.capability, a.active
 
     def eum(a: EngineArrays) -> np.ndarray:
-        result = expected_utility(*args(a))
+        result = expected_utility(*args(a), options=eum_options)
         return np.stack([result.forecast[:, 0], result.mean_forecast[:, 0]])
 
     return {
@@ -189,9 +221,14 @@ def _engines() -> dict[str, Callable[[EngineArrays], np.ndarray]]:
 
 
 def engine_forecasts(
-    data: DeuData, capability: np.ndarray, timings: dict[str, float] | None = None
+    data: DeuData,
+    capability: np.ndarray,
+    timings: dict[str, float] | None = None,
+    eum_options: EUMOptions | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
     """Forecasts of every engine (and the status quo) for every scorable issue.
+
+    ``eum_options`` are the Expected Utility Model's (default: its published reading).
 
     Returns
     -------
@@ -206,7 +243,7 @@ def engine_forecasts(
     arrays = engine_arrays(data, capability)
     notes: dict[str, list[str]] = {}
     forecasts: dict[str, np.ndarray] = {}
-    for name, engine in _engines().items():
+    for name, engine in _engines(eum_options).items():
         result = _run_engine(name, engine, arrays, notes, timings)
         if name == "EUM":
             forecasts["EUM (median)"], forecasts["EUM (mean)"] = result
@@ -264,18 +301,42 @@ class _Context:
     draws: int
 
 
+GROUPINGS: tuple[tuple[str, str], ...] = (("blend by spread", "spread"),
+                                          ("blend by salience", "salience"))  # fmt: skip
+"""(challenger, issue feature) of the grouped blends."""
+
+
+def issue_features(data: DeuData, capability: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-issue inputs that may tell which engine is right: spread of positions, mean salience."""
+    return {"spread": position_spread(data, capability), "salience": mean_salience(data)}
+
+
+def feature_thresholds(data: DeuData, capability: np.ndarray) -> dict[str, float]:
+    """Median of each issue feature over ``data``: where grouped blends split the issues."""
+    return {name: float(np.median(v)) for name, v in issue_features(data, capability).items()}
+
+
 def _fit_grids(
-    data: DeuData, capability: np.ndarray, scheme: str, forecasts: dict[str, np.ndarray]
-) -> list[CandidateGrid]:
-    blend_inputs = {
-        name: forecasts[name]
-        for name in (COMPROMISE, "weighted median", "EUM (median)", "KTAB spatial", STATUS_QUO)
-    }
+    data: DeuData, capability: np.ndarray, scheme: str, forecasts: dict[str, np.ndarray],
+    thresholds: dict[str, float],
+) -> list[CandidateGrid]:  # fmt: skip
+    """Every grid-fitted challenger on ``data``; grouped blends split at ``thresholds``."""
+    blend_inputs = {name: forecasts[name] for name in (*STEPPING_FORECASTS, STATUS_QUO)}
+    stepping = {name: forecasts[name] for name in STEPPING_FORECASTS}
+    features = issue_features(data, capability)
+    grouped = [
+        grouped_blend_grid(
+            name, stepping, split_at(features[feature], thresholds[feature]),
+            (f"{feature} <= {thresholds[feature]:.3g}", f"{feature} > {thresholds[feature]:.3g}"),
+        )
+        for name, feature in GROUPINGS
+    ]  # fmt: skip
     return [
         institutional_weight_grid(data, capability),
         capability_scheme_grid(data, scheme),
         status_quo_pull_grid(data, forecasts[COMPROMISE]),
         blend_grid(blend_inputs),
+        *grouped,
     ]
 
 
@@ -299,6 +360,26 @@ def _cross_validate(
         )
         scores.append(score)
     return scores, forecasts, choices
+
+
+def weights_label(weights: np.ndarray, names: tuple[str, ...] = STEPPING_FORECASTS) -> str:
+    """Weights of an average as ``0.35 compromise + 0.17 weighted median + ...``."""
+    return " + ".join(f"{w:.2f} {name}" for w, name in zip(weights, names, strict=True))
+
+
+def _cross_validate_average(
+    forecasts: dict[str, np.ndarray], context: _Context, predictive: dict[str, np.ndarray]
+) -> tuple[ModelScore, np.ndarray, list[tuple[str, int]]]:
+    """The inverse-MSE average of the stepping engines, weights fitted without each proposal."""
+    stack = np.array([forecasts[name] for name in STEPPING_FORECASTS])
+    forecast, calibration, weights = inverse_mse_average_cv(
+        stack, context.observed, context.clusters
+    )
+    name = f"{INVERSE_MSE} (CV)"
+    score, predictive[name] = _score_point_model(
+        name, "fitted (LOPO CV)", forecast, calibration, context, "weights 1/MSE"
+    )
+    return score, forecast, Counter(weights_label(w) for w in weights).most_common()
 
 
 def _choice_summary(grid: CandidateGrid, chosen: np.ndarray) -> list[tuple[str, int]]:
@@ -328,8 +409,13 @@ def run_deu_validation(
     *,
     seed: int | np.random.Generator | None = 0,
     draws: int = DEFAULT_DRAWS,
+    eum_reading: str = "published",
 ) -> DeuValidation:
     """Score every engine, the status quo and the fitted challengers on DEU issues.
+
+    Settings are chosen by leave-one-proposal-out cross-validation within
+    ``data`` (:data:`WITHIN_FILE`); to fit on one file and score on another
+    use :func:`realpolitik.analysis.validation.holdout.run_deu_holdout`.
 
     Parameters
     ----------
@@ -343,11 +429,15 @@ def run_deu_validation(
         same intervals.
     draws : int
         Bootstrap replicates per interval.
+    eum_reading : str
+        Reading of the Expected Utility Model, a key of
+        :data:`realpolitik.models.eum.EUM_READINGS` (``published`` or ``program``).
 
     Returns
     -------
     DeuValidation
     """
+    eum_options = eum_reading_options(eum_reading)
     if data.n_issues == 0:
         raise ValueError(f"{data.path}: no scorable issue; nothing to validate")
     if draws < 1:
@@ -356,7 +446,7 @@ def run_deu_validation(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     cap = capability_weights(data, capability)
-    forecasts, notes = engine_forecasts(data, cap, timings)
+    forecasts, notes = engine_forecasts(data, cap, timings, eum_options)
     clusters = cluster_index(data.proposal_ids)
     y = data.outcome
     context = _Context(y, clusters, np.abs(forecasts[COMPROMISE] - y), rng, draws)
@@ -367,9 +457,15 @@ def run_deu_validation(
         score, predictive[name] = _score_point_model(name, kind, forecast, None, context)
         scores.append(score)
     fit_start = time.perf_counter()
-    grids = _fit_grids(data, cap, capability, forecasts) if clusters.max() >= 1 else []
+    grids = []
+    if clusters.max() >= 1:
+        grids = _fit_grids(data, cap, capability, forecasts, feature_thresholds(data, cap))
     fitted_scores, fitted, choices = _cross_validate(grids, context, predictive)
     scores.extend(fitted_scores)
+    if clusters.max() >= 1:
+        average, forecast, chosen = _cross_validate_average(forecasts, context, predictive)
+        scores.append(average)
+        fitted[average.name], choices[average.name] = forecast, chosen
     timings["fitting (LOPO CV)"] = time.perf_counter() - fit_start
     mixture = actor_mixture(data.positions, data.salience * cap[None, :] * data.coded)
     distributions = [("actor mixture (c*s)", _probabilistic(mixture, y, clusters, rng, draws))]
@@ -380,5 +476,5 @@ def run_deu_validation(
         data=data, capability=capability, seed=seed if isinstance(seed, int) else -1,
         draws=draws, forecasts=all_forecasts, scores=scores, distributions=distributions,
         breakdowns=breakdowns, fitted_choices=choices, engine_warnings=notes,
-        predictive=predictive, timings=timings,
+        predictive=predictive, timings=timings, eum_reading=eum_reading,
     )  # fmt: skip

@@ -30,6 +30,14 @@ Families
     median, Expected Utility Model, KTAB, status quo), weights on a simplex
     grid of step :data:`BLEND_STEP`. Where the status quo is unknown its
     weight is spread over the others in proportion.
+``blend by spread`` and ``blend by salience``
+    Which engine is right may depend on the issue: where actors stand far
+    apart, or care a lot, bargaining may end elsewhere than at the weighted
+    mean. Issues are split in two groups at a threshold (the median of the
+    fitting issues' spread of positions, or of their mean salience) and each
+    group gets its own convex blend of the stepping engines (compromise,
+    weighted median, EUM, KTAB) on a grid of step
+    :data:`GROUPED_BLEND_STEP`; every pair of blends is a candidate.
 """
 
 from __future__ import annotations
@@ -51,12 +59,16 @@ from realpolitik.models.compromise import compromise
 
 __all__ = [
     "BLEND_STEP",
+    "GROUPED_BLEND_STEP",
     "PULL_SHARES",
     "WEIGHT_MULTIPLIERS",
     "CandidateGrid",
     "blend_grid",
     "capability_scheme_grid",
+    "grouped_blend_grid",
     "institutional_weight_grid",
+    "mean_salience",
+    "split_at",
     "status_quo_pull_grid",
 ]
 
@@ -68,6 +80,9 @@ PULL_SHARES: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 BLEND_STEP = 0.1
 """Grid step of the blend weights."""
+
+GROUPED_BLEND_STEP = 0.25
+"""Grid step of the blend weights of each group in a grouped blend (35 blends of 4 engines)."""
 
 
 @dataclass(frozen=True)
@@ -206,7 +221,59 @@ def blend_grid(forecasts: Mapping[str, np.ndarray], step: float = BLEND_STEP) ->
     w = np.where(total > 0.0, w / np.where(total > 0.0, total, 1.0), fallback)
     blended = (w * np.nan_to_num(stack)[None]).sum(axis=1)
     labels = tuple(
-        " + ".join(f"{wt:.1f} {name}" for wt, name in zip(row, names, strict=True) if wt > 0)
+        " + ".join(f"{wt:g} {name}" for wt, name in zip(row, names, strict=True) if wt > 0)
         for row in weights
     )
     return CandidateGrid("blend", blended, labels)
+
+
+def grouped_blend_grid(
+    name: str,
+    forecasts: Mapping[str, np.ndarray],
+    groups: np.ndarray,
+    group_names: tuple[str, ...],
+    step: float = GROUPED_BLEND_STEP,
+) -> CandidateGrid:
+    """One convex blend per group of issues; every combination of blends is a candidate.
+
+    Parameters
+    ----------
+    name : str
+        Name of the family.
+    forecasts : mapping of str to numpy.ndarray, shape (B,)
+        Model forecasts, the compromise model first (see :func:`blend_grid`).
+    groups : numpy.ndarray of int, shape (B,)
+        Group ``0..H-1`` of each issue.
+    group_names : tuple of str
+        Name of each group, for the labels.
+    step : float
+        Grid step of each group's weights.
+
+    Returns
+    -------
+    CandidateGrid
+        ``G ** H`` candidates for ``G`` blends and ``H`` groups; the first
+        puts the first model's forecast on every group. Because the loss of
+        a candidate is the sum of its groups' losses, choosing the best
+        candidate chooses the best blend of each group.
+    """
+    base = blend_grid(forecasts, step)
+    groups = np.asarray(groups, dtype=int)
+    combos = np.array(list(itertools.product(range(len(base.labels)), repeat=len(group_names))))
+    index = combos[:, groups]  # (G, B): blend used for each issue
+    blended = base.forecasts[index, np.arange(groups.size)[None, :]]
+    labels = tuple(
+        "; ".join(f"{group}: {base.labels[g]}" for group, g in zip(group_names, combo, strict=True))
+        for combo in combos
+    )
+    return CandidateGrid(name, blended, labels)
+
+
+def mean_salience(data: DeuData) -> np.ndarray:
+    """Mean salience (0-1) of the coded actors of each issue, shape (B,)."""
+    return (data.salience * data.coded).sum(axis=1) / np.maximum(data.coded.sum(axis=1), 1)
+
+
+def split_at(values: np.ndarray, threshold: float) -> np.ndarray:
+    """Group 0 for values at or below ``threshold``, 1 above it."""
+    return (np.asarray(values, dtype=float) > threshold).astype(int)

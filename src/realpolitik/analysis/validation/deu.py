@@ -39,7 +39,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -340,7 +340,7 @@ def _impute_salience(row: _Row) -> tuple[np.ndarray, list[str]]:
     return salience, [ACTOR_CODES[j] for j in np.flatnonzero(blank)]
 
 
-def _iter_records(path: Path, text: str):
+def _iter_records(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line, cells)`` for every non-blank record after the header."""
     reader = csv.reader(io.StringIO(text, newline=""))
     for cells in reader:
@@ -472,7 +472,7 @@ def _gdp_capability(data: DeuData) -> np.ndarray:
             f"{data.path}: line 2: capability 'gdp' needs a GDP row under the position "
             "columns, and the file has none"
         )
-    used = data.coded.any(axis=0)
+    used = np.asarray(data.coded.any(axis=0))
     bad = [f"p{code}" for code, value, u in zip(data.actors, data.gdp, used, strict=True)
            if u and not value > 0]  # fmt: skip
     if bad:

@@ -90,11 +90,11 @@ def create_app(service: WhatIfService) -> FastAPI:
     """The FastAPI application serving the page and the API over ``service``."""
     app = FastAPI(title="realpolitik what-if", docs_url=None, redoc_url=None,
                   openapi_url=None)
-    app.add_exception_handler(FieldProblem, _problem)
-    app.add_exception_handler(UnknownSession, _unknown)
-    app.add_exception_handler(UnknownJob, _unknown)
-    app.add_exception_handler(RequestValidationError, _bad_request)
-    app.add_exception_handler(Exception, _unexpected)
+    app.exception_handler(FieldProblem)(_problem)
+    app.exception_handler(UnknownSession)(_unknown)
+    app.exception_handler(UnknownJob)(_unknown)
+    app.exception_handler(RequestValidationError)(_bad_request)
+    app.exception_handler(Exception)(_unexpected)
     page = page_html()
 
     @app.get("/", response_class=HTMLResponse)

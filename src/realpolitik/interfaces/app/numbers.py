@@ -149,7 +149,9 @@ def number_form(node: Any) -> NumberForm | None:
     return NumberForm("range", low=pair[0], high=pair[1])
 
 
-def _text(number: float) -> str:
+def _text(number: float | None) -> str:
+    if number is None:
+        raise ValueError("the number form lacks one of the numbers its kind needs")
     return f"{number:g}"
 
 

@@ -28,6 +28,7 @@ from realpolitik.interfaces.app.svg import survival_chart
 from realpolitik.models.registry import engine_label
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation import EnsembleResult, simulate_ensemble
+from realpolitik.simulation.mixture import MIXTURE
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -53,7 +54,7 @@ class AppSettings:
 
     draws: int = DEFAULT_DRAWS
     seed: int = 0
-    model: str = "compromise"
+    model: str = MIXTURE
 
 
 @dataclass(frozen=True)

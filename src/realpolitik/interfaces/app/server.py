@@ -13,7 +13,10 @@ import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import uvicorn
 
 __all__ = ["BackgroundServer", "address", "bind", "is_loopback", "serve"]
 
@@ -52,7 +55,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _server(app: Any, log_level: str):
+def _server(app: Any, log_level: str) -> uvicorn.Server:
     import uvicorn
 
     config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,7 +180,8 @@ class WhatIfService:
             session.whatif.reset()
             return self.results(session)
 
-    def _attempt(self, session: Session, field_name: str, change) -> dict[str, Any]:
+    def _attempt(self, session: Session, field_name: str,
+                 change: Callable[[WhatIf], object]) -> dict[str, Any]:
         """Apply a change on a copy, evaluate it, and keep it only if both succeed."""
         trial = session.whatif.copy()
         change(trial)

@@ -8,7 +8,7 @@ what-if in blue over its 95% band.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 import numpy as np
@@ -22,7 +22,7 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 12, 26, 30
 BASE_COLOUR, WHAT_IF_COLOUR = "#6e7781", "#0969da"
 
 
-def _x_scale(dates: Sequence[dt.date]):
+def _x_scale(dates: Sequence[dt.date]) -> Callable[[dt.date], float]:
     first, last = dates[0].toordinal(), dates[-1].toordinal()
     span = max(last - first, 1)
     return lambda date: LEFT + (date.toordinal() - first) / span * (WIDTH - LEFT - RIGHT)
@@ -44,7 +44,7 @@ def _path(points: list[tuple[float, float]]) -> str:
     return "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
-def _axes(dates: Sequence[dt.date], x) -> list[str]:
+def _axes(dates: Sequence[dt.date], x: Callable[[dt.date], float]) -> list[str]:
     parts = []
     for share in (0.0, 0.25, 0.5, 0.75, 1.0):
         y = _y(share)
