@@ -141,7 +141,7 @@ def actor_names(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", HOSTILE_VALID, ids=lambda path: path.stem)
 def test_hostile_valid_files_run_statically_with_their_text_as_written(path, tmp_path):
     out = tmp_path / "run"
-    result = invoke("run", path, "--static", "--out", out)
+    result = invoke("run", path, "--static", "--out", out, "--detail")
     assert result.exit_code == 0, bug_report(result)
     assert "Traceback" not in result.output and "MarkupError" not in result.output
     assert list((out / "figures").glob("*.png"))
@@ -257,7 +257,7 @@ def test_static_run_on_mutated_scenarios_holds_the_invariant(tmp_path_factory, d
     folder = tmp_path_factory.mktemp("fuzz")
     path, out = folder / "fuzz.yaml", folder / "run"
     path.write_text(text, encoding="utf-8")
-    result = invoke("run", path, "--static", "--out", out)
+    result = invoke("run", path, "--static", "--out", out, "--detail")
     event(f"exit code {result.exit_code}")
     holds_invariant(result, path, out)
 
@@ -276,12 +276,16 @@ def test_real_processes_hold_the_invariant(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {broken}:18: malformed YAML"), lines
+    line = text[:text.index("capability: 60")].count("\n") + 1  # where the list opens
+    assert len(lines) == 1 and re.match(rf"error: {re.escape(str(broken))}:\d+: malformed YAML",
+                                        lines[0]), lines
+    assert int(lines[0].split(f"{broken}:")[1].split(":")[0]) >= line, lines
     assert nothing_left(out)
     hostile = tmp_path / "hostile[1].yaml"
     name = "[/] $\\frac{1}{2$ :100:"
     hostile.write_text(text.replace("name: Upstream State", f"name: '{name}'"), encoding="utf-8")
-    done = run_process("run", str(hostile), "--static", "--out", str(out), cwd=tmp_path)
+    done = run_process("run", str(hostile), "--static", "--detail", "--out", str(out),
+                       cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert name in done.stdout and f"Run written to {out}" in done.stdout
     assert (out / "figures" / "issue-map.png").is_file()
