@@ -32,6 +32,11 @@ def test_ktab_benchmark():
     assert "scaling exponent" in output
 
 
+def test_static_scale_benchmark_quick():
+    output = run_script("benchmarks/bench_static_scale.py", "--quick")
+    assert "ratio all four / compromise" in output
+
+
 def test_honest_cost_benchmark_quick():
     output = run_script("benchmarks/bench_honest_cost.py", "--quick")
     assert "before (92104ac flagship" in output and "x the time per draw" in output

@@ -12,7 +12,12 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from realpolitik.analysis.discovery import Discovery, discover
+from realpolitik.analysis.discovery import (
+    Discovery,
+    discover,
+    discovery_inputs,
+    outcome_of_interest,
+)
 from realpolitik.analysis.drivers import Driver, rupture_drivers
 from realpolitik.analysis.levers import LeverOptions, LeverReport, evaluate_levers
 from realpolitik.analysis.outcomes import Outcome, check_outcome
@@ -23,6 +28,7 @@ from realpolitik.analysis.sensitivity import (
     analyse_sensitivity,
     uncertain_parameters,
 )
+from realpolitik.scenario.outcomes import OutcomeError
 from realpolitik.scenario.schema import Scenario
 from realpolitik.scenario.settings import AnalysisDefaults, analysis_defaults
 from realpolitik.simulation import EnsembleResult, simulate_ensemble
@@ -118,14 +124,30 @@ def _levers(scenario: Scenario, options: OutlookOptions, draws: int,
 
 def _discovery(scenario: Scenario, ensemble: EnsembleResult, options: OutlookOptions,
                defaults: AnalysisDefaults, report: Progress) -> Discovery | None:
-    """Seek the inputs that lead to the discovery target, if asked and there is one."""
+    """Seek the inputs that lead to the discovery target, if asked and there is one.
+
+    When nothing differs between the draws (no ranges, no game changers),
+    there are no inputs to search: the result is the target's base rate with
+    no boxes, which the report shows as nothing to discover.
+    """
     target = _checked(scenario, defaults.discovery)
     if not options.discovery or target is None:
         return None
+    try:
+        discovery_inputs(ensemble)
+    except OutcomeError:  # no uncertain input and no game changer
+        return _nothing_to_discover(ensemble, target)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a constant outcome is reported
         return discover(ensemble, target,
                         progress=lambda done, total: report("Scenario discovery", done, total))
+
+
+def _nothing_to_discover(ensemble: EnsembleResult, target: Outcome) -> Discovery:
+    """The discovery of an ensemble whose draws differ in no input: a base rate, no boxes."""
+    cases = outcome_of_interest(ensemble, target)
+    return Discovery(target, None, float(cases.mean()), [], [], (), ensemble.scenario_id,
+                     int(ensemble.seed), int(ensemble.draws), str(ensemble.model))
 
 
 def _sensitivity(scenario: Scenario, options: OutlookOptions, defaults: AnalysisDefaults,

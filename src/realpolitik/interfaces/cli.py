@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from realpolitik._version import __version__
 from realpolitik.interfaces.cli_common import (
     ALL_ENGINES,
     FORECAST_ENGINES,
+    MAX_HORIZON_YEARS,
     STEP_ENGINES,
     USER_ERRORS,
     DrawsOption,
@@ -24,11 +27,13 @@ from realpolitik.interfaces.cli_common import (
     engine_option,
     fail,
     report_user_errors,
+    terminal,
 )
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
 from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.interfaces.cli_serve import serve_command
 from realpolitik.interfaces.cli_validate import EUM_READING_CHOICE, validate_app
+from realpolitik.interfaces.errors import GuardedGroup, guard, terminate_as_interrupt
 from realpolitik.models.registry import engine_names
 from realpolitik.simulation.mixture import MIXTURE
 
@@ -36,6 +41,7 @@ if TYPE_CHECKING:
     from realpolitik.interfaces.pipeline import RunOutcome
 
 app = typer.Typer(
+    cls=GuardedGroup,
     name="realpolitik",
     help=(
         "Explicit, checkable models of international politics: how contested issues settle, "
@@ -75,8 +81,9 @@ def run(
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     horizon: Annotated[float | None, typer.Option(
-        "--horizon", min=0.25, help="Years to simulate. Default: the scenario's "
-                                    "dynamics.horizon_years.")] = None,
+        "--horizon", min=0.25, max=MAX_HORIZON_YEARS,
+        help="Years to simulate (at most 50). Default: the scenario's "
+             "dynamics.horizon_years.")] = None,
     step_model: Annotated[str, engine_option(
         STEP_ENGINES, "--step-model", help="Engine that bargains at every time step of the "
                                            "ensembles: mixture (each future drawn with one "
@@ -131,7 +138,7 @@ def run(
     models = engine_names() if model == ALL_ENGINES else (model,)
     options = RunOptions(models=models, dynamics=not static, outlook=outlook,
                          eum_reading=eum_reading, trace=trace)
-    console = Console()
+    console = terminal()
     try:
         with stage_progress(console, spinners=UNCOUNTED_STAGES) as progress:
             outcome = run_analysis(scenario, out=out, options=options, progress=progress)
@@ -152,7 +159,8 @@ def _print_run(console: Console, outcome: RunOutcome, *, detail: bool = False) -
         parts += outlook_renderables(outcome.scenario, outcome.outlook, detail=detail)
     for part in parts:
         console.print(part)
-    console.print(f"\nRun written to [bold]{outcome.folder}[/]; open [bold]{outcome.report}[/]"
+    console.print(f"\nRun written to [bold]{escape(str(outcome.folder))}[/]; "
+                  f"open [bold]{escape(str(outcome.report))}[/]"
                   " (every table as CSV and JSON in its results/ folder)", soft_wrap=True)
 
 
@@ -167,8 +175,8 @@ def check(
         loaded = load_scenario(scenario)
     except USER_ERRORS as error:
         report_user_errors(error)
-    Console().print(
-        f"[green]ok[/] {resolve_scenario(scenario)}: {len(loaded.actors)} actors, "
+    terminal().print(
+        f"[green]ok[/] {escape(str(resolve_scenario(scenario)))}: {len(loaded.actors)} actors, "
         f"{len(loaded.issues)} issues, {len(loaded.alliances)} watched alliances",
         soft_wrap=True,
     )
@@ -180,13 +188,15 @@ def scenarios() -> None:
     from realpolitik.scenario.errors import ScenarioError
     from realpolitik.scenario.loader import builtin_scenarios, load_scenario
 
-    console = Console()
+    console = terminal()
     for name, path in sorted(builtin_scenarios().items()):
         try:
             title = load_scenario(path).scenario.title
         except ScenarioError as error:  # a broken built-in is a bug; show it, do not hide it
-            title = f"[red]invalid: {error.render()}[/]"
-        console.print(f"[bold]{name}[/]  {title}")
+            title = f"[red]invalid: {escape(error.render())}[/]"
+        else:
+            title = escape(title)
+        console.print(f"[bold]{escape(name)}[/]  {title}")
 
 
 @app.command()
@@ -213,8 +223,8 @@ def compare(
         check_comparable(*runs)
     except USER_ERRORS as error:
         report_user_errors(error)
-    console = Console()
-    console.print(comparison_header(*runs), highlight=False)
+    console = terminal()
+    console.print(Text(comparison_header(*runs)), highlight=False)
     console.print(forecast_changes(*runs))
     console.print(alliance_changes(*runs))
 
@@ -228,9 +238,16 @@ app.add_typer(validate_app, name="validate")
 
 
 def main() -> None:
-    """Entry point of the ``realpolitik`` console script."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        Console(stderr=True).print("[yellow]interrupted[/]")
-        sys.exit(130)
+    """Entry point of the ``realpolitik`` console script.
+
+    Each command already runs inside :func:`~realpolitik.interfaces.errors.guard`
+    (the app's group); here SIGTERM is made to unwind like Ctrl+C, and
+    whatever happens outside a command (while reading the arguments) is
+    guarded too.  No traceback reaches the terminal.
+    """
+    with terminate_as_interrupt():
+        try:
+            with guard():
+                app()
+        except typer.Exit as done:
+            sys.exit(done.exit_code)

@@ -1,25 +1,35 @@
 """What every command of the ``realpolitik`` command line shares.
 
 * :func:`fail` and :func:`report_user_errors`: a user's mistake becomes one
-  red line on stderr and exit code 2, never a traceback;
+  red line on stderr and exit code 2, never a traceback; the text is printed
+  as written (no markup, no emoji codes), so a path like ``plan[v2].yaml``
+  or a line number like ``:100:`` reaches the user unchanged;
 * :data:`USER_ERRORS`: the exceptions that mean such a mistake;
 * :class:`EngineChoice`: a choice among the registry's engines, with the
   engine options built on it (:data:`FORECAST_ENGINES`, :data:`STEP_ENGINES`);
 * the options several commands take, as ``typing.Annotated`` types
   (``scenario: ScenarioArg = None``), so that they read and behave the same
-  everywhere.
+  everywhere, with bounds that keep every value sensible (:data:`MAX_DRAWS`,
+  :data:`MAX_SEED`); ``--scheduler`` is checked within a few seconds
+  (:func:`check_scheduler`) before any work starts.
+
+Every command runs inside :func:`realpolitik.interfaces.errors.guard`, which
+uses :func:`fail` for mistakes and for refusals of the environment.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 from typer.models import OptionInfo
 
 from realpolitik.analysis.evidence import DocumentError
+from realpolitik.analysis.validation.deu import DeuFormatError
 from realpolitik.models.registry import engine_names
 from realpolitik.outputs.rundir import RunDirectoryError
 from realpolitik.scenario.errors import ScenarioError
@@ -31,6 +41,11 @@ if TYPE_CHECKING:
     from realpolitik.simulation.executors import Executor
 
 __all__ = [
+    "MAX_DRAWS",
+    "MAX_HORIZON_YEARS",
+    "MAX_SEED",
+    "MAX_WORKERS",
+    "SCHEDULER_TIMEOUT",
     "ALL_ENGINES",
     "FORECAST_ENGINES",
     "STEP_ENGINES",
@@ -42,19 +57,52 @@ __all__ = [
     "SeedOption",
     "WorkersOption",
     "cli_executor",
+    "check_scheduler",
     "engine_option",
     "fail",
     "report_user_errors",
+    "terminal",
 ]
 
 USER_ERRORS: tuple[type[Exception], ...] = (
-    ScenarioError, OutcomeError, RunDirectoryError, ExpressionError, DocumentError)
+    ScenarioError, OutcomeError, RunDirectoryError, ExpressionError, DocumentError,
+    DeuFormatError)
 """Errors in what the user wrote or asked for (a scenario, an outcome, a folder, a file)."""
+
+MAX_DRAWS = 1_000_000
+"""Most draws a command accepts: beyond, an ensemble outgrows a machine's memory and day."""
+
+MAX_SEED = 2**64 - 1
+"""Largest seed accepted: any number a 64-bit unsigned integer holds."""
+
+MAX_HORIZON_YEARS = 50.0
+"""Longest ``--horizon``: the limit a scenario's own ``dynamics.horizon_years`` has."""
+
+MAX_WORKERS = 256
+"""Most local worker processes ``--workers`` starts."""
+
+SCHEDULER_TIMEOUT = 3.0
+"""Seconds ``--scheduler`` waits for the dask scheduler to answer before giving up."""
+
+
+def terminal() -> Console:
+    """The console commands print to: markup in the program's own strings, no emoji codes.
+
+    A scenario's text may contain ``:name:`` (a line number, a ratio) that
+    rich would otherwise turn into an emoji; user text is printed as
+    :class:`rich.text.Text` or escaped, never read as markup.
+    """
+    return Console(emoji=False)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one red line on stderr and leave with ``code``: for a user's mistake."""
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    """Print one red line on stderr and leave with ``code``: for a user's mistake.
+
+    The message is printed as written: square brackets, dollar signs and
+    ``:name:`` are not read as markup or emoji codes.
+    """
+    line = Text.assemble(("error:", "bold red"), " ", message)
+    Console(stderr=True).print(line, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -75,6 +123,44 @@ def report_user_errors(error: Exception) -> NoReturn:
     fail(error.render() if isinstance(error, ScenarioError) else str(error))
 
 
+def check_scheduler(address: str, timeout: float | None = None) -> None:
+    """Make sure a dask scheduler answers at ``address``, or fail in one line within seconds.
+
+    Anything that goes wrong while connecting (no such host, nothing
+    listening, something other than a dask scheduler on that port) means
+    the address is unusable.  ``timeout`` defaults to :data:`SCHEDULER_TIMEOUT`.
+    """
+    try:
+        asyncio.run(_greet_scheduler(address, SCHEDULER_TIMEOUT if timeout is None else timeout))
+    except Exception as error:  # noqa: BLE001 - any failure to connect means the same
+        fail(f"--scheduler {address}: no dask scheduler answers there "
+             f"({_connection_problem(error)}); check the address, or start one with "
+             "'dask scheduler'")
+
+
+def _scheduler_given(address: str | None) -> str | None:
+    """Check ``--scheduler`` as it is read: a bad address costs seconds, not a run."""
+    if address is not None:
+        check_scheduler(address)
+    return address
+
+
+async def _greet_scheduler(address: str, timeout: float) -> None:
+    """Connect to the scheduler, exchange dask's handshake, and hang up."""
+    from distributed.comm import connect
+
+    comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout + 2.0)
+    await comm.close()
+
+
+def _connection_problem(error: Exception) -> str:
+    """Why a connection failed, in a few words."""
+    if isinstance(error, MemoryError):
+        return "something other than a dask scheduler replied"
+    text = " ".join(str(error).split())
+    return text[:160] if text else type(error).__name__
+
+
 ScenarioArg = Annotated[
     str | None,
     typer.Argument(help="A scenario YAML file, or a built-in scenario's name "
@@ -83,27 +169,29 @@ ScenarioArg = Annotated[
 
 DrawsOption = Annotated[
     int | None,
-    typer.Option("--draws", "-n", min=10, help="Simulated futures per ensemble. Default: the "
-                                               "scenario's analysis.draws, else 1000."),
+    typer.Option("--draws", "-n", min=10, max=MAX_DRAWS,
+                 help="Simulated futures per ensemble. Default: the scenario's "
+                      "analysis.draws, else 1000."),
 ]
 
 SeedOption = Annotated[
     int,
-    typer.Option("--seed", min=0, help="Seed of every random draw; the same seed gives the "
-                                       "same numbers."),
+    typer.Option("--seed", min=0, max=MAX_SEED,
+                 help="Seed of every random draw; the same seed gives the same numbers."),
 ]
 
 WorkersOption = Annotated[
     int,
-    typer.Option("--workers", min=1, help="Start a local dask cluster with this many worker "
-                                          "processes (1: run in this process)."),
+    typer.Option("--workers", min=1, max=MAX_WORKERS,
+                 help="Start a local dask cluster with this many worker processes "
+                      "(1: run in this process)."),
 ]
 
 SchedulerOption = Annotated[
     str | None,
-    typer.Option("--scheduler", help="Address of a running dask scheduler, e.g. "
-                                     "tcp://10.0.0.5:8786, to spread the ensembles over its "
-                                     "workers."),
+    typer.Option("--scheduler", callback=_scheduler_given,
+                 help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786, to "
+                      "spread the ensembles over its workers (checked before the run starts)."),
 ]
 
 

@@ -25,17 +25,27 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console, JustifyMethod
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
 from realpolitik._version import __version__
 from realpolitik.interfaces.cli_common import (
+    MAX_DRAWS,
+    MAX_SEED,
     USER_ERRORS,
     ScenarioArg,
     fail,
     report_user_errors,
+    terminal,
 )
+from realpolitik.outputs.rundir import RunDirectory, write_new_file
+from realpolitik.scenario.errors import ScenarioError
+from realpolitik.scenario.judgment import EvidenceItem
+from realpolitik.scenario.loader import load_scenario
+from realpolitik.scenario.names import field_name
+from realpolitik.scenario.schema import Scenario, dotted
 
 if TYPE_CHECKING:
     # The context class that typer's group passes to parse_args; typer names it
@@ -54,8 +64,6 @@ __all__ = ["hypotheses_command", "score_command", "sources_app"]
 RATING_STYLES = {"CC": "bold green", "C": "green", "N": "grey50", "I": "red", "II": "bold red"}
 
 def _load(scenario: str | None) -> Scenario:
-    from realpolitik.scenario.errors import ScenarioError
-    from realpolitik.scenario.loader import load_scenario
 
     try:
         return load_scenario(scenario)
@@ -74,8 +82,8 @@ def hypotheses_command(
         "--out", "-o", help="Also write the analysis as JSON to this file.")] = None,
     draws: Annotated[int | None, typer.Option(
         help="Draws over the uncertain priors, credibilities and rho behind each interval "
-             "(default: the scenario's ach.draws, 2000).", min=100)] = None,
-    seed: Annotated[int, typer.Option(help="Seed of those draws.")] = 0,
+             "(default: the scenario's ach.draws, 2000).", min=100, max=MAX_DRAWS)] = None,
+    seed: Annotated[int, typer.Option(help="Seed of those draws.", min=0, max=MAX_SEED)] = 0,
 ) -> None:
     """Weigh the competing hypotheses against the evidence (Heuer's ACH and Bayes).
 
@@ -89,7 +97,9 @@ def hypotheses_command(
     A scenario without hypotheses is reported as such (exit code 0).
     """
     loaded = _load(scenario)
-    console = Console()
+    if out is not None and (out.exists() or out.is_symlink()):
+        fail(f"{out} already exists; choose another --out or remove it")
+    console = terminal()
     if not loaded.hypotheses:
         console.print(f"Scenario '{loaded.scenario.id}' declares no competing hypotheses: "
                       "nothing to weigh. Add 'hypotheses:' and 'evidence:' sections "
@@ -105,10 +115,12 @@ def hypotheses_command(
     _print_cautions(console, result)
     console.print(_verdict(result), soft_wrap=True)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
         payload = _hypotheses_payload(loaded, result)
-        out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
-        console.print(f"wrote {out}")
+        try:
+            write_new_file(out, json.dumps(payload, indent=2))
+        except USER_ERRORS as error:
+            report_user_errors(error)
+        console.print(Text(f"wrote {out}"))
 
 
 def _labels(result: AchResult) -> list[str]:
@@ -117,7 +129,7 @@ def _labels(result: AchResult) -> list[str]:
 
 
 def _matrix_table(scenario: Scenario, result: AchResult) -> Table:
-    table = Table(title=f"ACH matrix: {scenario.scenario.title}")
+    table = Table(title=Text(f"ACH matrix: {scenario.scenario.title}", style="table.title"))
     table.add_column("evidence", no_wrap=True, max_width=36)
     table.add_column("weight", justify="right")
     table.add_column("dep.", justify="right")
@@ -309,9 +321,9 @@ def score_command(
     bins: Annotated[int, typer.Option(help="Probability bins of the reliability diagram.",
                                       min=1, max=50)] = 10,
     draws: Annotated[int, typer.Option(help="Ensemble draws, when scoring a scenario.",
-                                       min=1)] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the ensemble, when scoring a scenario.")
-                    ] = 0,
+                                       min=1, max=MAX_DRAWS)] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the ensemble, when scoring a scenario.",
+                                      min=0, max=MAX_SEED)] = 0,
     unmodelled_rates: Annotated[str | None, typer.Option(
         "--unmodelled-rates", help="Also score the questions with their probabilities widened "
                                    "toward their base rates at these yearly rates of unmodelled "
@@ -329,6 +341,7 @@ def score_command(
 
     rates = _parse_rates(unmodelled_rates)
     try:
+        target = RunDirectory(out if out is not None else Path(f"{questions.stem}-scores"))
         loaded = load_questions(questions)
         resolved, label = _resolved(loaded, questions, draws, seed)
     except USER_ERRORS as error:
@@ -337,7 +350,7 @@ def score_command(
         fail(f"{questions}: no question records an outcome, so there is nothing to score")
     outcomes = [q.outcome == "yes" for q in resolved]
     summary = score_forecasts([q.probability for q in resolved], outcomes, bins=bins)
-    console = Console()
+    console = terminal()
     _print_scores(console, summary, resolved, label)
     if rates:
         console.print(_rates_table(_scores_at_rates(loaded, questions, resolved, rates),
@@ -345,9 +358,9 @@ def score_command(
     if isinstance(loaded, QuestionsFile) and len(loaded.questions) > len(resolved):
         console.print(f"{len(loaded.questions) - len(resolved)} question(s) without an "
                       "outcome were not scored.")
-    folder = out if out is not None else Path(f"{questions.stem}-scores")
-    _write_scores(folder, summary, resolved, label)
-    console.print(f"wrote {folder / 'scores.json'} and {folder / 'reliability.png'}")
+    _write_scores(target, summary, resolved, label)
+    console.print(Text(f"wrote {target.final / 'scores.json'} and "
+                       f"{target.final / 'reliability.png'}"))
 
 
 def _resolved(loaded: QuestionsFile | Scenario, path: Path, draws: int, seed: int
@@ -374,11 +387,11 @@ def _print_scores(console: Console, summary: ScoreSummary,
 
     p = [q.probability for q in resolved]
     y = [q.outcome == "yes" for q in resolved]
-    per_question = Table(title=f"Resolved questions: {label}")
+    per_question = Table(title=Text(f"Resolved questions: {label}", style="table.title"))
     for name in ("question", "probability", "outcome", "Brier", "log"):
         per_question.add_column(name, justify="left" if name == "question" else "right")
     for q, b, lg in zip(resolved, brier_scores(p, y), log_scores(p, y), strict=True):
-        per_question.add_row(q.id, f"{q.probability:.0%}", q.outcome or "", f"{b:.3f}",
+        per_question.add_row(Text(q.id), f"{q.probability:.0%}", q.outcome or "", f"{b:.3f}",
                              f"{lg:.3f}")
     console.print(per_question)
     scores = Table(title=f"Scores over {summary.count} questions "
@@ -447,11 +460,11 @@ def _skill_text(value: float | None) -> str:
     return "undefined" if value is None else f"{value:+.2f}"
 
 
-def _write_scores(folder: Path, summary: ScoreSummary, resolved: list[ResolvedForecast],
-                  label: str) -> None:
+def _write_scores(target: RunDirectory, summary: ScoreSummary,
+                  resolved: list[ResolvedForecast], label: str) -> None:
+    """Write scores.json and the reliability diagram into the folder, all or nothing."""
     from realpolitik.outputs.figures_judgment import reliability_diagram
 
-    folder.mkdir(parents=True, exist_ok=True)
     payload = {
         "label": label,
         "version": __version__,
@@ -464,8 +477,10 @@ def _write_scores(folder: Path, summary: ScoreSummary, resolved: list[ResolvedFo
         "bins": [vars(b) for b in summary.bins],
         "questions": [q.model_dump(mode="json") for q in resolved],
     }
-    (folder / "scores.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    reliability_diagram(summary, folder / "reliability.png", label)
+    with target:
+        (target.path / "scores.json").write_text(json.dumps(payload, indent=2),
+                                                 encoding="utf-8")
+        reliability_diagram(summary, target.path / "reliability.png", label)
 
 
 # ---------------------------------------------------------------------------
@@ -513,11 +528,11 @@ def _sources(ctx: typer.Context) -> None:
 def sources_listing(scenario: ScenarioArg = None) -> None:
     """List every number of a scenario with its value or range, source, and quote or estimate."""
     from realpolitik.analysis.evidence import number_evidence
-    from realpolitik.scenario.names import field_name
 
     loaded = _load(scenario)
     rows = number_evidence(loaded)
-    table = Table(title=f"Numbers and their evidence: {loaded.scenario.title}")
+    table = Table(title=Text(f"Numbers and their evidence: {loaded.scenario.title}",
+                             style="table.title"))
     for name in ("number", "value", "source", "quote or estimate"):
         table.add_column(name, overflow="fold")
     for row in rows:
@@ -528,9 +543,9 @@ def sources_listing(scenario: ScenarioArg = None) -> None:
             evidence = Text(f"estimate: {q.estimate}", style="italic")
         else:
             evidence = Text("none", style="yellow")
-        table.add_row(Text(field_name(loaded, row.path)), row.shown_value, q.source or "",
-                      evidence)
-    console = Console()
+        table.add_row(Text(field_name(loaded, row.path)), Text(row.shown_value),
+                      Text(q.source or ""), evidence)
+    console = terminal()
     console.print(table)
     counts = {kind: sum(r.kind == kind for r in rows) for kind in ("quote", "estimate", "none")}
     console.print(f"{len(rows)} numbers: {counts['quote']} quote a source, "
@@ -562,7 +577,7 @@ def sources_check(
     if unknown:
         fail(f"--doc names source(s) the scenario does not declare: {', '.join(unknown)}")
     checks = check_quotes(loaded, documents)
-    console = Console()
+    console = terminal()
     failures = [c for c in checks if c.failed]
     if failures:
         console.print(_failures_table(loaded, failures))
@@ -572,17 +587,16 @@ def sources_check(
 
 
 def _failures_table(scenario: Scenario, failures: list[QuoteCheck]) -> Table:
-    from realpolitik.scenario.names import field_name
-    from realpolitik.scenario.schema import dotted
 
     table = Table(title="Quotations not found in their documents")
     for name in ("field", "status", "quote", "closest passage", "differences"):
         table.add_column(name, overflow="fold")
     for check in failures:
         similarity = f" ({check.similarity:.0%})" if check.similarity is not None else ""
-        table.add_row(f"{field_name(scenario, check.path)} ({dotted(check.path)})",
+        table.add_row(Text(f"{field_name(scenario, check.path)} ({dotted(check.path)})"),
                       Text(check.status + similarity, style="red"),
-                      check.quote, check.closest or "", "; ".join(check.differences))
+                      Text(check.quote), Text(check.closest or ""),
+                      Text("; ".join(check.differences)))
     return table
 
 
@@ -596,4 +610,5 @@ def _print_check_summary(console: Console, checks: list[QuoteCheck]) -> None:
     if unchecked:
         sources = ", ".join(sorted({c.source for c in unchecked}))
         console.print(f"[yellow]{len(unchecked)} unchecked[/]: no --doc given for source(s) "
-                      f"{sources} (unchecked is not a failure; pass --doc ID=PATH to check them)")
+                      f"{escape(sources)} (unchecked is not a failure; pass --doc ID=PATH to "
+                      "check them)")

@@ -11,7 +11,8 @@ of acting later; with ``--out`` it writes ``levers.json`` and the figure.
 What it evaluates defaults to the scenario's ``analysis`` settings, as for
 ``realpolitik run`` and the Python API.  User mistakes (a bad scenario, an
 unknown outcome) print one red line on stderr and exit with code 2 before
-anything is written.
+anything is written; so does an ``--out`` that is a file or a folder that is
+not empty.  The folder is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from rich.console import Console
 from rich.text import Text
 
 from realpolitik.interfaces.cli_common import (
+    MAX_HORIZON_YEARS,
     STEP_ENGINES,
     USER_ERRORS,
     DrawsOption,
@@ -37,7 +39,9 @@ from realpolitik.interfaces.cli_common import (
     engine_option,
     fail,
     report_user_errors,
+    terminal,
 )
+from realpolitik.outputs.rundir import RunDirectory
 from realpolitik.simulation.mixture import MIXTURE
 
 if TYPE_CHECKING:
@@ -86,8 +90,8 @@ def levers_command(
              "judged by how far they pull the partners apart).")
     ] = None,
     delay_years: Annotated[float, typer.Option(
-        "--delay-years", min=0.0, help="Also start each lever this many years later "
-                                       "(0: skip).")] = 2.0,
+        "--delay-years", min=0.0, max=MAX_HORIZON_YEARS,
+        help="Also start each lever this many years later (0: skip).")] = 2.0,
     pairs: Annotated[bool, typer.Option(help="Also evaluate every pair of levers.")] = True,
     interval: Annotated[IntervalChoice, typer.Option(
         help="95% intervals by the normal approximation or a seeded bootstrap over draws.")
@@ -117,14 +121,16 @@ def levers_command(
         fail(f"scenario '{loaded.scenario.id}' declares no levers to evaluate")
     if options.objective is None:
         fail("the scenario watches no alliance: name the objective with --objective")
-    if out is not None and out.exists() and not out.is_dir():
-        fail(f"--out {out} exists and is not a folder")
-    console = Console()
+    try:
+        target = None if out is None else RunDirectory(out)
+    except USER_ERRORS as error:
+        report_user_errors(error)
+    console = terminal()
     report = _evaluate(console, loaded, options, cli_executor(workers, scheduler))
     for part in [*lever_renderables(report), regret_text(report)]:
         console.print(part)
-    if out is not None:
-        _write(report, out, console)
+    if target is not None:
+        _write(report, target, console)
 
 
 def _evaluate(console: Console, scenario: Scenario, options: LeverOptions,
@@ -141,11 +147,14 @@ def _evaluate(console: Console, scenario: Scenario, options: LeverOptions,
         return evaluate_levers(scenario, options, executor=executor, progress=progress)
 
 
-def _write(report: LeverReport, out: Path, console: Console) -> None:
+def _write(report: LeverReport, target: RunDirectory, console: Console) -> None:
+    """Write levers.json and the figure into the ``--out`` folder, all or nothing."""
     from realpolitik.outputs.figures_analysis import lever_effects
 
-    out.mkdir(parents=True, exist_ok=True)
-    figure = lever_effects(report, out / "lever-effects.png")
-    payload = {**report.to_dict(), "figures": [figure.path.name]}
-    (out / "levers.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
-    console.print(Text(f"wrote {out / 'levers.json'} and {figure.path}"))
+    with target:
+        figure = lever_effects(report, target.path / "lever-effects.png")
+        payload = {**report.to_dict(), "figures": [figure.path.name]}
+        (target.path / "levers.json").write_text(json.dumps(payload, indent=2),
+                                                 encoding="utf-8")
+    console.print(Text(f"wrote {target.final / 'levers.json'} and "
+                       f"{target.final / figure.path.name}"))

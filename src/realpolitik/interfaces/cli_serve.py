@@ -16,10 +16,9 @@ from __future__ import annotations
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from realpolitik.interfaces.app.results import DEFAULT_DRAWS
+from realpolitik.interfaces.cli_common import MAX_DRAWS, MAX_SEED, fail, terminal
 from realpolitik.scenario.errors import ScenarioError
 
 __all__ = ["INSTALL_HINT", "serve_command"]
@@ -28,9 +27,7 @@ INSTALL_HINT = 'the what-if app needs its optional extra: python3 -m pip install
 
 
 def _fail(message: str) -> NoReturn:
-    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False,
-                               soft_wrap=True)
-    raise typer.Exit(2)
+    fail(message)
 
 
 def _check_extra() -> None:
@@ -51,8 +48,10 @@ def serve_command(
     port: Annotated[int, typer.Option(
         "--port", min=0, max=65535, help="Port to listen on (0: any free port).")] = 8000,
     draws: Annotated[int, typer.Option(
-        "--draws", "-n", min=10, help="Simulated futures per ensemble.")] = DEFAULT_DRAWS,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of every ensemble.")] = 0,
+        "--draws", "-n", min=10, max=MAX_DRAWS,
+        help="Simulated futures per ensemble.")] = DEFAULT_DRAWS,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED,
+                                   help="Seed of every ensemble.")] = 0,
 ) -> None:
     """Open a what-if web app: change numbers and levers, see forecasts and survival move."""
     _check_extra()
@@ -66,7 +65,7 @@ def serve_command(
         base = BaseScenario.load(scenario)
     except ScenarioError as error:
         _fail(error.render())
-    console = Console()
+    console = terminal()
     console.print(f"simulating the baseline of {base.scenario.scenario.id} "
                   f"({draws:,} draws)...", highlight=False)
     service = WhatIfService(base, AppSettings(draws=draws, seed=seed))

@@ -19,9 +19,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
 
 from realpolitik.analysis.validation.deu import DeuData, DeuFormatError, read_deu
-from realpolitik.interfaces.cli_common import EngineChoice, engine_option, fail
+from realpolitik.interfaces.cli_common import (
+    MAX_DRAWS,
+    MAX_SEED,
+    EngineChoice,
+    engine_option,
+    fail,
+    terminal,
+)
 from realpolitik.models.eum import EUM_READINGS
 
 if TYPE_CHECKING:
@@ -86,8 +95,9 @@ def deu(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Folder to write into (must not exist or be empty). "
                             "Default: realpolitik-runs/deu-<file>-<time>.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.", min=0)] = 0,
-    draws: Annotated[int, typer.Option(help="Bootstrap replicates per interval.", min=1)] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.", min=0, max=MAX_SEED)] = 0,
+    draws: Annotated[int, typer.Option(help="Bootstrap replicates per interval.", min=1,
+                                       max=MAX_DRAWS)] = 2000,
 ) -> None:
     """Validate the engines on DEU issues: MAE with 95% intervals, CRPS, coverage, breakdowns.
 
@@ -123,7 +133,8 @@ def deu(
                 result = run_deu_validation(data, capability.value, seed=seed, draws=draws,
                                             eum_reading=eum_reading)  # fmt: skip
         else:
-            with console.status(f"fitting on {fit_data.path.name}, scoring on {path.name}"):
+            with console.status(f"fitting on {escape(fit_data.path.name)}, "
+                                f"scoring on {escape(path.name)}"):
                 result = run_deu_holdout(fit_data, data, capability.value, seed=seed,
                                          draws=draws, eum_reading=eum_reading)  # fmt: skip
     except (DeuFormatError, RunDirectoryError) as error:
@@ -133,7 +144,7 @@ def deu(
         _write_run(run_dir, result)
     except RunDirectoryError as error:
         fail(str(error))
-    console.print(f"[green]written[/] {run_dir.final}", soft_wrap=True)
+    console.print(f"[green]written[/] {escape(str(run_dir.final))}", soft_wrap=True)
 
 
 @validate_app.command("split")
@@ -141,7 +152,8 @@ def split(
     path: Annotated[Path, typer.Argument(help="A DEU file to split by proposal.")],
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Folder to write A.csv and B.csv into (created if needed).")],
-    seed: Annotated[int, typer.Option(help="Seed of the shuffle of proposals.", min=0)] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the shuffle of proposals.", min=0,
+                                     max=MAX_SEED)] = 0,
 ) -> None:
     """Split a DEU file into two halves by proposal (A.csv, B.csv), for --fit.
 
@@ -162,15 +174,16 @@ def split(
     console = _console()
     for half, where in zip("AB", written, strict=True):
         rows = len(halves.halves[half])
-        console.print(f"[green]written[/] {where}: {len(halves.proposals[half])} proposals, "
+        console.print(f"[green]written[/] {escape(str(where))}: "
+                      f"{len(halves.proposals[half])} proposals, "
                       f"{rows} issue rows (seed {seed})", soft_wrap=True)  # fmt: skip
 
 
 def _console() -> Console:
     """A console; when piped or captured, wide enough to keep table rows on one line."""
-    console = Console()
+    console = terminal()
     if not console.is_terminal:
-        console = Console(width=max(console.width, 120))
+        console = Console(width=max(console.width, 120), emoji=False)
     return console
 
 
@@ -195,8 +208,9 @@ def _print_engine_weights(console: Console, data: DeuData, capability: str, read
     with console.status("running the stepping engines"):
         mse = engine_mse(data, capability=capability, eum_options=eum_reading_options(reading))
     console.print(engine_weights_table(
-        weights_from_mse(mse), mse, f"Engine skill weights: {data.path.name}, "
-        f"{data.n_issues} issues", f"capability {capability}, EUM reading {reading}"))
+        weights_from_mse(mse), mse, Text(f"Engine skill weights: {data.path.name}, "
+        f"{data.n_issues} issues", style="table.title"),
+        f"capability {capability}, EUM reading {reading}"))
 
 
 def _print_tables(console: Console, result: DeuValidation) -> None:
@@ -213,17 +227,18 @@ def _print_tables(console: Console, result: DeuValidation) -> None:
     for dimension in ("counvte", "proc"):
         console.print(breakdown_table(result, dimension))
     for line in choice_lines(result):
-        console.print(line, soft_wrap=True, highlight=False)
+        console.print(Text(line), soft_wrap=True, highlight=False)
     unscored = unscored_table(result)
     if unscored is not None:
         console.print(unscored)
     if result.data.imputed_salience:
         cells = ", ".join(f"{i}/{a}" for i, a in result.data.imputed_salience)
-        console.print(f"salience imputed (issue mean) for coded actors with a blank: {cells}",
-                      soft_wrap=True)  # fmt: skip
+        console.print(Text(f"salience imputed (issue mean) for coded actors with a blank: "
+                           f"{cells}"), soft_wrap=True)
     for name, messages in result.engine_warnings.items():
         for message in messages:
-            console.print(f"[yellow]warning[/] {name}: {message}", soft_wrap=True)
+            console.print(f"[yellow]warning[/] {escape(name)}: {escape(message)}",
+                          soft_wrap=True)
     console.print(f"time: {result.timings['total']:.1f} s", soft_wrap=True)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 
 from realpolitik.analysis.outlook import HOLDING_YEARS
 from realpolitik.analysis.probability import percent_text
@@ -48,6 +49,7 @@ def open_run(folder: str | Path) -> RunRecord:
         forecast = json.loads((folder / "forecast.json").read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise RunDirectoryError(f"{folder} is not a realpolitik run folder ({error})") from None
+    _check_record(folder, manifest, forecast)
     holding: dict[str, dict[float, float]] = {}
     if (folder / "ensemble" / "manifest.json").is_file():
         holding = _holding(folder / "ensemble")
@@ -60,7 +62,7 @@ def _holding(folder: Path) -> dict[str, dict[float, float]]:
 
     try:
         ensemble = EnsembleResult.from_parquet(folder)
-    except (OSError, KeyError, ValueError, json.JSONDecodeError) as error:
+    except (OSError, KeyError, ValueError, TypeError, json.JSONDecodeError) as error:
         raise RunDirectoryError(f"{folder} is incomplete: its ensemble files cannot be read "
                                 f"({error})") from None
     return {alliance: {years: ensemble.holding_at(alliance, years) for years in HOLDING_YEARS}
@@ -92,6 +94,38 @@ def check_comparable(first: RunRecord, second: RunRecord) -> None:
             "unrelated scenarios cannot be compared")
 
 
+_Kinds = dict[str, type | tuple[type, ...]]
+_MANIFEST_KEYS: _Kinds = {"scenario_id": str, "seed": (int, type(None)), "models": list,
+                  "scenario_hash": str}
+_ISSUE_KEYS: _Kinds = {"id": str, "name": str, "forecast": dict}
+_ALLIANCE_KEYS: _Kinds = {"id": str, "cohesion_stated": (int, float)}
+
+
+def _check_record(folder: Path, manifest: object, forecast: object) -> None:
+    """Refuse a run folder whose manifest or forecast lacks what the comparison reads."""
+    problems = _missing(manifest, _MANIFEST_KEYS, "manifest.json")
+    if not isinstance(forecast, dict) or not all(
+            isinstance(forecast.get(key), list) for key in ("issues", "alliances")):
+        problems.append("forecast.json: 'issues' and 'alliances' lists")
+    else:
+        for n, issue in enumerate(forecast["issues"]):
+            problems += _missing(issue, _ISSUE_KEYS, f"forecast.json: issues[{n}]")
+        for n, alliance in enumerate(forecast["alliances"]):
+            problems += _missing(alliance, _ALLIANCE_KEYS, f"forecast.json: alliances[{n}]")
+    if problems:
+        raise RunDirectoryError(f"{folder} is not a complete realpolitik run folder: "
+                                f"missing or malformed {problems[0]}")
+
+
+def _missing(record: object, keys: _Kinds, where: str) -> list[str]:
+    """Each key of ``keys`` that ``record`` lacks or holds with another type, as text."""
+    if not isinstance(record, dict):
+        return [f"{where} (not a mapping)"]
+    return [f"{where}: '{key}'" for key, kind in keys.items()
+            if not isinstance(record.get(key), kind)
+            or (kind is not str and isinstance(record.get(key), bool))]
+
+
 def _label(run: RunRecord) -> str:
     manifest = run.manifest
     return f"{run.folder.name} ({manifest['scenario_id']}, seed {manifest['seed']})"
@@ -112,7 +146,7 @@ def forecast_changes(first: RunRecord, second: RunRecord) -> Table:
             a = before[issue_id]["forecast"].get(model)
             b = after[issue_id]["forecast"].get(model)
             cells.append("-" if a is None or b is None else f"{a:.1f} -> {b:.1f} ({b - a:+.1f})")
-        table.add_row(before[issue_id]["name"], *cells)
+        table.add_row(Text(str(before[issue_id]["name"])), *cells)
     return table
 
 

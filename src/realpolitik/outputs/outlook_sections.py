@@ -62,7 +62,7 @@ def holding_table(scenario: Scenario, outlook: Outlook) -> Table:
         table.add_column(f"after {years:g} yr", justify="right")
     for alliance in scenario.alliances:
         shares = outlook.holding(alliance.id)
-        table.add_row(alliance.name, str(alliance.rupture or "default"),
+        table.add_row(Text(alliance.name), Text(str(alliance.rupture or "default")),
                       *(percent(shares[y], result.draws) for y in HOLDING_YEARS))
     return table
 
@@ -72,14 +72,15 @@ def drivers_table(scenario: Scenario, outlook: Outlook) -> Table | None:
     if not outlook.drivers or outlook.focus is None:
         return None
     named = names(scenario)
-    table = Table(title=f"Game changers and the rupture of {named[outlook.focus]} "
-                        "(by the horizon; 95% interval)", title_justify="left")
+    table = Table(title=Text(f"Game changers and the rupture of {named[outlook.focus]} "
+                             "(by the horizon; 95% interval)", style="table.title"),
+                  title_justify="left")
     table.add_column("Game changer")
     table.add_column("Happens", justify="right")
     table.add_column("Rupture if it happens", justify="right")
     table.add_column("Rupture if not", justify="right")
     for driver in outlook.drivers:
-        table.add_row(named.get(driver.shock, driver.shock),
+        table.add_row(Text(named.get(driver.shock, driver.shock)),
                       percent(driver.fired_share, outlook.ensemble.draws),
                       Text(rate_text(driver.with_shock)), Text(rate_text(driver.without_shock)))
     return table
@@ -99,7 +100,8 @@ def questions_table(outlook: Outlook, limit: int | None = None) -> Table | None:
     table.add_column("Flag")
     for question in shown:
         chance = Chance.of_share(question.probability, outlook.ensemble.draws)
-        table.add_row(question.text, question.resolution_date.isoformat(), Text(chance.text()),
+        table.add_row(Text(question.text), question.resolution_date.isoformat(),
+                      Text(chance.text()),
                       "[yellow]threshold reached[/]" if question.flagged else "")
     return table
 

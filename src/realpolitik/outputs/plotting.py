@@ -3,7 +3,8 @@
 Figures are :class:`matplotlib.figure.Figure` objects made directly, not
 through pyplot: writing a PNG then needs no GUI backend, leaves no figure
 open in pyplot's registry, and never switches the backend of an analyst
-who uses realpolitik from an interactive session.
+who uses realpolitik from an interactive session.  Their texts are drawn as
+written: a ``$`` in a name is a dollar sign, never TeX math.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ def subplots(nrows: int = 1, ncols: int = 1, *, figsize: tuple[float, float],
 
     ``kwargs`` go to :meth:`matplotlib.figure.Figure.subplots` (``squeeze``,
     ``sharex``, ...). Matplotlib is imported here, never at module import.
+    The figure reads no text as mathtext (scenario text may hold ``$``).
     """
-    from matplotlib.figure import Figure
+    from realpolitik.outputs._plain_figure import PlainTextFigure
 
-    figure = Figure(figsize=figsize)
+    figure = PlainTextFigure(figsize=figsize)
     return figure, figure.subplots(nrows, ncols, **kwargs)
 
 

@@ -1,7 +1,11 @@
 """The run directory: every result, figure and the report of one run, with its manifest.
 
 A run is written into a hidden sibling folder first and renamed into place
-only when everything succeeded, so a failed run leaves no partial output.
+only when everything succeeded, so a failed or interrupted run leaves no
+partial output (the command line turns SIGTERM into an interruption, so a
+terminated run cleans up too).  The target is refused before any work
+starts when it is a file or a folder that is not empty; a symbolic link to
+an empty folder (or to a path that does not exist yet) is followed.
 """
 
 from __future__ import annotations
@@ -117,19 +121,17 @@ class RunDirectory:
     """
 
     def __init__(self, final: Path) -> None:
-        self.final = Path(final)
-        if self.final.exists() and (not self.final.is_dir() or any(self.final.iterdir())):
-            raise RunDirectoryError(
-                f"{self.final} already exists and is not an empty folder; "
-                "choose another --out or remove it"
-            )
+        self.final = _followed(Path(final))
+        refuse_existing(self.final)
         self.path = self.final.parent / f".{self.final.name}.partial-{os.getpid()}"
 
     def __enter__(self) -> RunDirectory:
+        shutil.rmtree(self.path, ignore_errors=True)  # left by a killed process of our pid
         try:
             self.path.mkdir(parents=True, exist_ok=False)
         except OSError as error:
-            raise RunDirectoryError(f"cannot create {self.path.parent}: {error}") from None
+            raise RunDirectoryError(
+                f"cannot create {self.final}: {error.strerror or error}") from None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -137,9 +139,15 @@ class RunDirectory:
         if kind is not None:
             shutil.rmtree(self.path, ignore_errors=True)
             return
-        if self.final.exists():
-            self.final.rmdir()
-        self.path.rename(self.final)
+        try:
+            if self.final.is_dir():
+                self.final.rmdir()
+            self.path.rename(self.final)
+        except OSError as problem:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise RunDirectoryError(
+                f"cannot move the finished run into {self.final}: "
+                f"{problem.strerror or problem}") from None
 
     def write_json(self, name: str, data: object) -> Path:
         """Write ``data`` as indented JSON below the run folder."""
@@ -147,6 +155,56 @@ class RunDirectory:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(data, indent=2, default=_plain) + "\n", encoding="utf-8")
         return target
+
+
+def refuse_existing(path: Path) -> None:
+    """Raise :class:`RunDirectoryError` if ``path`` is a file or a folder that is not empty.
+
+    Every command that writes a folder (``--out``) refuses the same way,
+    before any work starts: nothing the user already has is overwritten.
+    """
+    try:
+        taken = path.exists() and (not path.is_dir() or any(path.iterdir()))
+    except OSError as error:
+        raise RunDirectoryError(f"cannot use {path}: {error.strerror or error}") from None
+    if taken:
+        kind = "a folder that is not empty" if path.is_dir() else "a file"
+        raise RunDirectoryError(f"{path} already exists and is {kind}; "
+                                "choose another --out or remove it")
+
+
+def write_new_file(path: Path, text: str) -> Path:
+    """Write a text file that must not exist yet, whole or not at all; its path.
+
+    The text goes to a hidden sibling first and is renamed into place, as a
+    run folder is; an existing file is refused with :class:`RunDirectoryError`.
+    """
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise RunDirectoryError(f"{path} already exists; choose another --out or remove it")
+    partial = path.parent / f".{path.name}.partial-{os.getpid()}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise RunDirectoryError(f"cannot write {path}: {error.strerror or error}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _followed(path: Path) -> Path:
+    """The path a symbolic link points to (the run is written there), else the path itself."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of links
+        raise RunDirectoryError(f"{path} is a symbolic link that cannot be followed "
+                                f"({error})") from None
 
 
 def _plain(value: object) -> object:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from rich.table import Table
+from rich.text import Text
 
 from realpolitik.analysis.static import StaticForecast
 from realpolitik.models.registry import engine
@@ -29,8 +30,9 @@ def forecast_table(forecast: StaticForecast, wide: bool = False) -> Table:
         stated = arrays.position[arrays.active[:, k], k]
         span = f"{stated.min():.0f}-{stated.max():.0f}" if stated.size else "-"
         values = [f"{forecast.forecasts[model][k]:.1f}" for model in forecast.forecasts]
-        lean = [leaning(forecast.forecasts[lead][k], issue.low, issue.high)] if wide else []
-        table.add_row(issue.name, issue.horizon, span, *values, *lean)
+        lean = ([Text(leaning(forecast.forecasts[lead][k], issue.low, issue.high))]
+                if wide else [])
+        table.add_row(Text(issue.name), issue.horizon, span, *values, *lean)
     return table
 
 
@@ -62,7 +64,8 @@ def movement_table(forecast: StaticForecast, limit: int = 3) -> Table | None:
         ) or "held firm"
         active = arrays.active[i]
         mean_move = np.abs(movement[i, active]).mean() if active.any() else 0.0
-        table.add_row(forecast.scenario.actor(arrays.actor_ids[i]).name, f"{mean_move:.1f}", text)
+        table.add_row(Text(forecast.scenario.actor(arrays.actor_ids[i]).name), f"{mean_move:.1f}",
+                      text)
     return table
 
 
@@ -87,7 +90,7 @@ def cohesion_table(forecast: StaticForecast) -> Table | None:
         worst = int(np.argmin(contributions))
         divisive = (forecast.scenario.issues[worst].name if contributions[worst] < 0
                     else "none (they converge everywhere)")
-        table.add_row(reading.alliance.name, f"{float(stated.score[0]):+.2f}",
+        table.add_row(Text(reading.alliance.name), f"{float(stated.score[0]):+.2f}",
                       f"{float(stated.s_issues[0]):+.2f}", after,
                       *(f"{parts[h]:+.2f}" for h in HORIZONS), divisive)
     return table

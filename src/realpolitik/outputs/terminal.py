@@ -76,16 +76,16 @@ def summary_renderables(forecast: StaticForecast, *, wide: bool = False,
     """
     meta = forecast.scenario.scenario
     parts: list[RenderableType] = [
-        Rule(f"[bold]{meta.title}[/] (as of {meta.as_of.isoformat()})")]
+        Rule(Text.assemble((meta.title, "bold"), f" (as of {meta.as_of.isoformat()})"))]
     if meta.question and question:
-        parts.append(f"[italic]{meta.question}[/]\n")
+        parts.append(Text(meta.question + "\n", style="italic"))
     parts.append(tables.forecast_table(forecast, wide=wide))
     movement = tables.movement_table(forecast) if detail else None
     parts += [table for table in (movement, tables.cohesion_table(forecast))
               if table is not None]
     note = tables.convergence_note(forecast)
     if note:
-        parts.append(f"[dim]{note}[/]")
+        parts.append(Text(note, style="dim"))
     return parts
 
 
@@ -151,10 +151,11 @@ def lever_table(report: LeverReport, names: Namer | None = None, top: int | None
     names = names or Namer()
     shown = (f"top {top} of {len(report.ranking)} options "
              if top and top < len(report.ranking) else "")
-    table = Table(title=f"Levers ranked on {names.outcome(report.objective)} "
-                        f"({report.direction}) {shown}· scenario "
-                        f"{report.scenario_id} · seed {report.seed} · {report.draws:,} draws · "
-                        f"{report.model} · realpolitik {__version__}")
+    table = Table(title=Text(f"Levers ranked on {names.outcome(report.objective)} "
+                             f"({report.direction}) {shown}· scenario "
+                             f"{report.scenario_id} · seed {report.seed} · {report.draws:,} "
+                             f"draws · {report.model} · realpolitik {__version__}",
+                             style="table.title"))
     headers = ["rank", "option", "effect [95% interval]", "mean regret"]
     headers += [] if top else ["p90 regret", "max regret"]
     for header in headers:

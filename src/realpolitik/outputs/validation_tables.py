@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from rich.table import Table
+from rich.text import Text
 
 from realpolitik.analysis.validation.benchmark import DeuValidation, ModelScore
 from realpolitik.analysis.validation.scoring import IntervalEstimate
@@ -60,9 +61,10 @@ def _caption(result: DeuValidation) -> str:
 def score_table(result: DeuValidation) -> Table:
     """One row per model: MAE [95%], gap to compromise [95%], n, CRPS, 50%/90% coverage."""
     table = Table(
-        title=f"DEU validation: {validation_subject(result)}; capability {result.capability}, "
-        f"EUM reading {result.eum_reading}, seed {result.seed}, {result.draws} bootstrap draws",
-        caption=_caption(result),
+        title=Text(f"DEU validation: {validation_subject(result)}; capability "
+                   f"{result.capability}, EUM reading {result.eum_reading}, seed {result.seed}, "
+                   f"{result.draws} bootstrap draws", style="table.title"),
+        caption=Text(_caption(result), style="table.caption"),
     )
     table.add_column("model", no_wrap=True)
     for header in ("MAE [95%]", "vs compromise", "n", "CRPS", "50%", "90%"):
@@ -120,7 +122,7 @@ def breakdown_table(result: DeuValidation, dimension: str) -> Table:
     table.add_column("model", no_wrap=True)
     for group in groups:
         n = next(g.mae.n for g in rows if g.group == group)
-        table.add_column(f"{group} (n={n})", justify="right")
+        table.add_column(Text(f"{group} (n={n})"), justify="right")
     for model in result.forecasts:
         cells = []
         for group in groups:
@@ -138,7 +140,8 @@ def unscored_table(result: DeuValidation) -> Table | None:
     for header in ("line", "issue", "proposal", "reason"):
         table.add_column(header)
     for issue in result.data.unscored:
-        table.add_row(str(issue.line), issue.issue_id, issue.proposal_id, issue.reason)
+        table.add_row(str(issue.line), Text(issue.issue_id), Text(issue.proposal_id),
+                      Text(issue.reason))
     return table
 
 
@@ -208,7 +211,7 @@ def readme_table(forward: DeuValidation, backward: DeuValidation) -> str:
 def engine_weights_table(
     weights: dict[str, float],
     mse: dict[str, float] | None = None,
-    title: str = "Engine skill weights",
+    title: str | Text = "Engine skill weights",
     settings: str = "",
 ) -> Table:
     """Bates-Granger weights ``w_m`` proportional to ``1 / MSE_m``, one row per engine."""
