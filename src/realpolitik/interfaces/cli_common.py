@@ -108,14 +108,12 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def cli_executor(workers: int, scheduler: str | None) -> Executor:
     """The executor ``--workers``/``--scheduler`` ask for; one line and exit 2 without dask."""
-    from rich.markup import escape
-
     from realpolitik.simulation.executors import DaskUnavailableError, command_line_executor
 
     try:
         return command_line_executor(workers, scheduler)
     except DaskUnavailableError as error:
-        fail(escape(str(error)))
+        fail(str(error))  # fail prints its message as written
 
 
 def report_user_errors(error: Exception) -> NoReturn:
@@ -129,7 +127,12 @@ def check_scheduler(address: str, timeout: float | None = None) -> None:
     Anything that goes wrong while connecting (no such host, nothing
     listening, something other than a dask scheduler on that port) means
     the address is unusable.  ``timeout`` defaults to :data:`SCHEDULER_TIMEOUT`.
+    Without dask installed, say how to install it first.
     """
+    from realpolitik.simulation.executors import DASK_INSTALL, dask_available
+
+    if not dask_available():
+        fail(f"--scheduler needs dask.distributed: {DASK_INSTALL}")
     try:
         asyncio.run(_greet_scheduler(address, SCHEDULER_TIMEOUT if timeout is None else timeout))
     except Exception as error:  # noqa: BLE001 - any failure to connect means the same
