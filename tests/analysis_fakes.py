@@ -8,11 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-TINY_SCENARIO = """\
-scenario:
-  id: tiny-pact
-  title: Two partners, one rival, one crisis
-  as_of: 2024-01-01
+PACT_CORE = """\
 actors:
   - {id: north, name: North, capability: 50}
   - {id: south, name: South, capability: [30, 50]}
@@ -35,6 +31,16 @@ alliances:
     members: [north, south]
     shared_stakes:
       - {id: common_rival, name: Common rival, weight: [0.1, 0.4]}
+"""
+"""Actors, issues, stances and the watched alliance (up to its rupture rule) of the small
+scenarios the analysis tests share."""
+
+TINY_SCENARIO = """\
+scenario:
+  id: tiny-pact
+  title: Two partners, one rival, one crisis
+  as_of: 2024-01-01
+""" + PACT_CORE + """\
     rupture: "cohesion < 0.3 for 2 steps"
 dynamics:
   step: quarter

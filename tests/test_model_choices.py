@@ -14,6 +14,7 @@ import json
 import numpy as np
 import pytest
 
+from analysis_fakes import PACT_CORE
 from realpolitik.analysis.model_choices import model_choices, rule_range, threshold_grid
 from realpolitik.analysis.outcomes import value
 from realpolitik.analysis.outlook import OutlookOptions, forecast_outlook
@@ -44,28 +45,7 @@ scenario:
   id: pact
   title: Two partners, one rival, one crisis
   as_of: 2024-01-01
-actors:
-  - {id: north, name: North, capability: 50}
-  - {id: south, name: South, capability: [30, 50]}
-  - {id: west, name: West, capability: 40}
-issues:
-  - {id: border, name: Border, low: "open", high: "closed", horizon: short}
-  - {id: trade, name: Trade, low: "free", high: "tariffs", horizon: medium}
-stances:
-  border:
-    north: {position: [30, 50], salience: 0.8}
-    south: {position: 60, salience: [0.5, 0.9]}
-    west: {position: 10, salience: 0.6}
-  trade:
-    north: {position: 40, salience: 0.5}
-    south: {position: [40, 70], salience: 0.6}
-    west: {position: 20, salience: 0.7}
-alliances:
-  - id: north_south
-    name: North and South
-    members: [north, south]
-    shared_stakes:
-      - {id: common_rival, name: Common rival, weight: [0.1, 0.4]}
+""" + PACT_CORE + """\
     rupture:
       below: [0.25, 0.35]
       for_steps: [1, 3]
