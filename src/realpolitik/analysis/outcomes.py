@@ -14,11 +14,12 @@ functions over arrays.  :class:`Outcome`, :class:`OutcomeError` and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from realpolitik.analysis.indicators import EnsembleOutputs
 from realpolitik.scenario.outcomes import (
     OUTCOME_KINDS,
     TARGET_NOUNS,
@@ -56,28 +57,12 @@ _RESULT_FIELD: dict[OutcomeKind, str] = {
 }
 
 
-class EnsembleLike(Protocol):
-    """The attributes of an ensemble result that the analyses read (read-only)."""
+class EnsembleLike(EnsembleOutputs, Protocol):
+    """The attributes of an ensemble result that the analyses read (read-only).
 
-    @property
-    def dates(self) -> Sequence[dt.date]:
-        """The step dates, the scenario's ``as_of`` first."""
-
-    @property
-    def settlement(self) -> Mapping[str, np.ndarray]:
-        """Issue id -> (D, T + 1) settlement."""
-
-    @property
-    def cohesion(self) -> Mapping[str, np.ndarray]:
-        """Alliance id -> (D, T + 1) S-score."""
-
-    @property
-    def ruptured(self) -> Mapping[str, np.ndarray]:
-        """Alliance id -> (D, T + 1) bool, True from the rupture on."""
-
-    @property
-    def shock_fired(self) -> Mapping[str, np.ndarray]:
-        """Shock id -> (D, T + 1) bool, True from the firing on."""
+    What indicators read (:class:`~realpolitik.analysis.indicators.EnsembleOutputs`), and
+    the parameters, seed and size of the ensemble.
+    """
 
     @property
     def parameters(self) -> Mapping[str, np.ndarray]:
