@@ -23,10 +23,8 @@ from __future__ import annotations
 import copy
 import os
 import re
-import signal
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,7 +37,7 @@ from bad_inputs.cases import BASE, CASES, HOSTILE_VALID
 from helpers import EXAMPLE, REPO
 from realpolitik.interfaces.cli import app
 from realpolitik.scenario.loader import load_scenario, resolve_scenario
-from test_fuzz_scenarios import HOSTILE_TEXT, SNIPPETS, mutate, places
+from test_fuzz_scenarios import HOSTILE_TEXT, SNIPPETS, alarm, mutate, places
 
 runner = CliRunner()
 
@@ -58,25 +56,6 @@ ALARM_SECONDS = 60
 
 LOCATED = re.compile(r"^(error: )?\S.*:\d+: ")
 """A problem line: ``[error: ]file:line: ...``."""
-
-
-class Hung(BaseException):
-    """Raised by the alarm: not an Exception, so no handler of the program can swallow it."""
-
-
-@contextmanager
-def alarm(seconds: int):
-    """Fail a command that runs past ``seconds`` (a hang, not a slow case)."""
-    def hung(signum, frame):
-        raise Hung(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def invoke(*args: object):

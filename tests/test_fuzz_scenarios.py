@@ -62,11 +62,15 @@ SNIPPETS = [
 ]
 
 
+class Hung(BaseException):
+    """Raised by the alarm: not an Exception, so no handler of the program can swallow it."""
+
+
 @contextmanager
 def alarm(seconds: int):
     """Fail an example that runs past ``seconds`` (a hang, not a slow case)."""
     def hung(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
+        raise Hung(f"still running after {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(seconds)
