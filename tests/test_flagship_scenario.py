@@ -27,6 +27,8 @@ HORIZONS = {
     "economic_spoils": "short",
     "arab_normalisation": "medium",
     "militia_withdrawal": "long",
+    "russian_bases": "long",
+    "turkish_held_north": "medium",
 }
 ALLIANCES = {
     "russia_iran": ("russia", "iran"),
@@ -229,3 +231,38 @@ def test_local_clout_overrides_where_the_brief_implies_it(flagship):
     assert clout("north_east", "turkey") > general["turkey"]
     # "they have limited leverage with the Syrian system"
     assert clout("security_forces", "russia") < general["russia"]
+
+
+def test_russias_bases_are_its_first_stake_and_iran_tolerates_them(flagship):
+    # "limited objectives, such as keeping a naval facility in Tartus and an air base in Khmeimim";
+    # Russia "can basically keep its gains in Syria, whatever the future of Syrian leadership".
+    bases = _stance(flagship, "russian_bases", "russia")
+    assert bases.salience.low >= _stance(flagship, "fate_of_assad", "russia").salience.high
+    assert bases.position.low >= 90
+    iran = _stance(flagship, "russian_bases", "iran")
+    # Iran thinks "the Russians need Iran in Syria more than the Iranians need Russia".
+    assert iran.salience.high < bases.salience.low and iran.position.low > 50
+
+
+def test_the_regime_wants_the_turkish_held_north_back_more_than_russia_does(flagship):
+    regime = _stance(flagship, "turkish_held_north", "assad_regime").position
+    russia = _stance(flagship, "turkish_held_north", "russia").position
+    turkey = _stance(flagship, "turkish_held_north", "turkey").position
+    assert turkey.high < russia.low and russia.high < regime.low
+
+
+def test_russia_and_iran_each_build_clout_on_the_security_forces(flagship):
+    trends = {trend.target: trend for trend in flagship.dynamics.trends}
+    russia = trends["stances.security_forces.russia.capability"].drift
+    iran = trends["stances.security_forces.iran.capability"].drift
+    # Russia's instrument may go nowhere ("limited leverage"); Iran's counter-move is steady.
+    assert russia.low == 0 and iran.low > 0
+
+
+def test_arab_normalisation_may_leave_assads_ties_to_iran_untouched(flagship):
+    shock = next(s for s in flagship.dynamics.shocks if s.id == "gulf_returns_to_damascus")
+    effects = {effect.target: effect for effect in shock.effects}
+    distance = effects["stances.iran_military_presence.assad_regime.position"].shift
+    # "he cannot envisage emancipating himself from his ties with Hezbollah and Iran"
+    assert distance.high == 0 and distance.low < 0
+    assert effects["alliances.iran_assad.shared_stakes.resistance_axis.weight"].scale.high == 1.0
