@@ -9,9 +9,12 @@ known by hand.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
+from realpolitik.analysis.feedback import FLAT_TOLERANCE, feedback_loops
 from realpolitik.analysis.indicators import evaluate
 from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import parse_scenario
@@ -87,6 +90,50 @@ def test_strikes_that_lower_the_presence_damp_and_strikes_that_raise_it_escalate
         2 * damping.shock_count["strike"][:, -1].mean())
     # a damped loop stops once the presence is gone: 5 strikes take it to 0
     assert damping.shock_count["strike"][:, -1].max() <= 5
+
+
+def test_the_feedback_analysis_tells_the_damping_loop_from_the_escalating_one():
+    for direction, verdict in (("-", "damps"), ("+", "escalates")):
+        text = loop(direction)
+        result = run(text)
+        feedback = feedback_loops(parse_scenario(text, path="toy.yaml"), result)
+        (strike,) = feedback.loops
+        assert strike.shock == "strike" and strike.recurring and strike.verdict == verdict
+        expected = np.sign(result.shock_hazard["strike"][:, -1] - 0.3)
+        np.testing.assert_array_equal(strike.direction, expected)
+        share = getattr(strike, verdict)
+        assert share.estimate == (expected != 0).mean() > 0.99
+        assert share.low < share.estimate <= share.high <= 1
+        assert strike.flat.estimate == pytest.approx(1 - share.estimate)
+        np.testing.assert_array_equal(strike.firings, result.shock_count["strike"][:, -1])
+        assert sum(strike.firing_counts().values()) == 400
+        (presence,) = strike.responses
+        assert presence.term == "settlement(solo)"
+        assert presence.firings == int(result.shock_count["strike"][:, -1].sum())
+        assert presence.otherwise == 0  # the walk is off: only strikes move the presence
+        if direction == "-":
+            assert presence.after_firing == -10  # 50 -> 0 in five strikes, then none
+        else:  # +10 a strike until the presence reaches 100, then no room left
+            assert 0 < presence.after_firing < 10
+    assert json.loads(json.dumps(feedback.to_dict()))["loops"][0]["verdict"] == "escalates"
+
+
+def test_a_loop_within_the_tolerance_is_flat():
+    text = loop("+").replace("settlement(solo) / 50", "1 + 0.0001 * count(strike)")
+    scenario = parse_scenario(text, path="toy.yaml")
+    result = run(text, draws=50)
+    assert (result.shock_count["strike"][:, -1] * 0.0001 * 0.3 < FLAT_TOLERANCE).all()
+    feedback = feedback_loops(scenario, result)
+    assert feedback.loop("strike").flat.estimate == 1
+    assert feedback.loop("strike").responses == ()  # it reads no state the ensemble keeps
+    assert feedback_loops(scenario, result, tolerance=0).loop("strike").escalates.estimate > 0.9
+
+
+def test_terms_the_ensemble_does_not_keep_are_listed_as_unread():
+    text = loop("-").replace("settlement(solo) / 50", "position(solo.a) / 50")
+    feedback = feedback_loops(parse_scenario(text, path="toy.yaml"), run(text, draws=50))
+    assert feedback.loop("strike").unread_terms == ("position(solo.a)",)
+    assert feedback.loop("strike").verdict == "damps"
 
 
 # ---------------------------------------------------------------------------
