@@ -16,6 +16,7 @@ from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.clock import step_dates
 from realpolitik.simulation.executors import Executor, LocalExecutor
+from realpolitik.simulation.mechanisms import mechanism_shocks
 from realpolitik.simulation.mixture import DEFAULT_ENGINE_WEIGHTS, MIXTURE, mixture_weights
 from realpolitik.simulation.parameters import (
     ENGINE_PARAMETER,
@@ -31,6 +32,7 @@ from realpolitik.simulation.stepping import MODELS, ChunkJob, ChunkResult, run_c
 __all__ = ["DEFAULT_CHUNK_SIZE", "engine_weights_of", "scenario_hash", "simulate_ensemble"]
 
 BOOLEAN = ("ruptured", "shock_fired")
+WHOLE = ("shock_count",)
 
 DEFAULT_CHUNK_SIZE = 8192
 """Draws per chunk: large enough that NumPy's per-call overhead is small, small enough
@@ -217,10 +219,13 @@ class _Collector:
             "issue_cohesion": alliances,
             "ruptured": alliances,
             "shock_fired": shocks,
+            "shock_count": shocks,
+            "shock_hazard": mechanism_shocks(scenario),
         }
         self.tables = {
             attribute: {
-                key: np.empty((draws, steps), dtype=bool if attribute in BOOLEAN else float)
+                key: np.empty((draws, steps), dtype=bool if attribute in BOOLEAN
+                              else np.int64 if attribute in WHOLE else float)
                 for key in keys
             }
             for attribute, keys in self.keys.items()
@@ -271,4 +276,6 @@ class _Collector:
                 alliance.id: rupture_record(alliance, index, self.parameters)
                 for index, alliance in enumerate(self.scenario.alliances)
             },
+            shock_count=self.tables["shock_count"],
+            shock_hazard=self.tables["shock_hazard"],
         )

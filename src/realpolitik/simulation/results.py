@@ -90,6 +90,13 @@ class EnsembleResult:
     rupture
         Alliance id -> the rule it was simulated with, as
         :meth:`survival_by_threshold` needs it.
+    shock_count
+        Shock id -> (D, T + 1) int, the firings so far at each step (0 or 1
+        for a shock that fires once; filled from ``shock_fired`` when not
+        given).
+    shock_hazard
+        Mechanism shock id (a ``hazard_factor`` or ``recurring``) -> (D, T + 1)
+        hazard it fired with at each step; NaN at step 0.
     """
 
     dates: list[dt.date]
@@ -109,10 +116,16 @@ class EnsembleResult:
     engine: np.ndarray | None = None
     engine_weights: dict[str, float] = field(default_factory=dict)
     rupture: dict[str, RuptureRecord] = field(default_factory=dict)
+    shock_count: dict[str, np.ndarray] = field(default_factory=dict)
+    shock_hazard: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.engine is None:
             object.__setattr__(self, "engine", np.full(self.draws, self.model))
+        if any(shock not in self.shock_count for shock in self.shock_fired):
+            counts = {shock: self.shock_count.get(shock, np.asarray(fired).astype(np.int64))
+                      for shock, fired in self.shock_fired.items()}
+            object.__setattr__(self, "shock_count", counts)
 
     # ---- summaries --------------------------------------------------------
     def survival(self, alliance_id: str) -> Band:
@@ -240,6 +253,7 @@ class EnsembleResult:
             "shocks": list(self.shock_fired),
             "parameters": list(self.parameters),
             **mixture,
+            **({"mechanism_shocks": list(self.shock_hazard)} if self.shock_hazard else {}),
         }
 
     def to_frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
@@ -248,7 +262,11 @@ class EnsembleResult:
         Columns: ``draw``, ``step``, ``date``, (for a mixture) ``engine``,
         then ``settlement.<issue>``, ``cohesion.<alliance>``,
         ``issue_cohesion.<alliance>``, ``ruptured.<alliance>`` and
-        ``shock_fired.<shock>``.
+        ``shock_fired.<shock>``, then for each mechanism shock (those of
+        ``shock_hazard``) ``shock_count.<shock>`` and ``shock_hazard.<shock>``.
+        The counts of the other shocks are their ``shock_fired`` (they fire
+        once), so they are not written: a scenario without mechanisms keeps
+        the columns it always had.
         """
         import pandas as pd
 
@@ -267,12 +285,15 @@ class EnsembleResult:
         return pd.DataFrame(columns)
 
     def _tables(self) -> list[tuple[str, dict[str, np.ndarray]]]:
+        mechanisms = list(self.shock_hazard)
         return [
             ("settlement", self.settlement),
             ("cohesion", self.cohesion),
             ("issue_cohesion", self.issue_cohesion),
             ("ruptured", self.ruptured),
             ("shock_fired", self.shock_fired),
+            ("shock_count", {shock: self.shock_count[shock] for shock in mechanisms}),
+            ("shock_hazard", self.shock_hazard),
         ]
 
     def to_parquet(self, directory: str | Path) -> Path:
@@ -321,6 +342,11 @@ class EnsembleResult:
         engine = None
         if "engine" in frame:
             engine = frame["engine"].to_numpy().reshape(manifest["draws"], steps)[:, 0]
+        mechanisms = manifest.get("mechanism_shocks", [])
+        fired = table("shock_fired", manifest["shocks"])
+        counts = {shock: array.astype(np.int64) for shock, array in fired.items()}
+        counts.update({shock: array.astype(np.int64) for shock, array in
+                       table("shock_count", mechanisms).items()})
         rules = {}
         if (folder / RUPTURE_FILE).exists():
             rules = json.loads((folder / RUPTURE_FILE).read_text(encoding="utf-8"))
@@ -329,7 +355,7 @@ class EnsembleResult:
             settlement=table("settlement", manifest["issues"]),
             cohesion=table("cohesion", manifest["alliances"]),
             ruptured=table("ruptured", manifest["alliances"]),
-            shock_fired=table("shock_fired", manifest["shocks"]),
+            shock_fired=fired,
             parameters={name: parameters[name].to_numpy() for name in manifest["parameters"]},
             seed=manifest["seed"],
             draws=manifest["draws"],
@@ -342,6 +368,8 @@ class EnsembleResult:
             engine=None if engine is None else engine.astype(str),
             engine_weights=manifest.get("engine_weights", {}),
             rupture={alliance: RuptureRecord.from_json(rule) for alliance, rule in rules.items()},
+            shock_count=counts,
+            shock_hazard=table("shock_hazard", mechanisms),
         )
 
 
