@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpers import shared_path
@@ -266,3 +267,57 @@ def test_arab_normalisation_may_leave_assads_ties_to_iran_untouched(flagship):
     # "he cannot envisage emancipating himself from his ties with Hezbollah and Iran"
     assert distance.high == 0 and distance.low < 0
     assert effects["alliances.iran_assad.shared_stakes.resistance_axis.weight"].scale.high == 1.0
+
+
+# ---- the self-regulation loop and the brief's sequence -------------------------------
+
+
+def _shock(flagship, shock_id):
+    return next(shock for shock in flagship.dynamics.shocks if shock.id == shock_id)
+
+
+def test_the_strike_loop_can_damp_or_escalate_as_its_ranges_allow(flagship):
+    # "the Russian gamble is ... a kind of self-regulation mechanism"; "the Iranians feel
+    # compelled to double down": the ranges must leave both answers open.
+    strikes = _shock(flagship, "israeli_strike_wave")
+    assert strikes.recurring and "settlement(iran_military_presence)" in strikes.hazard_factor
+    push_back, double_down = (effect.scale for effect in strikes.effects)
+    doubling = flagship.dynamics.parameters["doubling_down"]
+    # Russia-Israel cohesion near its mid-2019 level (0.5): the factor is doubling_down itself.
+    assert doubling.low == 0 and push_back.high < 1  # no doubling down: each wave pushes back
+    assert push_back.high * double_down.high ** doubling.high > 1  # strong doubling down wins
+    assert flagship.dynamics.parameters["strike_response"].low > 0  # more presence, more strikes
+
+
+def test_doubling_down_turns_the_loop_from_damping_to_escalating(flagship):
+    """The same futures with no doubling down and with the most: the predicted opposite ways."""
+    from realpolitik.simulation import simulate_ensemble
+
+    draws = 200
+
+    def run(doubling: float):
+        overrides = {"dynamics.parameters.doubling_down": np.full(draws, doubling)}
+        return simulate_ensemble(flagship, draws=draws, seed=3, model="compromise",
+                                 overrides=overrides)
+
+    gamble, brief = run(0.0), run(2.0)
+    presence = {name: result.settlement["iran_military_presence"][:, -1].mean()
+                for name, result in (("gamble", gamble), ("brief", brief))}
+    strikes = {name: result.shock_count["israeli_strike_wave"][:, -1].mean()
+               for name, result in (("gamble", gamble), ("brief", brief))}
+    assert presence["brief"] > presence["gamble"] and strikes["brief"] > strikes["gamble"]
+    hazard = gamble.shock_hazard["israeli_strike_wave"]
+    assert (hazard[:, -1] < hazard[:, 1]).mean() > 0.5  # without doubling down, mostly damps
+
+
+def test_reopening_the_fate_of_assad_can_wait_for_israel_to_be_persuaded(flagship):
+    levers = {lever.id: lever for lever in flagship.levers}
+    waiting = levers["reopen_fate_of_assad_once_israel_persuaded"]
+    at_once, persuade = levers["reopen_fate_of_assad"], levers["persuade_israel"]
+    assert waiting.when == "position(fate_of_assad.israel) < 50"
+    # Persuading Israel moves what the condition reads; as stated, Israel wants Assad kept.
+    assert "stances.fate_of_assad.israel.position" in {e.target for e in persuade.effects}
+    assert _stance(flagship, "fate_of_assad", "israel").position.low > 50
+    # The same course of action as reopening at once, so the report pairs the two.
+    assert sorted(waiting.actors) == sorted(at_once.actors)
+    assert sorted(e.target for e in waiting.effects) == sorted(e.target for e in at_once.effects)

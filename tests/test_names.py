@@ -37,6 +37,7 @@ def flagship():
     ("hypotheses[0].prior", "A random partnership that a divergence of interests would break: "
                             "prior"),
     ("ach.rho", "dependence between evidence items from one source (rho)"),
+    ("dynamics.parameters.doubling_down", "doubling_down (mechanism parameter)"),
 ])
 def test_field_paths_read_as_the_scenario_names_them(flagship, path, name):
     assert field_name(flagship, path) == name
@@ -64,6 +65,7 @@ def test_effect_targets_and_discovery_inputs(flagship):
 
 def test_unknown_paths_are_returned_as_given(flagship):
     assert field_name(flagship, "actors[99].capability") == "actors[99].capability"
+    assert field_name(flagship, "dynamics.parameters.nowhere") == "dynamics.parameters.nowhere"
     assert field_name(flagship, "nowhere.at_all") == "nowhere.at_all"
 
 
@@ -89,3 +91,12 @@ def test_parameter_names_file_maps_every_column(tmp_path):
     assert list(frame["column"]) == list(result.parameters)
     assert not frame["name"].str.contains(INDEXED).any()
     assert json.dumps(list(frame["name"]))
+
+
+def test_every_sampled_number_of_the_flagship_has_a_name_of_its_own(flagship):
+    """The numbers the simulation samples, mechanism parameters included, are all named."""
+    from realpolitik.analysis.sensitivity import uncertain_parameters
+
+    unnamed = [name for name, _ in uncertain_parameters(flagship)
+               if field_name(flagship, name) == name]
+    assert unnamed == []

@@ -17,12 +17,14 @@ from pathlib import Path
 
 from realpolitik.analysis.ach import AchResult, analyse_hypotheses
 from realpolitik.analysis.bottom_line import BottomLine, bottom_line
+from realpolitik.analysis.feedback import feedback_loops
 from realpolitik.analysis.model_choices import model_choices
 from realpolitik.analysis.outlook import Outlook, OutlookOptions, Progress, forecast_outlook
 from realpolitik.analysis.static import MODEL_NAMES, StaticForecast, forecast_static
 from realpolitik.models.eum import eum_reading_options
 from realpolitik.outputs import html, outlook_sections, static_sections
 from realpolitik.outputs.bottom_line_view import bottom_line_section
+from realpolitik.outputs.feedback_view import feedback_section, feedback_tables
 from realpolitik.outputs.figures_dynamics import dynamics_section
 from realpolitik.outputs.figures_judgment import ach_section, questions_section
 from realpolitik.outputs.model_choices_view import model_choices_section
@@ -178,8 +180,11 @@ def _write_run(run: RunDirectory, path: Path, scenario: Scenario, found: _Found,
     (run.path / "scenario.yaml").write_bytes(path.read_bytes())
     run.write_json("forecast.json", forecast_record(forecast))
     write_tables(forecast, run.path)
-    write_results(run.path, result_tables(scenario, forecast, outlook, found.hypotheses,
-                                          found.line), found.line)
+    tables = result_tables(scenario, forecast, outlook, found.hypotheses, found.line)
+    if outlook is not None:
+        tables |= feedback_tables(scenario, feedback_loops(scenario, outlook.ensemble),
+                                  outlook.levers)
+    write_results(run.path, tables, found.line)
     if options.trace:
         write_traces(forecast, run.path)
     figures = run.path / "figures"
@@ -222,6 +227,10 @@ def outlook_report_sections(scenario: Scenario, outlook: Outlook, figure_dir: Pa
     names = Namer(scenario, outlook.ensemble.dates[-1])
     sections = [outlook_sections.answer_section(scenario, outlook),
                 dynamics_section(outlook.ensemble, figure_dir, scenario=scenario)]
+    feedback = feedback_section(scenario, feedback_loops(scenario, outlook.ensemble),
+                                outlook.ensemble, outlook.levers, figure_dir, names)
+    if feedback is not None:
+        sections.append(feedback)
     if outlook.levers is not None:
         sections.append(levers_section(outlook.levers, figure_dir, names))
     if outlook.discovery is not None:

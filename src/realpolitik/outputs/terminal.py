@@ -29,6 +29,7 @@ from rich.text import Text
 
 from realpolitik._version import __version__
 from realpolitik.analysis.discovery import Discovery, PrimResult, discover
+from realpolitik.analysis.feedback import feedback_loops
 from realpolitik.analysis.levers import BASELINE, Interval, LeverReport
 from realpolitik.analysis.model_choices import model_choices
 from realpolitik.analysis.outcomes import EnsembleLike, Outcome
@@ -36,6 +37,7 @@ from realpolitik.analysis.outlook import Outlook
 from realpolitik.analysis.sensitivity import Sensitivity
 from realpolitik.analysis.static import StaticForecast
 from realpolitik.outputs import outlook_sections, tables
+from realpolitik.outputs.feedback_view import feedback_renderables
 from realpolitik.outputs.model_choices_view import model_choice_renderables
 from realpolitik.outputs.naming import Namer
 from realpolitik.outputs.sections_analysis import regret_sentence, restriction_text
@@ -105,6 +107,8 @@ def outlook_renderables(scenario: Scenario, outlook: Outlook, *,
         Rule("[bold]The outlook[/]"),
         outlook_sections.holding_table(scenario, outlook),
         outlook_sections.drivers_table(scenario, outlook),
+        *feedback_renderables(scenario, feedback_loops(scenario, outlook.ensemble),
+                              outlook.levers),
     ]
     if outlook.levers is not None and not detail:
         parts.append(lever_table(outlook.levers, names, top=SHORT_LEVERS))

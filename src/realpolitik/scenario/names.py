@@ -8,6 +8,7 @@ This module turns both back into the names written in the scenario:
 
 * :func:`field_name`: ``actors[0].capability`` -> "Russia's capability";
   ``dynamics.shocks[0].hazard`` -> "Israel-Iran showdown: hazard";
+  ``dynamics.parameters.doubling_down`` -> "doubling_down (mechanism parameter)";
   ``levers[5].effects[0].shift`` -> "Persuade Israel: effect 1 on Iran's
   position on Iranian military presence";
 * :func:`input_name`: a field path, or a scenario-discovery input such as
@@ -214,6 +215,8 @@ def _field_name(scenario: Scenario, parts: FieldPath) -> str | None:
         return _rupture_name(scenario, rest[0], rest[2])
     if head == "dynamics" and rest and rest[0] in ("volatility", "pull"):
         return _walk_name(scenario, rest)
+    if head == "dynamics" and len(rest) == 2 and rest[0] == "parameters":
+        return _parameter_name(scenario, rest[1])
     if head == "stances" and len(rest) == 3:
         return _stance(scenario, *rest)
     if head == "actors" and len(rest) == 2 and (actor := _at(scenario.actors, rest[0])):
@@ -264,6 +267,18 @@ def _walk_name(scenario: Scenario, rest: FieldPath) -> str | None:
             return None
         return f"volatility of {target_name(scenario, stances[index].target)}"
     return None
+
+
+def _parameter_name(scenario: Scenario, name: object) -> str | None:
+    """"doubling_down (mechanism parameter)" for a named number the mechanisms read.
+
+    The name stays as the analyst wrote it, since the expressions that use
+    it spell it so.
+    """
+    declared = scenario.dynamics.parameters if scenario.dynamics is not None else None
+    if not declared or str(name) not in declared:
+        return None
+    return f"{name} (mechanism parameter)"
 
 
 def _dynamics_name(scenario: Scenario, rest: FieldPath) -> str | None:
