@@ -112,6 +112,6 @@ def test_every_command_line_module_shares_one_way_to_fail():
     for module in (cli, cli_judgment, cli_levers, cli_validate):
         assert module.fail is cli_common.fail, module.__name__
     for module in (cli, cli_judgment, cli_levers):
-        assert module.USER_ERRORS is cli_common.USER_ERRORS, module.__name__
+        assert module.user_errors is cli_common.user_errors, module.__name__
     assert {OutcomeError, ScenarioError, RunDirectoryError, ExpressionError,
-            DocumentError} <= set(cli_common.USER_ERRORS)
+            DocumentError} <= set(cli_common.user_errors())
