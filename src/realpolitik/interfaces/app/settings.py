@@ -7,7 +7,6 @@ defaults without loading the app.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from realpolitik.interfaces.cli_common import MAX_SEED, MIXTURE
@@ -45,8 +44,6 @@ class AppSettings:
 def _check_whole(name: str, value: object, low: int, high: int) -> None:
     """Refuse anything but a whole number from ``low`` to ``high``, in one line naming ``name``."""
     whole = isinstance(value, int) and not isinstance(value, bool)
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        whole = True
     if not whole or not low <= value <= high:  # type: ignore[operator]
         raise ValueError(f"{name}: a whole number from {low:,} to {high:,} is expected, "
                          f"got {value!r}")
