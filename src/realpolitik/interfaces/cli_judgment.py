@@ -114,10 +114,12 @@ def hypotheses_command(
     _print_cautions(console, result)
     console.print(_verdict(result), soft_wrap=True)
     if out is not None:
+        from realpolitik.interfaces.folders import remove_stale_partials
         from realpolitik.outputs.rundir import write_new_file
 
         payload = _hypotheses_payload(loaded, result)
         try:
+            remove_stale_partials(out.parent)
             write_new_file(out, json.dumps(payload, indent=2))
         except user_errors() as error:
             report_user_errors(error)
@@ -339,11 +341,11 @@ def score_command(
     """
     from realpolitik.analysis.questions import QuestionsFile, load_questions
     from realpolitik.analysis.scores import score_forecasts
-    from realpolitik.outputs.rundir import RunDirectory
+    from realpolitik.interfaces.folders import open_run_directory
 
     rates = _parse_rates(unmodelled_rates)
     try:
-        target = RunDirectory(out if out is not None else Path(f"{questions.stem}-scores"))
+        target = open_run_directory(out if out is not None else Path(f"{questions.stem}-scores"))
         loaded = load_questions(questions)
         resolved, label = _resolved(loaded, questions, draws, seed)
     except user_errors() as error:

@@ -103,7 +103,7 @@ def levers_command(
 ) -> None:
     """Rank the scenario's levers and pairs of levers by their effect, interval and regret."""
     from realpolitik.analysis.levers import LeverOptions, resolve_lever_options
-    from realpolitik.outputs.rundir import RunDirectory
+    from realpolitik.interfaces.folders import open_run_directory
     from realpolitik.outputs.terminal import lever_renderables, regret_text
     from realpolitik.scenario.loader import load_scenario
     from realpolitik.scenario.outcomes import parse_outcome
@@ -123,7 +123,7 @@ def levers_command(
     if options.objective is None:
         fail("the scenario watches no alliance: name the objective with --objective")
     try:
-        target = None if out is None else RunDirectory(out)
+        target = None if out is None else open_run_directory(out)
     except user_errors() as error:
         report_user_errors(error)
     console = terminal()

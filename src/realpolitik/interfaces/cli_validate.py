@@ -114,7 +114,8 @@ def deu(
     from realpolitik.analysis.validation.benchmark import run_deu_validation
     from realpolitik.analysis.validation.deu import DeuFormatError
     from realpolitik.analysis.validation.holdout import run_deu_holdout, shared_proposals
-    from realpolitik.outputs.rundir import RunDirectory, RunDirectoryError, default_run_path
+    from realpolitik.interfaces.folders import open_run_directory
+    from realpolitik.outputs.rundir import RunDirectoryError, default_run_path
 
     console = _console()
     try:
@@ -128,7 +129,7 @@ def deu(
                  f"{shared_proposals(fit_data, data)[0]}): fit on other proposals than "
                  "those scored, e.g. the halves of 'realpolitik validate split'")  # fmt: skip
         target = out if out is not None else default_run_path(f"deu-{path.stem}")
-        run_dir = RunDirectory(target)
+        run_dir = open_run_directory(target)
         if fit_data is None:
             with console.status("running the engines and the cross-validation"):
                 result = run_deu_validation(data, capability.value, seed=seed, draws=draws,

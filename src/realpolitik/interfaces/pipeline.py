@@ -21,6 +21,7 @@ from realpolitik.analysis.bottom_line import BottomLine, bottom_line
 from realpolitik.analysis.model_choices import model_choices
 from realpolitik.analysis.outlook import Outlook, OutlookOptions, Progress, forecast_outlook
 from realpolitik.analysis.static import MODEL_NAMES, StaticForecast, forecast_static
+from realpolitik.interfaces.folders import open_run_directory
 from realpolitik.models.eum import eum_reading_options
 from realpolitik.outputs import html, outlook_sections, static_sections
 from realpolitik.outputs.bottom_line_view import bottom_line_section
@@ -141,7 +142,7 @@ def run_analysis(
     path = resolve_scenario(scenario_ref)
     scenario = load_scenario(path)
     folder = Path(out) if out is not None else default_run_path(scenario.scenario.id)
-    with RunDirectory(folder) as run:
+    with open_run_directory(folder) as run:
         report(STAGE_BARGAINING, 0, 1)
         forecast = forecast_static(
             scenario, options.models, {"eum": eum_reading_options(options.eum_reading)}
