@@ -25,6 +25,7 @@ holds them equal to the registry's), and the exceptions of
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -116,22 +117,32 @@ def cli_executor(workers: int, scheduler: str | None) -> Executor:
         fail(str(error))  # fail prints its message as written
 
 
+_USER_ERROR_HOMES = (
+    ("realpolitik.scenario.errors", "ScenarioError"),
+    ("realpolitik.scenario.outcomes", "OutcomeError"),
+    ("realpolitik.outputs.rundir", "RunDirectoryError"),
+    ("realpolitik.scenario.indicator_syntax", "ExpressionError"),
+    ("realpolitik.analysis.evidence", "DocumentError"),
+    ("realpolitik.analysis.validation.deu", "DeuFormatError"),
+)
+"""Where each kind of user error is defined: module, class."""
+
+
 def user_errors() -> tuple[type[Exception], ...]:
     """Errors in what the user wrote or asked for (a scenario, an outcome, a folder, a file).
 
-    A function rather than a constant, so that the modules defining them are
-    imported only when an error is being sorted (``except user_errors()``
-    evaluates the call then), not when the command line starts.
+    Only the classes whose modules are already imported: an error of a
+    class never imported cannot have been raised, so sorting an error
+    (``except user_errors()`` evaluates the call only then) loads nothing,
+    and a refused scenario is reported without importing the analyses.
     """
-    from realpolitik.analysis.evidence import DocumentError
-    from realpolitik.analysis.validation.deu import DeuFormatError
-    from realpolitik.outputs.rundir import RunDirectoryError
-    from realpolitik.scenario.errors import ScenarioError
-    from realpolitik.scenario.indicator_syntax import ExpressionError
-    from realpolitik.scenario.outcomes import OutcomeError
-
-    return (ScenarioError, OutcomeError, RunDirectoryError, ExpressionError, DocumentError,
-            DeuFormatError)
+    found = []
+    for module_name, class_name in _USER_ERROR_HOMES:
+        module = sys.modules.get(module_name)
+        error = getattr(module, class_name, None) if module is not None else None
+        if isinstance(error, type):
+            found.append(error)
+    return tuple(found)
 
 
 def report_user_errors(error: Exception) -> NoReturn:
