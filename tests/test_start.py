@@ -89,3 +89,14 @@ def test_the_horizon_bound_is_the_scenario_field_bound():
     bounds = {type(item).__name__: item for item in
               Dynamics.model_fields["horizon_years"].metadata}
     assert bounds["Le"].le == limits.MAX_HORIZON_YEARS
+
+
+def test_a_refused_scenario_is_reported_without_importing_the_analyses(tmp_path):
+    bad = tmp_path / "tag.yaml"
+    bad.write_text("scenario: !!python/object/apply:os.system [echo]\n", encoding="utf-8")
+    modules = modules_after(HELP.replace('"--help"', f'"check", {str(bad)!r}').replace(
+        "assert done.code in (0, None), done.code", "assert done.code == 2, done.code"))
+    assert "realpolitik.scenario.loader" in modules  # the file was read and refused
+    assert sorted(name for name in modules if name.startswith(
+        ("realpolitik.analysis", "realpolitik.outputs", "realpolitik.simulation"))) == []
+    assert loaded(modules, HEAVY) == []
