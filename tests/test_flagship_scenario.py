@@ -28,7 +28,6 @@ HORIZONS = {
     "economic_spoils": "short",
     "arab_normalisation": "medium",
     "militia_withdrawal": "long",
-    "russian_bases": "long",
     "turkish_held_north": "medium",
 }
 ALLIANCES = {
@@ -234,15 +233,15 @@ def test_local_clout_overrides_where_the_brief_implies_it(flagship):
     assert clout("security_forces", "russia") < general["russia"]
 
 
-def test_russias_bases_are_its_first_stake_and_iran_tolerates_them(flagship):
-    # "limited objectives, such as keeping a naval facility in Tartus and an air base in Khmeimim";
-    # Russia "can basically keep its gains in Syria, whatever the future of Syrian leadership".
-    bases = _stance(flagship, "russian_bases", "russia")
-    assert bases.salience.low >= _stance(flagship, "fate_of_assad", "russia").salience.high
-    assert bases.position.low >= 90
-    iran = _stance(flagship, "russian_bases", "iran")
-    # Iran thinks "the Russians need Iran in Syria more than the Iranians need Russia".
-    assert iran.salience.high < bases.salience.low and iran.position.low > 50
+def test_russias_bases_are_what_binds_it_to_iran_on_the_ground(flagship):
+    # "limited objectives, such as keeping a naval facility in Tartus and an air base in
+    # Khmeimim"; "Russia cannot do without Iran on the ground if it wants to maintain a
+    # military presence in Syria".
+    russia_iran = next(a for a in flagship.alliances if a.id == "russia_iran")
+    stake = next(s for s in russia_iran.shared_stakes if s.id == "russia_needs_iran_on_ground")
+    assert "bases" in stake.name and "military presence" in stake.weight.quote
+    weights = {s.id: s.weight.point for s in russia_iran.shared_stakes}
+    assert weights["russia_needs_iran_on_ground"] > weights["cooperation_beyond_syria"]
 
 
 def test_the_regime_wants_the_turkish_held_north_back_more_than_russia_does(flagship):

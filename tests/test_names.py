@@ -32,7 +32,7 @@ def flagship():
     ("levers[5].effects[0].shift", "Persuade Israel that Assad is no longer \"the devil they "
                                    "know\": effect 1 on Israel's position on Fate of Assad"),
     ("alliances[0].shared_stakes[1].weight", "Russia and Iran: weight of Russia needs Iran on "
-                                             "the ground"),
+                                             "the ground to keep its bases"),
     ("dynamics.trends[0].drift", "Iran embeds itself in the security apparatus: drift per step"),
     ("hypotheses[0].prior", "A random partnership that a divergence of interests would break: "
                             "prior"),
