@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Band", "ChunkWriter", "EnsembleResult", "keyed_arrays", "path_columns",
-           "wilson_band"]
+           "read_survival", "step_within", "wilson_band"]
 
 Z_95 = 1.959963984540054
 """Standard normal quantile of 0.975 (two-sided 95% interval)."""
@@ -255,10 +255,7 @@ class EnsembleResult:
 
     def step_at(self, years: float) -> int | None:
         """Last step dated on or before ``years`` after as_of; None beyond the horizon."""
-        limit = _add_years(self.dates[0], years)
-        if limit > self.dates[-1]:
-            return None
-        return max(t for t, date in enumerate(self.dates) if date <= limit)
+        return step_within(self.dates, years)
 
     @property
     def bargained_by(self) -> str:
@@ -439,22 +436,35 @@ class EnsembleResult:
         (folder / RUPTURE_FILE).write_text(json.dumps(rules, indent=2), encoding="utf-8")
 
     @classmethod
-    def from_parquet(cls, directory: str | Path) -> EnsembleResult:
-        """Reopen a result written by :meth:`to_parquet`."""
+    def from_parquet(cls, directory: str | Path, *, tables: Sequence[str] | None = None,
+                     draws: int | None = None) -> EnsembleResult:
+        """Reopen a result written by :meth:`to_parquet` (or streamed by :class:`ChunkWriter`).
+
+        Lazily, when asked: ``tables`` names the path tables to read (e.g.
+        ``["ruptured"]``; the others come back empty) and ``draws`` reads
+        only the first draws (row groups beyond them are skipped), so a
+        large ensemble's files can be opened in part.
+        """
         import pandas as pd
 
         folder = Path(directory)
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        frame = pd.concat([pd.read_parquet(folder / name) for name in manifest["files"]])
+        wanted = None if tables is None else set(tables)
+        count = manifest["draws"] if draws is None else min(int(draws), manifest["draws"])
+        frame = pd.concat([_read_part(folder / name, wanted, count)
+                           for name in manifest["files"]])
         steps = len(manifest["dates"])
 
         def table(prefix: str, keys: list[str]) -> dict[str, np.ndarray]:
+            if wanted is not None and prefix not in wanted:
+                return {}
             return {
-                key: frame[f"{prefix}.{key}"].to_numpy().reshape(manifest["draws"], steps)
+                key: frame[f"{prefix}.{key}"].to_numpy().reshape(count, steps)
                 for key in keys
             }
 
-        parameters = pd.read_parquet(folder / manifest["parameter_file"])
+        parameters = _read_part(folder / manifest["parameter_file"], None, count)
+        manifest["draws"] = count
         engine = None
         if "engine" in frame:
             engine = frame["engine"].to_numpy().reshape(manifest["draws"], steps)[:, 0]
@@ -482,6 +492,21 @@ class EnsembleResult:
             **_other_tables(frame, parameters.drop(columns=manifest["parameters"]),
                             manifest["draws"], steps),
         )
+
+
+def _read_part(path: Path, tables: set[str] | None, draws: int) -> pd.DataFrame:
+    """A Parquet file's rows for the first ``draws`` draws, only the columns of ``tables``.
+
+    ``tables`` None reads every column; the ``draw``, ``step``, ``date`` and
+    ``engine`` columns are always read.
+    """
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(path)
+    names = source.schema_arrow.names
+    columns = [name for name in names if tables is None or "." not in name
+               or name.partition(".")[0] in tables]
+    return pq.read_table(path, columns=columns, filters=[("draw", "<", draws)]).to_pandas()
 
 
 def _other_tables(frame: pd.DataFrame, parameters: pd.DataFrame, draws: int,
@@ -559,6 +584,43 @@ class ChunkWriter:
         if sample is not None:
             sample._write_manifest(self.folder, [self.PATHS], self.draws)
         return self.folder
+
+
+def read_survival(directory: str | Path) -> tuple[list[dt.date], dict[str, Band]]:
+    """Each alliance's survival band at every step, read lazily from an ensemble's files.
+
+    Reads only the ``step`` and ``ruptured.*`` columns of the paths files,
+    one row group at a time, so memory stays bounded whatever the draws
+    (the whole result is never built, as :meth:`EnsembleResult.from_parquet`
+    would).  Returns the step dates and ``{alliance: Band}``.
+    """
+    import pyarrow.parquet as pq
+
+    folder = Path(directory)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    dates = [dt.date.fromisoformat(text) for text in manifest["dates"]]
+    alliances = list(manifest["alliances"])
+    holding = {alliance: np.zeros(len(dates), dtype=np.int64) for alliance in alliances}
+    columns = ["step", *(f"ruptured.{alliance}" for alliance in alliances)]
+    for name in manifest["files"]:
+        source = pq.ParquetFile(folder / name)
+        for group in range(source.num_row_groups):
+            batch = source.read_row_group(group, columns=columns)
+            steps = batch.column("step").to_numpy()
+            for alliance in alliances:
+                ruptured = batch.column(f"ruptured.{alliance}").to_numpy(zero_copy_only=False)
+                holding[alliance] += np.bincount(steps[~ruptured.astype(bool)],
+                                                 minlength=len(dates))
+    draws = int(manifest["draws"])
+    return dates, {alliance: wilson_band(count, draws) for alliance, count in holding.items()}
+
+
+def step_within(dates: Sequence[dt.date], years: float) -> int | None:
+    """Last step dated on or before ``years`` after the first date; None beyond the last."""
+    limit = _add_years(dates[0], years)
+    if limit > dates[-1]:
+        return None
+    return max(t for t, date in enumerate(dates) if date <= limit)
 
 
 def _add_years(date: dt.date, years: float) -> dt.date:
