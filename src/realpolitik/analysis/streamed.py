@@ -492,12 +492,12 @@ class StreamedFutures:
 def stream_futures(scenario: Scenario, *, draws: int, seed: int, model: str,
                    horizon_years: float | None, executor: Executor | None, keep: int,
                    folder: Path | None, progress: Callable[[int, int], None] | None,
-                   ) -> StreamedFutures:
+                   chunk_size: int | None = None) -> StreamedFutures:
     """Stream the scenario's futures, tallying its questions on every chunk."""
     tally = QuestionTally(scenario)
     ensemble = stream_ensemble(scenario, draws=draws, seed=seed, model=model,
                                horizon_years=horizon_years, executor=executor, keep=keep,
-                               folder=folder, progress=progress,
+                               folder=folder, progress=progress, chunk_size=chunk_size,
                                consumers=[tally] if scenario.questions else [])
     summary = ensemble.summary
     if not isinstance(summary, EnsembleSummary):  # pragma: no cover - stream_ensemble sets it
