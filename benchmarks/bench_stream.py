@@ -71,7 +71,8 @@ def show(found: dict, reference: dict | None = None) -> None:
     line = (f"{found['mode']:>13} {found['draws']:>10,} draws: {found['seconds']:8.1f} s, "
             f"{per_draw:8.1f} us/draw, peak {found['peak_mb']:7.0f} MB")
     if reference is not None:
-        line += (f"  (vs whole at the same draws: memory x{found['peak_mb'] / reference['peak_mb']:.2f}, "
+        memory = found["peak_mb"] / reference["peak_mb"]
+        line += (f"  (vs whole at the same draws: memory x{memory:.2f}, "
                  f"time x{found['seconds'] / reference['seconds']:.2f})")
     print(line, flush=True)
 

@@ -32,7 +32,6 @@ import numpy as np
 from realpolitik.analysis.drivers import Driver, Rate
 from realpolitik.analysis.indicators import evaluate
 from realpolitik.analysis.levers import (
-    BASELINE,
     DelayCost,
     Direction,
     Effect,
@@ -100,11 +99,11 @@ class PairedTally:
     whatever the number of draws.  The mean is the running sum over the
     count (exact, as the whole-ensemble mean, for outcomes that are whole
     numbers, so ties between options rank alike); the sum of squared
-    deviations merges by Chan, Golub and LeVeque's pairwise update.  The bootstrap is the Poisson bootstrap (Hanley and
-    MacGibbon 2006; Chamandy et al. 2012): each draw enters resample ``r``
-    with a Poisson(1) weight, seeded by the draw's block of
-    :data:`BOOTSTRAP_BLOCK` draws and ``seed``, so no resamples x draws
-    array is ever built.
+    deviations merges by Chan, Golub and LeVeque's pairwise update.  The
+    bootstrap is the Poisson bootstrap (Hanley and MacGibbon 2006; Chamandy
+    et al. 2012): each draw enters resample ``r`` with a Poisson(1) weight,
+    seeded by the draw's block of :data:`BOOTSTRAP_BLOCK` draws and
+    ``seed``, so no resamples x draws array is ever built.
     """
 
     def __init__(self, columns: int, *, resamples: int = 0, seed: int = 0) -> None:
@@ -306,7 +305,8 @@ def lever_chunk_values(job: LeverChunkJob) -> LeverChunkValues:
         parameters.append(chunk)
     late = np.empty((size, len(job.late)))
     for column, (option, on_time, lever, late_job) in enumerate(job.late):
-        overrides = _lever_numbers_overrides(scenario, on_time, lever, parameters[option])
+        overrides = _lever_numbers_overrides(scenario, on_time, lever,
+                                             parameters[option].parameters)
         late_job = replace(late_job, overrides={**late_job.overrides, **overrides})
         chunk = run_chunk(late_job)
         late[:, column] = value(ChunkView.of(chunk, late_job, ids), job.objective)
@@ -322,11 +322,13 @@ class _Columns:
     late: list[Lever]
     pairs: list[tuple[int, int, int]]  # (pair option, lever a option, lever b option)
 
-    def raw(self, o: int, l: int) -> int:
-        return o * len(self.labels) + l
+    def raw(self, o: int, k: int) -> int:
+        """Option ``o``'s value of outcome ``k``."""
+        return o * len(self.labels) + k
 
-    def effect(self, o: int, l: int) -> int:
-        return len(self.options) * len(self.labels) + self.raw(o, l)
+    def effect(self, o: int, k: int) -> int:
+        """Option ``o``'s paired difference from the baseline on outcome ``k``."""
+        return len(self.options) * len(self.labels) + self.raw(o, k)
 
     def synergy(self, p: int) -> int:
         return 2 * len(self.options) * len(self.labels) + p
@@ -375,7 +377,7 @@ def evaluate_levers_streamed(
     chunk_size: int | None = None,
     resamples: int = 2000,
 ) -> LeverReport:
-    """:func:`~realpolitik.analysis.levers.evaluate_levers` with memory that does not grow with draws.
+    """:func:`~realpolitik.analysis.levers.evaluate_levers` in memory that does not grow with draws.
 
     Each range of draws (a chunk) is simulated for the baseline, every
     option and every late lever on the same seed and draws, and only the
@@ -447,10 +449,10 @@ def _report(scenario: Scenario, chosen: LeverOptions, layout: _Columns, tally: P
     effects: dict[str, dict[str, Effect]] = {}
     for o, option in enumerate(layout.options):
         effects[option.id] = {
-            label: Effect(option.id, label, float(tally.mean[layout.raw(0, l)]),
-                          float(tally.mean[layout.raw(o, l)]),
-                          tally.interval(layout.effect(o, l), method))
-            for l, label in enumerate(layout.labels)}
+            label: Effect(option.id, label, float(tally.mean[layout.raw(0, k)]),
+                          float(tally.mean[layout.raw(o, k)]),
+                          tally.interval(layout.effect(o, k), method))
+            for k, label in enumerate(layout.labels)}
     ids = [option.id for option in layout.options]
     sign = 1.0 if direction == "maximise" else -1.0
     ranking = sorted(ids, key=lambda o: (-sign * effects[o][objective].effect.mean,

@@ -169,7 +169,7 @@ def _write_run(run: RunDirectory, path: Path, scenario: Scenario, found: _Found,
                options: RunOptions) -> None:
     forecast, outlook = found.forecast, found.outlook
     ensemble = None if outlook is None else outlook.ensemble
-    extra = {} if ensemble is None else {"ensemble_model": ensemble.model,
+    extra: dict[str, object] = {} if ensemble is None else {"ensemble_model": ensemble.model,
                                          "horizon": ensemble.dates[-1].isoformat(),
                                          "parsed_scenario_hash": ensemble.scenario_hash}
     if ensemble is not None and ensemble.summary is not None:

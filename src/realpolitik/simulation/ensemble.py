@@ -7,6 +7,7 @@ import hashlib
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -298,7 +299,7 @@ class _Collector:
         order = [*simulated_quantities(self.scenario, self.applied), ENGINE_PARAMETER]
         names = [name for name, _ in weights] or [model]
         known = {item.name for item in fields(EnsembleResult)}
-        tables = {name: self.tables.get(name, {}) for name in PATH_ORDER}
+        tables: dict[str, Any] = {name: self.tables.get(name, {}) for name in PATH_ORDER}
         tables |= {name: table for name, table in self.tables.items()
                    if name in known and name not in PATH_ORDER}
         return EnsembleResult(

@@ -510,7 +510,7 @@ def _read_part(path: Path, tables: set[str] | None, draws: int) -> pd.DataFrame:
 
 
 def _other_tables(frame: pd.DataFrame, parameters: pd.DataFrame, draws: int,
-                  steps: int) -> dict[str, dict[str, np.ndarray]]:
+                  steps: int) -> dict[str, Any]:
     """The tables beyond :data:`PATH_ORDER` that a result's files hold, by their columns.
 
     A column ``<table>.<id>`` of the paths files is a (D, T + 1) path, one of
@@ -519,7 +519,7 @@ def _other_tables(frame: pd.DataFrame, parameters: pd.DataFrame, draws: int,
     """
     names = {item.name for item in fields(EnsembleResult)
              if str(item.type) == "dict[str, np.ndarray]"} - {*PATH_ORDER, "parameters"}
-    found: dict[str, dict[str, np.ndarray]] = {}
+    found: dict[str, Any] = {}
     for source, shape in ((frame, (draws, steps)), (parameters, (draws,))):
         for column in source.columns:
             prefix, dot, key = str(column).partition(".")

@@ -37,6 +37,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -50,7 +51,13 @@ from realpolitik.simulation.ensemble import (
 )
 from realpolitik.simulation.executors import Executor, LocalExecutor
 from realpolitik.simulation.mixture import MIXTURE
-from realpolitik.simulation.results import Band, ChunkWriter, EnsembleResult, keyed_arrays, wilson_band
+from realpolitik.simulation.results import (
+    Band,
+    ChunkWriter,
+    EnsembleResult,
+    keyed_arrays,
+    wilson_band,
+)
 from realpolitik.simulation.stepping import ChunkJob, ChunkResult, run_chunk
 
 __all__ = [
@@ -215,19 +222,34 @@ class EnsembleSummary:
         return ids.index(key)
 
 
-class InOrder:
+class _Span(Protocol):
+    """A finished piece of work on draws ``start`` to ``stop - 1``."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def stop(self) -> int: ...
+
+
+J = TypeVar("J")
+R = TypeVar("R", bound=_Span)
+
+
+class InOrder(Generic[J, R]):
     """Hand chunks on in the order of their draws, whatever order an executor finishes them.
 
     A chunk that finishes early waits until those before it have arrived, so
     files and floating-point sums are the same bytes on every executor.
+    Works for any result with the ``start`` and ``stop`` of its draws.
     """
 
-    def __init__(self, consume: Callable[[ChunkJob, ChunkResult], None]) -> None:
+    def __init__(self, consume: Callable[[J, R], None]) -> None:
         self.consume = consume
-        self.waiting: dict[int, tuple[ChunkJob, ChunkResult]] = {}
+        self.waiting: dict[int, tuple[J, R]] = {}
         self.next = 0
 
-    def collect(self, job: ChunkJob, chunk: ChunkResult) -> None:
+    def collect(self, job: J, chunk: R) -> None:
         """Receive one finished chunk; pass on every chunk now in order."""
         self.waiting[chunk.start] = (job, chunk)
         while self.next in self.waiting:
