@@ -239,7 +239,8 @@ def outlook_report_sections(scenario: Scenario, outlook: Outlook, figure_dir: Pa
     if outlook.ensemble.ruptured or choices.effects:
         sections.append(model_choices_section(scenario, choices, figure_dir, names))
     if scenario.questions:
-        sections.append(questions_section(scenario, outlook.ensemble, figure_dir))
+        sections.append(questions_section(scenario, outlook.ensemble, figure_dir,
+                                          outlook.questions))
     if scenario.hypotheses:
         sections.append(ach_section(scenario, result=hypotheses))
     return sections
