@@ -297,16 +297,15 @@ def lever_chunk_values(job: LeverChunkJob) -> LeverChunkValues:
     scenario, size = first.scenario, first.stop - first.start
     ids = ensemble_ids(scenario)
     values = np.empty((size, len(job.options), len(job.outcomes)))
-    parameters = []
+    parameters: list[dict[str, np.ndarray]] = []
     for o, option_job in enumerate(job.options):
         chunk = run_chunk(option_job)
         view = ChunkView.of(chunk, option_job, ids)
         values[:, o] = np.column_stack([value(view, outcome) for outcome in job.outcomes])
-        parameters.append(chunk)
+        parameters.append(chunk.parameters)  # the paths go; the late levers need the numbers
     late = np.empty((size, len(job.late)))
     for column, (option, on_time, lever, late_job) in enumerate(job.late):
-        overrides = _lever_numbers_overrides(scenario, on_time, lever,
-                                             parameters[option].parameters)
+        overrides = _lever_numbers_overrides(scenario, on_time, lever, parameters[option])
         late_job = replace(late_job, overrides={**late_job.overrides, **overrides})
         chunk = run_chunk(late_job)
         late[:, column] = value(ChunkView.of(chunk, late_job, ids), job.objective)
