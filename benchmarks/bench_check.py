@@ -1,10 +1,11 @@
-"""Time ``realpolitik check`` on a large generated scenario.
+"""Time ``realpolitik check`` on a large generated scenario, and on hostile files.
 
 Usage::
 
     python benchmarks/bench_check.py            # a scenario of about 5 MB
     python benchmarks/bench_check.py --quick    # about 0.2 MB
     python benchmarks/bench_check.py --megabytes 9
+    python benchmarks/bench_check.py --command  # also the whole command, and hostile files
 
 The scenario is valid and made of what large real scenarios hold most of:
 actors, issues and a stance of every actor on every issue (one in four a
@@ -16,11 +17,21 @@ that the figure can be compared across machines: the ratio says how many
 interpreter starts the check costs.  The CPU time of the check is printed
 too: on a machine busy with other work it is the better guide to what an
 idle machine would take.  The target is under 5 s for 5 MB.
+
+With ``--command`` the whole command, ``python -m realpolitik check FILE``,
+is timed as a user meets it (interpreter, imports, reading, validating,
+printing) on the same file and on three hostile ones: an alias bomb ("a
+billion laughs", nine levels of nine), a list nested 10,000 deep and a
+``!!python/object`` tag.  Each must be refused in one line with exit code 2,
+within a second (target); the command's CPU seconds are printed beside its
+wall seconds, since other work on the machine stretches the latter.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -89,11 +100,58 @@ def time_bare_python() -> float:
     return min(times)
 
 
+SOURCE = Path(__file__).resolve().parents[1] / "src"
+
+
+def hostile_files() -> dict[str, tuple[str, str]]:
+    """Files built to hurt a YAML reader: what each is -> file name, text."""
+    bomb = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    names = "abcdefghi"
+    for before, name in zip(names, names[1:], strict=False):
+        bomb.append(f"{name}: &{name} [" + ", ".join([f"*{before}"] * 9) + "]")
+    return {
+        "alias bomb": ("bomb.yaml", "\n".join(bomb) + "\n"),
+        "list 10,000 deep": ("deep.yaml", "scenario: " + "[" * 10_000 + "]" * 10_000 + "\n"),
+        "!!python/object tag": ("tag.yaml",
+                                "scenario: !!python/object/apply:os.system [\"echo hi\"]\n"),
+    }
+
+
+def time_command(path: Path) -> tuple[float, float, int, str]:
+    """Wall and CPU seconds, exit code and stderr of ``python -m realpolitik check path``."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SOURCE), os.environ.get(
+        "PYTHONPATH", "")])}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "realpolitik", "check", str(path)], env=env,
+                          capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.returncode, done.stderr.strip()
+
+
+def report_commands(large: Path, folder: Path) -> None:
+    """Time the whole command on the large scenario and on each hostile file."""
+    print("\nthe whole command, python -m realpolitik check FILE:")
+    wall, cpu, code, _ = time_command(large)
+    print(f"  {'large scenario':22s} {wall:5.2f} s wall {cpu:5.2f} s CPU  exit {code}")
+    for name, (file_name, text) in hostile_files().items():
+        path = folder / file_name
+        path.write_text(text, encoding="utf-8")
+        wall, cpu, code, said = time_command(path)
+        lines = said.splitlines()
+        print(f"  {name:22s} {wall:5.2f} s wall {cpu:5.2f} s CPU  exit {code}, "
+              f"{len(lines)} line: {lines[0][:90] if lines else ''}")
+
+
 def main() -> None:
     """Generate, check and report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=float, default=5.0)
     parser.add_argument("--quick", action="store_true", help="about 0.2 MB")
+    parser.add_argument("--command", action="store_true",
+                        help="also time the whole command, on this file and on hostile ones")
     args = parser.parse_args()
     megabytes = 0.2 if args.quick else args.megabytes
     text = large_scenario_text(int(megabytes * 1_000_000))
@@ -102,6 +160,8 @@ def main() -> None:
         path.write_text(text, encoding="utf-8")
         size = path.stat().st_size
         seconds, cpu = time_check(path)
+        if args.command:
+            report_commands(path, Path(folder))
     bare = time_bare_python()
     actors, issues = _shape(int(megabytes * 1_000_000))
     print(f"scenario: {size / 1e6:.2f} MB, {actors} actors x {issues} issues")

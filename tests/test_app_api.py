@@ -25,6 +25,7 @@ from realpolitik.interfaces.app.results import AppSettings  # noqa: E402
 from realpolitik.interfaces.app.service import WhatIfService  # noqa: E402
 from realpolitik.interfaces.app.state import BaseScenario  # noqa: E402
 from realpolitik.interfaces.cli import app  # noqa: E402
+from realpolitik.scenario.limits import MAX_DRAWS  # noqa: E402
 from realpolitik.scenario.loader import load_scenario  # noqa: E402
 
 SALIENCE = "stances.iran_military_presence.israel.salience"
@@ -117,6 +118,50 @@ def test_a_malformed_request_is_refused_without_harm(client):
     answer = change(client, session, path=SALIENCE, value=[1, 2])
     assert answer.status_code == 422 and "request" in answer.json()["errors"]
     assert client.get(f"/api/sessions/{session}").status_code == 200
+
+
+def post_json(client, session, text):
+    """Send a number change as raw JSON text (Python's parser reads Infinity and NaN)."""
+    return client.post(f"/api/sessions/{session}/numbers", content=text,
+                       headers={"content-type": "application/json"})
+
+
+@pytest.mark.parametrize(("number", "message"), [
+    ("Infinity", "must be a finite number"),
+    ("-Infinity", "must be a finite number"),
+    ("NaN", "must be a finite number"),
+    ("1e999", "must be a finite number"),
+    ("1e12", "between 0 and 1"),
+])
+def test_a_number_json_should_not_carry_is_refused_for_its_field(client, number, message):
+    session, _ = new_session(client)
+    answer = post_json(client, session, f'{{"path": "{SALIENCE}", "value": {number}}}')
+    assert answer.status_code == 422
+    assert message in answer.json()["errors"][SALIENCE]
+    assert client.get(f"/api/sessions/{session}").json()["results"]["changes"] == []
+
+
+@pytest.mark.parametrize("number", ["Infinity", "NaN", "1e12", "5"])
+def test_the_horizon_is_not_a_number_the_app_changes(client, number):
+    session, _ = new_session(client)
+    answer = post_json(client, session, f'{{"path": "dynamics.horizon_years", "value": {number}}}')
+    assert answer.status_code == 422
+    assert answer.json()["errors"] == {
+        "dynamics.horizon_years": "is not a number the app can change"}
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"draws": MAX_DRAWS + 1}, "draws: a whole number from 10 to 1,000,000 is expected"),
+    ({"draws": 9}, "draws: a whole number from 10 to 1,000,000 is expected, got 9"),
+    ({"draws": float("inf")}, "draws: a whole number from 10 to 1,000,000 is expected, got inf"),
+    ({"draws": 100.5}, "draws: a whole number from 10 to 1,000,000 is expected, got 100.5"),
+    ({"draws": True}, "draws: a whole number from 10 to 1,000,000 is expected, got True"),
+    ({"seed": -1}, "seed: a whole number from 0 to"),
+])
+def test_app_settings_keep_the_command_lines_bounds(settings, message):
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        AppSettings(**settings)
+    assert AppSettings(draws=MAX_DRAWS).draws == MAX_DRAWS
 
 
 def test_two_sessions_do_not_see_each_others_changes(client):

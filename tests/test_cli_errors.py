@@ -179,6 +179,8 @@ def test_horizon_must_be_finite_and_within_the_scenarios_limit(tmp_path, horizon
     (["levers", EXAMPLE], "--seed", "-1"),
     (["run", EXAMPLE], "--seed", str(2**64)),
     (["run", EXAMPLE], "--draws", str(cli_common.MAX_DRAWS + 1)),
+    (["levers", EXAMPLE], "--draws", str(cli_common.MAX_DRAWS + 1)),
+    (["hypotheses", EXAMPLE], "--draws", str(cli_common.MAX_DRAWS + 1)),
     (["levers", EXAMPLE], "--delay-years", "inf"),
     (["score", QUESTIONS], "--draws", "0"),
 ])
@@ -188,6 +190,13 @@ def test_numbers_out_of_bounds_are_usage_errors(tmp_path, command, option, value
     assert result.exit_code == 2, result.output
     assert option in result.output and "Traceback" not in result.output
     assert nothing_left(out)
+
+
+@pytest.mark.parametrize("draws", [str(cli_common.MAX_DRAWS + 1), "9", "inf"])
+def test_serve_keeps_the_bounds_on_draws(draws):
+    result = invoke("serve", EXAMPLE, "--draws", draws, "--port", "0")
+    assert result.exit_code == 2, result.output
+    assert "--draws" in result.output and "Traceback" not in result.output
 
 
 def test_an_unreachable_scheduler_is_one_line_within_seconds(monkeypatch, tmp_path):

@@ -101,6 +101,24 @@ def test_the_outlooks_executor_runs_every_ensemble_levers_and_sobol_included():
     assert outlook.levers.draws == 20 and outlook.sensitivity.sobol.base_samples == 2
 
 
+@pytest.mark.parametrize(("outlook", "message"), [
+    ({"horizon_years": float("inf")}, "horizon_years: a finite number of years from 0.25 to 50 "
+                                      "is expected, got inf"),
+    ({"horizon_years": float("nan")}, "horizon_years: .* got nan"),
+    ({"horizon_years": 1e12}, "horizon_years: .* got 1000000000000.0"),
+    ({"horizon_years": 0.1}, "horizon_years: .* got 0.1"),
+    ({"horizon_years": 50.5}, "horizon_years: .* got 50.5"),
+    ({"draws": 1_000_001}, "draws: a whole number from 10 to 1,000,000 is expected, "
+                           "got 1000001"),
+    ({"draws": 5}, "draws: .* got 5"),
+])
+def test_the_api_refuses_options_out_of_bounds_before_writing(tmp_path, outlook, message):
+    options = RunOptions(outlook=OutlookOptions(**outlook))
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        run_analysis(EXAMPLE, out=tmp_path / "run", options=options)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_every_command_line_module_shares_one_way_to_fail():
     from realpolitik.analysis.evidence import DocumentError
     from realpolitik.interfaces import cli, cli_common, cli_judgment, cli_levers, cli_validate
@@ -112,6 +130,6 @@ def test_every_command_line_module_shares_one_way_to_fail():
     for module in (cli, cli_judgment, cli_levers, cli_validate):
         assert module.fail is cli_common.fail, module.__name__
     for module in (cli, cli_judgment, cli_levers):
-        assert module.USER_ERRORS is cli_common.USER_ERRORS, module.__name__
+        assert module.user_errors is cli_common.user_errors, module.__name__
     assert {OutcomeError, ScenarioError, RunDirectoryError, ExpressionError,
-            DocumentError} <= set(cli_common.USER_ERRORS)
+            DocumentError} <= set(cli_common.user_errors())

@@ -100,3 +100,75 @@ def test_the_sigterm_handler_is_restored(tmp_path):
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(1)
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+# --- what SIGKILL leaves, the next command clears ------------------------------
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended (started and waited for)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+@pytest.fixture
+def sleeper():
+    """A live process other than this one, for a partial folder that must be kept."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    yield child.pid
+    child.kill()
+    child.wait()
+
+
+def test_a_killed_run_leaves_a_partial_folder_that_the_next_run_removes(tmp_path, sleeper):
+    out = tmp_path / "run"
+    process = start_run(out)
+    try:
+        wait_until_working(process, out)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert [path.name for path in partial_folders(out)] == [f".run.partial-{process.pid}"]
+    live = tmp_path / f".other.partial-{sleeper}"
+    (live / "figures").mkdir(parents=True)
+    result = CliRunner().invoke(app, ["run", str(EXAMPLE), "--static", "--model", "compromise",
+                                      "--out", str(tmp_path / "second")])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == [live.name, "second"]
+    assert (live / "figures").is_dir()
+
+
+def test_only_partial_names_of_ended_processes_are_removed(tmp_path, sleeper):
+    from realpolitik.interfaces.folders import remove_stale_partials
+
+    dead = dead_pid()
+    stale = [tmp_path / f".run.partial-{dead}", tmp_path / f".a.b.json.partial-{dead}"]
+    stale[0].mkdir()
+    (stale[0] / "manifest.json").write_text("{}")
+    stale[1].write_text("{}")
+    kept = [tmp_path / name for name in (
+        f".run.partial-{sleeper}", f".run.partial-{os.getpid()}",  # live processes
+        f"run.partial-{dead}", f".run.partial-{dead}.bak", f".run.partial-x{dead}",
+        f".partial-{dead}", ".run.partial-", "run")]
+    for path in kept:
+        path.mkdir()
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    link = tmp_path / f".link.partial-{dead}"
+    link.symlink_to(target)
+    assert sorted(remove_stale_partials(tmp_path)) == sorted(stale)
+    assert sorted(tmp_path.iterdir()) == sorted([*kept, target, link])
+    assert (target / "keep.txt").read_text() == "mine"
+    assert remove_stale_partials(tmp_path / "missing") == []
+
+
+def test_a_command_writing_a_file_clears_stale_partials_beside_it(tmp_path):
+    stale = tmp_path / f".old.partial-{dead_pid()}"
+    stale.mkdir()
+    result = CliRunner().invoke(app, ["hypotheses", str(EXAMPLE), "--draws", "100",
+                                      "--out", str(tmp_path / "ach.json")])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["ach.json"]

@@ -33,6 +33,7 @@ from realpolitik.simulation.streaming import (
     EnsembleSummary,
     stream_ensemble,
 )
+from simulation_toy import toy
 
 DRAWS, CHUNK = 400, 64  # seven chunks, the last one short
 
@@ -314,3 +315,42 @@ def test_a_streamed_outlook_reports_every_draw(flagship, whole, tmp_path) -> Non
                                       [whole.holding_at(alliance, y) for y in (1.0, 2.0, 5.0)])
     assert outlook.discovery is None or outlook.discovery.draws == 100
     assert EnsembleResult.from_parquet(tmp_path / "ensemble").draws == DRAWS
+
+
+MECHANISM = """
+dynamics:
+  shocks:
+    - {id: once, name: Once, hazard: 0.2}
+    - id: strike
+      name: A strike
+      hazard: 0.3
+      hazard_factor: "settlement(x) / 50"
+      recurring: true
+      effects:
+        - {target: stances.x.c.position, shift: -5}
+questions:
+  - {id: twice, text: Two strikes?, resolution_date: 2021-06-01, indicator: "count(strike) >= 2"}
+"""
+
+
+def test_firing_counts_and_hazards_stream_like_the_rest(tmp_path) -> None:
+    mechanism = toy(MECHANISM)
+    whole = simulate_ensemble(mechanism, draws=300, seed=2, chunk_size=40)
+    streamed = stream_futures(mechanism, draws=300, seed=2, model="mixture", horizon_years=None,
+                              executor=None, keep=50, folder=tmp_path, progress=None,
+                              chunk_size=40)
+    assert streamed.questions == forecast_questions(mechanism, whole)
+    assert 0 < streamed.questions[0].model_probability < 1
+    at_once = EnsembleResult.from_parquet(whole.to_parquet(tmp_path / "whole"))
+    chunked = EnsembleResult.from_parquet(tmp_path)
+    assert chunked.manifest() == at_once.manifest()
+    for name in ("shock_fired", "shock_count", "shock_hazard"):
+        assert list(getattr(chunked, name)) == list(getattr(at_once, name))
+        for key, paths in getattr(at_once, name).items():
+            assert getattr(chunked, name)[key].dtype == paths.dtype
+            np.testing.assert_array_equal(getattr(chunked, name)[key], paths)
+    import pyarrow.parquet as pq
+
+    columns = pq.read_table(tmp_path / ChunkWriter.PATHS).column_names
+    assert "shock_count.strike" in columns and "shock_count.once" not in columns
+    assert columns == pq.read_table(tmp_path / "whole" / "paths-00000.parquet").column_names

@@ -438,6 +438,50 @@ SCENARIO_CASES = [
          "- target: $HOME/../etc", "unknown target '$HOME/../etc'", "$HOME"),
     edit("dynamics_unknown_field", "  step: quarter\n", "  step: quarter\n  speed: fast\n",
          "dynamics.speed: is not a known field", "speed"),
+    # --- mechanisms: hazard factors, effect factors, recurring shocks, parameters
+    edit("mechanism_factor_syntax", "      duration: 4\n", "      duration: 4\n      hazard_factor:"
+         " \"1 + * 2\"\n", "dynamics.shocks[0].hazard_factor: column 5: expected a number",
+         "hazard_factor"),
+    edit("mechanism_factor_condition", "      duration: 4\n", "      duration: 4\n      "
+         "hazard_factor: \"fired(drought)\"\n", "hazard_factor: must give a number",
+         "hazard_factor"),
+    edit("mechanism_factor_undeclared_issue", "      duration: 4\n", "      duration: 4\n      "
+         "hazard_factor: \"settlement(rain) / 50\"\n", "dynamics.shocks[0].hazard_factor: "
+         "column 12: undeclared issue 'rain'", "hazard_factor"),
+    edit("mechanism_factor_unknown_parameter", "      duration: 4\n", "      duration: 4\n      "
+         "hazard_factor: \"1 + response\"\n", "column 5: 'response' is neither 'years' nor a "
+         "parameter of dynamics.parameters", "hazard_factor"),
+    edit("mechanism_factor_ruptured", "      duration: 4\n", "      duration: 4\n      "
+         "hazard_factor: \"2 - ruptured(downstream_mediator)\"\n",
+         "column 5: 'ruptured(...)' is not available here", "hazard_factor"),
+    edit("mechanism_factor_dated", "      duration: 4\n", "      duration: 4\n      "
+         "hazard_factor: \"count(drought) @ 2025-01-01\"\n",
+         "'@ DATE' cannot be used inside the simulation", "hazard_factor"),
+    edit("mechanism_factor_undeclared_actor", "      duration: 4\n", "      duration: 4\n      "
+         "hazard_factor: \"position(dam_filling.donor) / 50\"\n",
+         "column 10: undeclared actor 'donor'", "hazard_factor"),
+    edit("mechanism_factor_stance_not_dotted", "      duration: 4\n", "      duration: 4\n      "
+         "hazard_factor: \"salience(dam_filling) * 2\"\n",
+         "column 10: expected an ISSUE.ACTOR id", "hazard_factor"),
+    edit("mechanism_recurring_dated", "      duration: 4\n", "      duration: 4\n    - id: talks"
+         "\n      name: Talks\n      date: 2025-01-01\n      recurring: true\n",
+         "a shock with a fixed date happens once and cannot be recurring", "- id: talks"),
+    edit("mechanism_recurring_word", "      duration: 4\n", "      duration: 4\n      recurring:"
+         " often\n", "dynamics.shocks[0].recurring:", "recurring: often"),
+    edit("mechanism_effect_factor_on_set", EFFECT, "        - target: stances.flow_share."
+         "downstream.salience\n          set: 1.0\n          factor: \"2\"\n",
+         "'factor' goes with 'shift' or 'scale'", "stances.flow_share.downstream.salience"),
+    edit("mechanism_effect_factor_undeclared_shock",
+         "          shift: {range: [-15, -5], estimate: \"upstream keeps more water in a drought\"}"
+         "\n", "          shift: {range: [-15, -5], estimate: \"upstream keeps more water in a "
+         "drought\"}\n          factor: \"1 + count(flood)\"\n",
+         "dynamics.shocks[0].effects[1].factor: column 11: undeclared shock 'flood'",
+         "factor: \"1 + count(flood)\""),
+    edit("mechanism_parameter_reserved", "  step: quarter\n", "  step: quarter\n  parameters:\n"
+         "    count: 2\n", "dynamics.parameters.count: parameter name 'count' is a word of the "
+         "expression language", "count: 2"),
+    edit("mechanism_parameter_not_number", "  step: quarter\n", "  step: quarter\n  parameters:"
+         "\n    response: high\n", "dynamics.parameters.response:", "response: high"),
     # --- levers
     edit("lever_undeclared_actor", "    actors: [mediator]\n    effects:\n      - target: stances",
          "    actors: [mediatr]\n    effects:\n      - target: stances",
@@ -461,6 +505,13 @@ SCENARIO_CASES = [
          "levers[1].actors: a list is expected, got 'mediator'", "actors: mediator"),
     edit("lever_scale_word", "scale: 1.5", "scale: double",
          "levers[1].effects[0].scale: a number is expected, got 'double'", "double"),
+    edit("lever_when_number", "    start: 2025-01-01\n", "    start: 2025-01-01\n    when: "
+         "\"count(drought)\"\n", "levers[1].when: must give a condition", "when:"),
+    edit("lever_when_undeclared_alliance", "    start: 2025-01-01\n", "    start: 2025-01-01\n"
+         "    when: \"cohesion(rivals) < 0.2\"\n", "levers[1].when: column 10: undeclared "
+         "alliance 'rivals'", "when:"),
+    edit("lever_effect_factor", "scale: 1.5", "scale: 1.5\n        factor: \"2\"",
+         "levers[1].effects[0].factor: a lever's effect takes no 'factor'", "factor:"),
     # --- hypotheses
     edit("prior_high", "    prior: 0.5\n  - id: stalling", "    prior: 1.5\n  - id: stalling",
          "hypotheses[0].prior: must be between 0 and 1, got 1.5", "prior: 1.5"),
@@ -522,6 +573,12 @@ SCENARIO_CASES = [
     edit("indicator_before_as_of", INDICATOR, 'indicator: "fired(drought) @ 2020-12-31"',
          "questions[0].indicator: column 1: date 2020-12-31 is before the scenario's as_of date"
          " 2024-01-01", "2020-12-31"),
+    edit("indicator_position", INDICATOR, 'indicator: "position(flow_share.upstream) > 50"',
+         "column 1: 'position(...)' is not available here", "position("),
+    edit("indicator_years", INDICATOR, 'indicator: "years > 1"',
+         "column 1: 'years' is read only inside the simulation", "years >"),
+    edit("indicator_count_undeclared", INDICATOR, 'indicator: "count(flood) >= 2"',
+         "column 7: undeclared shock 'flood'", "count(flood)"),
     edit("indicator_number", INDICATOR, 'indicator: "cohesion(downstream_mediator)"',
          "gives a number, but a question needs a yes/no condition", "cohesion(downstream"),
     edit("indicator_long", INDICATOR, 'indicator: "fired(drought) and ' + "1" * 2000 + '"',
@@ -590,7 +647,12 @@ SCENARIO_CASES = [
     edit("draws_few", "draws: 500", "draws: 5",
          "analysis.draws: Input should be greater than or equal to 10, got 5", "draws"),
     edit("draws_huge", "draws: 500", "draws: 100000000000",
-         "analysis.draws: at most 10,000,000 draws can be simulated", "draws"),
+         "analysis.draws: at most 1,000,000 draws can be simulated, got 100,000,000,000",
+         "draws"),
+    edit("draws_one_beyond", "draws: 500", "draws: 1_000_001",
+         "analysis.draws: at most 1,000,000 draws can be simulated, got 1,000,001", "draws"),
+    edit("draws_negative", "draws: 500", "draws: -500",
+         "analysis.draws: Input should be greater than or equal to 10, got -500", "draws"),
     edit("draws_fraction", "draws: 500", "draws: 500.5",
          "analysis.draws: a whole number is expected, got 500.5", "draws"),
     edit("draws_word", "draws: 500", "draws: many", "a whole number is expected, got 'many'",

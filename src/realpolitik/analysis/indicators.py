@@ -10,11 +10,12 @@ Reading a term at a date ``@ d``:
 * ``ruptured(a) @ d`` and ``fired(s) @ d`` are true when the alliance
   ruptured (the shock fired) at any step dated on or before ``d``: "by that
   date";
-* ``cohesion(a) @ d`` and ``settlement(k) @ d`` are the value at the last
-  step dated on or before ``d``.
+* ``cohesion(a) @ d``, ``settlement(k) @ d`` and ``count(s) @ d`` are the
+  value at the last step dated on or before ``d`` (``count``: how many
+  times the shock has fired by then).
 
 Without a date, a term is read over the whole horizon: ruptured or fired at
-any step, cohesion or settlement at the final step.  A date before the
+any step, cohesion, settlement or count at the final step.  A date before the
 first simulated date is an error; a date after the last one is read at the
 last step and reported by :func:`dates_beyond_horizon`, since the ensemble
 cannot say what happens after its horizon.
@@ -22,7 +23,9 @@ cannot say what happens after its horizon.
 The ensemble result is any object with the attributes of
 :class:`realpolitik.simulation.EnsembleResult` used here: ``dates`` (T+1
 dates), ``cohesion``, ``ruptured`` (by alliance id), ``settlement`` (by
-issue id) and ``shock_fired`` (by shock id), each a (D, T+1) array.
+issue id) and ``shock_fired`` (by shock id), each a (D, T+1) array, and,
+when it has them, ``shock_count`` (by shock id, firings so far); without
+them a shock's count is read from ``shock_fired`` (a shock that fires once).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from realpolitik.scenario.indicator_syntax import (
     Compare,
     ExpressionError,
     Logical,
+    Name,
     Negate,
     Node,
     Not,
@@ -87,6 +91,7 @@ _SERIES = {
     "ruptured": ("ruptured", "alliance"),
     "settlement": ("settlement", "issue"),
     "fired": ("shock_fired", "shock"),
+    "count": ("shock_count", "shock"),
 }
 
 _COMPARE = {
@@ -168,6 +173,9 @@ def _evaluate(node: Node, result: EnsembleOutputs, text: str) -> np.ndarray:
         return -_evaluate(node.operand, result, text)
     if isinstance(node, Not):
         return ~_evaluate(node.operand, result, text)
+    if isinstance(node, Name):
+        raise ExpressionError(f"'{node.name}' is read only inside the simulation", text,
+                              node.column)
     left = _evaluate(node.left, result, text)
     right = _evaluate(node.right, result, text)
     if isinstance(node, BinaryOp):
@@ -181,7 +189,13 @@ def _evaluate(node: Node, result: EnsembleOutputs, text: str) -> np.ndarray:
 
 def _term(term: Term, result: EnsembleOutputs, text: str) -> np.ndarray:
     attribute, kind = _SERIES[term.function]
-    series = getattr(result, attribute)
+    series = getattr(result, attribute, None)
+    if series is None and term.function == "count":
+        series = {shock: np.asarray(fired).astype(np.int64)
+                  for shock, fired in result.shock_fired.items()}
+    if series is None:
+        raise ExpressionError(f"'{term.function}(...)' is not read over an ensemble", text,
+                              term.column)
     if term.id not in series:
         known = ", ".join(sorted(series)) or "none"
         raise ExpressionError(f"the ensemble has no {kind} '{term.id}' (it has: {known})",

@@ -16,8 +16,8 @@ from realpolitik.interfaces.cli_common import (
     ALL_ENGINES,
     FORECAST_ENGINES,
     MAX_HORIZON_YEARS,
+    MIXTURE,
     STEP_ENGINES,
-    USER_ERRORS,
     DrawsOption,
     ScenarioArg,
     SchedulerOption,
@@ -28,14 +28,14 @@ from realpolitik.interfaces.cli_common import (
     fail,
     report_user_errors,
     terminal,
+    user_errors,
 )
 from realpolitik.interfaces.cli_judgment import hypotheses_command, score_command, sources_app
 from realpolitik.interfaces.cli_levers import levers_command
 from realpolitik.interfaces.cli_serve import serve_command
 from realpolitik.interfaces.cli_validate import EUM_READING_CHOICE, validate_app
 from realpolitik.interfaces.errors import GuardedGroup, guard, terminate_as_interrupt
-from realpolitik.models.registry import engine_names
-from realpolitik.simulation.mixture import MIXTURE
+from realpolitik.scenario.limits import MIN_HORIZON_YEARS
 
 if TYPE_CHECKING:
     from realpolitik.interfaces.pipeline import RunOutcome
@@ -81,7 +81,7 @@ def run(
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     horizon: Annotated[float | None, typer.Option(
-        "--horizon", min=0.25, max=MAX_HORIZON_YEARS,
+        "--horizon", min=MIN_HORIZON_YEARS, max=MAX_HORIZON_YEARS,
         help="Years to simulate (at most 50). Default: the scenario's "
              "dynamics.horizon_years.")] = None,
     step_model: Annotated[str, engine_option(
@@ -136,6 +136,7 @@ def run(
     """
     from realpolitik.analysis.outlook import OutlookOptions
     from realpolitik.interfaces.pipeline import UNCOUNTED_STAGES, RunOptions, run_analysis
+    from realpolitik.models.registry import engine_names
     from realpolitik.outputs.terminal import stage_progress
 
     if sobol_samples and sobol_samples & (sobol_samples - 1):
@@ -152,7 +153,7 @@ def run(
     try:
         with stage_progress(console, spinners=UNCOUNTED_STAGES) as progress:
             outcome = run_analysis(scenario, out=out, options=options, progress=progress)
-    except USER_ERRORS as error:
+    except user_errors() as error:
         report_user_errors(error)
     _print_run(console, outcome, detail=detail)
 
@@ -183,7 +184,7 @@ def check(
 
     try:
         loaded = load_scenario(scenario)
-    except USER_ERRORS as error:
+    except user_errors() as error:
         report_user_errors(error)
     terminal().print(
         f"[green]ok[/] {escape(str(resolve_scenario(scenario)))}: {len(loaded.actors)} actors, "
@@ -231,7 +232,7 @@ def compare(
     try:
         runs = open_run(first), open_run(second)
         check_comparable(*runs)
-    except USER_ERRORS as error:
+    except user_errors() as error:
         report_user_errors(error)
     console = terminal()
     console.print(Text(comparison_header(*runs)), highlight=False)

@@ -4,7 +4,7 @@
   red line on stderr and exit code 2, never a traceback; the text is printed
   as written (no markup, no emoji codes), so a path like ``plan[v2].yaml``
   or a line number like ``:100:`` reaches the user unchanged;
-* :data:`USER_ERRORS`: the exceptions that mean such a mistake;
+* :func:`user_errors`: the exceptions that mean such a mistake;
 * :class:`EngineChoice`: a choice among the registry's engines, with the
   engine options built on it (:data:`FORECAST_ENGINES`, :data:`STEP_ENGINES`);
 * the options several commands take, as ``typing.Annotated`` types
@@ -15,11 +15,17 @@
 
 Every command runs inside :func:`realpolitik.interfaces.errors.guard`, which
 uses :func:`fail` for mistakes and for refusals of the environment.
+
+This module imports no numerical library and no scenario model: ``realpolitik
+--help`` builds every command's options from it, and must answer at once.
+The engines' names are therefore written here (:data:`ENGINE_NAMES`; a test
+holds them equal to the registry's), and the exceptions of
+:func:`user_errors` are imported only when an error is being sorted.
 """
 
 from __future__ import annotations
 
-import asyncio
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -28,28 +34,24 @@ from rich.console import Console
 from rich.text import Text
 from typer.models import OptionInfo
 
-from realpolitik.analysis.evidence import DocumentError
-from realpolitik.analysis.validation.deu import DeuFormatError
-from realpolitik.models.registry import engine_names
-from realpolitik.outputs.rundir import RunDirectoryError
-from realpolitik.scenario.errors import ScenarioError
-from realpolitik.scenario.indicator_syntax import ExpressionError
-from realpolitik.scenario.outcomes import OutcomeError
-from realpolitik.simulation.mixture import MIXTURE
+from realpolitik.scenario.limits import MAX_DRAWS, MAX_HORIZON_YEARS, MIN_DRAWS
 
 if TYPE_CHECKING:
     from realpolitik.simulation.executors import Executor
 
 __all__ = [
+    "ENGINE_NAMES",
     "MAX_DRAWS",
     "MAX_HORIZON_YEARS",
+    "MIXTURE",
+    "STEPPING_ENGINE_NAMES",
     "MAX_SEED",
+    "MIN_DRAWS",
     "MAX_WORKERS",
     "SCHEDULER_TIMEOUT",
     "ALL_ENGINES",
     "FORECAST_ENGINES",
     "STEP_ENGINES",
-    "USER_ERRORS",
     "DrawsOption",
     "EngineChoice",
     "ScenarioArg",
@@ -62,21 +64,20 @@ __all__ = [
     "fail",
     "report_user_errors",
     "terminal",
+    "user_errors",
 ]
 
-USER_ERRORS: tuple[type[Exception], ...] = (
-    ScenarioError, OutcomeError, RunDirectoryError, ExpressionError, DocumentError,
-    DeuFormatError)
-"""Errors in what the user wrote or asked for (a scenario, an outcome, a folder, a file)."""
+ENGINE_NAMES = ("eum", "compromise", "median", "spatial")
+"""The registry's engines (``models.registry.engine_names()``), in its order."""
 
-MAX_DRAWS = 1_000_000
-"""Most draws a command accepts: beyond, an ensemble outgrows a machine's memory and day."""
+STEPPING_ENGINE_NAMES = ("eum", "compromise", "median", "spatial")
+"""The registry's engines that can bargain at each time step, in its order."""
+
+MIXTURE = "mixture"
+"""The step model that draws one engine per future (``simulation.mixture.MIXTURE``)."""
 
 MAX_SEED = 2**64 - 1
 """Largest seed accepted: any number a 64-bit unsigned integer holds."""
-
-MAX_HORIZON_YEARS = 50.0
-"""Longest ``--horizon``: the limit a scenario's own ``dynamics.horizon_years`` has."""
 
 MAX_WORKERS = 256
 """Most local worker processes ``--workers`` starts."""
@@ -116,8 +117,38 @@ def cli_executor(workers: int, scheduler: str | None) -> Executor:
         fail(str(error))  # fail prints its message as written
 
 
+_USER_ERROR_HOMES = (
+    ("realpolitik.scenario.errors", "ScenarioError"),
+    ("realpolitik.scenario.outcomes", "OutcomeError"),
+    ("realpolitik.outputs.rundir", "RunDirectoryError"),
+    ("realpolitik.scenario.indicator_syntax", "ExpressionError"),
+    ("realpolitik.analysis.evidence", "DocumentError"),
+    ("realpolitik.analysis.validation.deu", "DeuFormatError"),
+)
+"""Where each kind of user error is defined: module, class."""
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Errors in what the user wrote or asked for (a scenario, an outcome, a folder, a file).
+
+    Only the classes whose modules are already imported: an error of a
+    class never imported cannot have been raised, so sorting an error
+    (``except user_errors()`` evaluates the call only then) loads nothing,
+    and a refused scenario is reported without importing the analyses.
+    """
+    found = []
+    for module_name, class_name in _USER_ERROR_HOMES:
+        module = sys.modules.get(module_name)
+        error = getattr(module, class_name, None) if module is not None else None
+        if isinstance(error, type):
+            found.append(error)
+    return tuple(found)
+
+
 def report_user_errors(error: Exception) -> NoReturn:
     """Turn a known user error into red lines and exit code 2."""
+    from realpolitik.scenario.errors import ScenarioError
+
     fail(error.render() if isinstance(error, ScenarioError) else str(error))
 
 
@@ -129,6 +160,8 @@ def check_scheduler(address: str, timeout: float | None = None) -> None:
     the address is unusable.  ``timeout`` defaults to :data:`SCHEDULER_TIMEOUT`.
     Without dask installed, say how to install it first.
     """
+    import asyncio
+
     from realpolitik.simulation.executors import DASK_INSTALL, dask_available
 
     if not dask_available():
@@ -150,6 +183,8 @@ def _scheduler_given(address: str | None) -> str | None:
 
 async def _greet_scheduler(address: str, timeout: float) -> None:
     """Connect to the scheduler, exchange dask's handshake, and hang up."""
+    import asyncio
+
     from distributed.comm import connect
 
     comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout + 2.0)
@@ -172,7 +207,7 @@ ScenarioArg = Annotated[
 
 DrawsOption = Annotated[
     int | None,
-    typer.Option("--draws", "-n", min=10, max=MAX_DRAWS,
+    typer.Option("--draws", "-n", min=MIN_DRAWS, max=MAX_DRAWS,
                  help="Simulated futures per ensemble. Default: the scenario's "
                       "analysis.draws, else 1000."),
 ]
@@ -229,10 +264,10 @@ class EngineChoice:
 ALL_ENGINES = "all"
 """The choice that asks for every engine at once."""
 
-FORECAST_ENGINES = EngineChoice((*engine_names(), ALL_ENGINES))
+FORECAST_ENGINES = EngineChoice((*ENGINE_NAMES, ALL_ENGINES))
 """Engines for the static forecast: any registry engine, or all of them."""
 
-STEP_ENGINES = EngineChoice((MIXTURE, *engine_names(stepping=True)))
+STEP_ENGINES = EngineChoice((MIXTURE, *STEPPING_ENGINE_NAMES))
 """Engines an ensemble can bargain with at each time step: a mixture (each draw one engine,
 by weight), or one of the registry's stepping engines."""
 

@@ -34,18 +34,12 @@ from realpolitik._version import __version__
 from realpolitik.interfaces.cli_common import (
     MAX_DRAWS,
     MAX_SEED,
-    USER_ERRORS,
     ScenarioArg,
     fail,
     report_user_errors,
     terminal,
+    user_errors,
 )
-from realpolitik.outputs.rundir import RunDirectory, write_new_file
-from realpolitik.scenario.errors import ScenarioError
-from realpolitik.scenario.judgment import EvidenceItem
-from realpolitik.scenario.loader import load_scenario
-from realpolitik.scenario.names import field_name
-from realpolitik.scenario.schema import Scenario, dotted
 
 if TYPE_CHECKING:
     # The context class that typer's group passes to parse_args; typer names it
@@ -56,6 +50,7 @@ if TYPE_CHECKING:
     from realpolitik.analysis.evidence import QuoteCheck
     from realpolitik.analysis.questions import QuestionsFile, ResolvedForecast
     from realpolitik.analysis.scores import RateScore, ScoreSummary
+    from realpolitik.outputs.rundir import RunDirectory
     from realpolitik.scenario.judgment import EvidenceItem
     from realpolitik.scenario.schema import Scenario
 
@@ -63,7 +58,11 @@ __all__ = ["hypotheses_command", "score_command", "sources_app"]
 
 RATING_STYLES = {"CC": "bold green", "C": "green", "N": "grey50", "I": "red", "II": "bold red"}
 
+
 def _load(scenario: str | None) -> Scenario:
+    """The scenario, or one line and exit code 2."""
+    from realpolitik.scenario.errors import ScenarioError
+    from realpolitik.scenario.loader import load_scenario
 
     try:
         return load_scenario(scenario)
@@ -115,10 +114,14 @@ def hypotheses_command(
     _print_cautions(console, result)
     console.print(_verdict(result), soft_wrap=True)
     if out is not None:
+        from realpolitik.interfaces.folders import remove_stale_partials
+        from realpolitik.outputs.rundir import write_new_file
+
         payload = _hypotheses_payload(loaded, result)
         try:
+            remove_stale_partials(out.parent)
             write_new_file(out, json.dumps(payload, indent=2))
-        except USER_ERRORS as error:
+        except user_errors() as error:
             report_user_errors(error)
         console.print(Text(f"wrote {out}"))
 
@@ -338,13 +341,14 @@ def score_command(
     """
     from realpolitik.analysis.questions import QuestionsFile, load_questions
     from realpolitik.analysis.scores import score_forecasts
+    from realpolitik.interfaces.folders import open_run_directory
 
     rates = _parse_rates(unmodelled_rates)
     try:
-        target = RunDirectory(out if out is not None else Path(f"{questions.stem}-scores"))
+        target = open_run_directory(out if out is not None else Path(f"{questions.stem}-scores"))
         loaded = load_questions(questions)
         resolved, label = _resolved(loaded, questions, draws, seed)
-    except USER_ERRORS as error:
+    except user_errors() as error:
         report_user_errors(error)
     if not resolved:
         fail(f"{questions}: no question records an outcome, so there is nothing to score")
@@ -528,6 +532,7 @@ def _sources(ctx: typer.Context) -> None:
 def sources_listing(scenario: ScenarioArg = None) -> None:
     """List every number of a scenario with its value or range, source, and quote or estimate."""
     from realpolitik.analysis.evidence import number_evidence
+    from realpolitik.scenario.names import field_name
 
     loaded = _load(scenario)
     rows = number_evidence(loaded)
@@ -587,6 +592,9 @@ def sources_check(
 
 
 def _failures_table(scenario: Scenario, failures: list[QuoteCheck]) -> Table:
+    """The quotations that were not found, with the closest passage and what differs."""
+    from realpolitik.scenario.names import field_name
+    from realpolitik.scenario.schema import dotted
 
     table = Table(title="Quotations not found in their documents")
     for name in ("field", "status", "quote", "closest passage", "differences"):

@@ -28,8 +28,8 @@ from rich.text import Text
 
 from realpolitik.interfaces.cli_common import (
     MAX_HORIZON_YEARS,
+    MIXTURE,
     STEP_ENGINES,
-    USER_ERRORS,
     DrawsOption,
     ScenarioArg,
     SchedulerOption,
@@ -40,12 +40,12 @@ from realpolitik.interfaces.cli_common import (
     fail,
     report_user_errors,
     terminal,
+    user_errors,
 )
-from realpolitik.outputs.rundir import RunDirectory
-from realpolitik.simulation.mixture import MIXTURE
 
 if TYPE_CHECKING:
     from realpolitik.analysis.levers import LeverOptions, LeverReport
+    from realpolitik.outputs.rundir import RunDirectory
     from realpolitik.scenario.schema import Scenario
     from realpolitik.simulation.executors import Executor
 
@@ -103,6 +103,7 @@ def levers_command(
 ) -> None:
     """Rank the scenario's levers and pairs of levers by their effect, interval and regret."""
     from realpolitik.analysis.levers import LeverOptions, resolve_lever_options
+    from realpolitik.interfaces.folders import open_run_directory
     from realpolitik.outputs.terminal import lever_renderables, regret_text
     from realpolitik.scenario.loader import load_scenario
     from realpolitik.scenario.outcomes import parse_outcome
@@ -115,15 +116,15 @@ def levers_command(
             direction=None if direction is None else direction.value,
             draws=draws, seed=seed, model=model, pairs=pairs, interval=interval.value,
             delay_years=delay_years if delay_years > 0 else None))
-    except USER_ERRORS as error:
+    except user_errors() as error:
         report_user_errors(error)
     if not loaded.levers:
         fail(f"scenario '{loaded.scenario.id}' declares no levers to evaluate")
     if options.objective is None:
         fail("the scenario watches no alliance: name the objective with --objective")
     try:
-        target = None if out is None else RunDirectory(out)
-    except USER_ERRORS as error:
+        target = None if out is None else open_run_directory(out)
+    except user_errors() as error:
         report_user_errors(error)
     console = terminal()
     report = _evaluate(console, loaded, options, cli_executor(workers, scheduler))

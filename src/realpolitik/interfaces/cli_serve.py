@@ -17,9 +17,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from realpolitik.interfaces.app.results import DEFAULT_DRAWS
-from realpolitik.interfaces.cli_common import MAX_DRAWS, MAX_SEED, fail, terminal
-from realpolitik.scenario.errors import ScenarioError
+from realpolitik.interfaces.app.settings import DEFAULT_DRAWS
+from realpolitik.interfaces.cli_common import MAX_DRAWS, MAX_SEED, MIN_DRAWS, fail, terminal
 
 __all__ = ["INSTALL_HINT", "serve_command"]
 
@@ -48,7 +47,7 @@ def serve_command(
     port: Annotated[int, typer.Option(
         "--port", min=0, max=65535, help="Port to listen on (0: any free port).")] = 8000,
     draws: Annotated[int, typer.Option(
-        "--draws", "-n", min=10, max=MAX_DRAWS,
+        "--draws", "-n", min=MIN_DRAWS, max=MAX_DRAWS,
         help="Simulated futures per ensemble.")] = DEFAULT_DRAWS,
     seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED,
                                    help="Seed of every ensemble.")] = 0,
@@ -56,10 +55,11 @@ def serve_command(
     """Open a what-if web app: change numbers and levers, see forecasts and survival move."""
     _check_extra()
     from realpolitik.interfaces.app.api import create_app
-    from realpolitik.interfaces.app.results import AppSettings
     from realpolitik.interfaces.app.server import address, bind, is_loopback, serve
     from realpolitik.interfaces.app.service import WhatIfService
+    from realpolitik.interfaces.app.settings import AppSettings
     from realpolitik.interfaces.app.state import BaseScenario
+    from realpolitik.scenario.errors import ScenarioError
 
     try:
         base = BaseScenario.load(scenario)

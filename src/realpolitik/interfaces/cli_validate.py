@@ -22,7 +22,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from realpolitik.analysis.validation.deu import DeuData, DeuFormatError, read_deu
 from realpolitik.interfaces.cli_common import (
     MAX_DRAWS,
     MAX_SEED,
@@ -31,10 +30,10 @@ from realpolitik.interfaces.cli_common import (
     fail,
     terminal,
 )
-from realpolitik.models.eum import EUM_READINGS
 
 if TYPE_CHECKING:
     from realpolitik.analysis.validation.benchmark import DeuValidation
+    from realpolitik.analysis.validation.deu import DeuData
     from realpolitik.outputs.rundir import RunDirectory
 
 __all__ = ["EUM_READING_CHOICE", "EumReadingOption", "validate_app"]
@@ -48,10 +47,11 @@ validate_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+EUM_READING_CHOICE = EngineChoice(("published", "program"))
+"""Readings of the Expected Utility Model offered on the command line.
 
-
-EUM_READING_CHOICE = EngineChoice(tuple(EUM_READINGS))
-"""Readings of the Expected Utility Model offered on the command line (``EUM_READINGS``)."""
+The keys of ``models.eum.EUM_READINGS`` (a test holds them equal), written
+here so that the command line starts without loading the models."""
 
 EumReadingOption = Annotated[
     str,
@@ -112,8 +112,10 @@ def deu(
     quantiles of every model (CSV).
     """
     from realpolitik.analysis.validation.benchmark import run_deu_validation
+    from realpolitik.analysis.validation.deu import DeuFormatError
     from realpolitik.analysis.validation.holdout import run_deu_holdout, shared_proposals
-    from realpolitik.outputs.rundir import RunDirectory, RunDirectoryError, default_run_path
+    from realpolitik.interfaces.folders import open_run_directory
+    from realpolitik.outputs.rundir import RunDirectoryError, default_run_path
 
     console = _console()
     try:
@@ -127,7 +129,7 @@ def deu(
                  f"{shared_proposals(fit_data, data)[0]}): fit on other proposals than "
                  "those scored, e.g. the halves of 'realpolitik validate split'")  # fmt: skip
         target = out if out is not None else default_run_path(f"deu-{path.stem}")
-        run_dir = RunDirectory(target)
+        run_dir = open_run_directory(target)
         if fit_data is None:
             with console.status("running the engines and the cross-validation"):
                 result = run_deu_validation(data, capability.value, seed=seed, draws=draws,
@@ -163,6 +165,7 @@ def split(
     ways: ``realpolitik validate deu --fit DIR/A.csv DIR/B.csv`` and
     ``realpolitik validate deu --fit DIR/B.csv DIR/A.csv``.
     """
+    from realpolitik.analysis.validation.deu import DeuFormatError
     from realpolitik.analysis.validation.split import split_deu
     from realpolitik.outputs.validation_results import write_split
 
@@ -189,6 +192,8 @@ def _console() -> Console:
 
 def _read_scorable(path: Path) -> DeuData:
     """Read a DEU file; raise DeuFormatError when it has no scorable issue."""
+    from realpolitik.analysis.validation.deu import DeuFormatError, read_deu
+
     data = read_deu(path)
     if data.n_issues == 0:
         first = data.unscored[0]

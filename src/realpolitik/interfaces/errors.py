@@ -5,7 +5,7 @@ group class, :class:`GuardedGroup`, wraps each invocation), which sorts what
 goes wrong into four kinds:
 
 * a mistake in what the user wrote or asked for
-  (:data:`~realpolitik.interfaces.cli_common.USER_ERRORS`): one red line on
+  (:func:`~realpolitik.interfaces.cli_common.user_errors`): one red line on
   stderr saying where and what, exit code 2;
 * a refusal of the environment (a file that cannot be read or written, a
   full disk, memory exhausted): one red line naming the file, exit code 2;
@@ -44,7 +44,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from realpolitik._version import __version__
-from realpolitik.interfaces.cli_common import USER_ERRORS, fail, report_user_errors
+from realpolitik.interfaces.cli_common import fail, report_user_errors, user_errors
 
 __all__ = [
     "EXIT_BUG",
@@ -99,7 +99,7 @@ def guard() -> Iterator[None]:
     except KeyboardInterrupt:
         _say("interrupted", "yellow")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except USER_ERRORS as error:
+    except user_errors() as error:
         report_user_errors(error)
     except (OSError, MemoryError) as error:
         fail(environment_message(error))

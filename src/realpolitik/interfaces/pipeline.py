@@ -12,6 +12,7 @@ the command line draws the bars and prints the results
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from realpolitik.analysis.bottom_line import BottomLine, bottom_line
 from realpolitik.analysis.model_choices import model_choices
 from realpolitik.analysis.outlook import Outlook, OutlookOptions, Progress, forecast_outlook
 from realpolitik.analysis.static import MODEL_NAMES, StaticForecast, forecast_static
+from realpolitik.interfaces.folders import open_run_directory
 from realpolitik.models.eum import eum_reading_options
 from realpolitik.outputs import html, outlook_sections, static_sections
 from realpolitik.outputs.bottom_line_view import bottom_line_section
@@ -37,6 +39,12 @@ from realpolitik.outputs.sections_analysis import (
     sensitivity_section,
 )
 from realpolitik.outputs.traces import write_traces
+from realpolitik.scenario.limits import (
+    MAX_DRAWS,
+    MAX_HORIZON_YEARS,
+    MIN_DRAWS,
+    MIN_HORIZON_YEARS,
+)
 from realpolitik.scenario.loader import load_scenario, resolve_scenario
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.executors import executor_scope
@@ -46,6 +54,7 @@ __all__ = [
     "STAGE_WRITING",
     "UNCOUNTED_STAGES",
     "RunOptions",
+    "check_run_options",
     "RunOutcome",
     "outlook_report_sections",
     "run_analysis",
@@ -126,13 +135,17 @@ def run_analysis(
     progress
         ``progress(stage, done, total)``, called as each stage advances (see
         :data:`UNCOUNTED_STAGES`); nothing is reported by default.
+
+    Raises ValueError (see :func:`check_run_options`) for a horizon or a
+    number of draws out of bounds, before anything is read or written.
     """
     options = options or RunOptions()
+    check_run_options(options)
     report = progress or _silent
     path = resolve_scenario(scenario_ref)
     scenario = load_scenario(path)
     folder = Path(out) if out is not None else default_run_path(scenario.scenario.id)
-    with RunDirectory(folder) as run:
+    with open_run_directory(folder) as run:
         report(STAGE_BARGAINING, 0, 1)
         forecast = forecast_static(
             scenario, options.models, {"eum": eum_reading_options(options.eum_reading)}
@@ -149,6 +162,25 @@ def run_analysis(
         _write_run(run, path, scenario, _Found(forecast, outlook, hypotheses, line), options)
         report(STAGE_WRITING, 1, 1)
     return RunOutcome(folder, folder / "report.html", forecast, outlook, line, hypotheses)
+
+
+def check_run_options(options: RunOptions) -> None:
+    """Refuse a horizon or a number of draws that the command line's bounds would refuse.
+
+    ``realpolitik run`` checks ``--horizon`` and ``--draws`` as it reads
+    them; this gives a caller of the Python API the same bounds, in one
+    line naming the field, instead of a crash deep inside the simulation
+    (an infinite horizon has no last date).
+    """
+    horizon = options.outlook.horizon_years
+    if horizon is not None and not (
+            math.isfinite(horizon) and MIN_HORIZON_YEARS <= horizon <= MAX_HORIZON_YEARS):
+        raise ValueError(f"horizon_years: a finite number of years from {MIN_HORIZON_YEARS:g} "
+                         f"to {MAX_HORIZON_YEARS:g} is expected, got {horizon!r}")
+    draws = options.outlook.draws
+    if draws is not None and not MIN_DRAWS <= draws <= MAX_DRAWS:
+        raise ValueError(f"draws: a whole number from {MIN_DRAWS:,} to {MAX_DRAWS:,} is "
+                         f"expected, got {draws!r}")
 
 
 def _silent(stage: str, done: int, total: int) -> None:

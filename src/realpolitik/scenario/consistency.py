@@ -11,7 +11,6 @@ time with its file, line and field:
 * a forecast question whose indicator gives a number rather than a yes/no
   condition (its probability would be undefined), or reads a date before
   ``as_of``;
-* an ensemble size beyond :data:`MAX_DRAWS`;
 * two shared stakes of one alliance with the same id (an effect naming the
   stake could not tell them apart).
 """
@@ -32,10 +31,7 @@ from realpolitik.scenario.indicator_syntax import (
 if TYPE_CHECKING:
     from realpolitik.scenario.schema import Scenario
 
-__all__ = ["MAX_DRAWS", "consistency_errors"]
-
-MAX_DRAWS = 10_000_000
-"""Largest ensemble a scenario may ask for (100,000 draws take about 15 s on one core)."""
+__all__ = ["consistency_errors"]
 
 
 def consistency_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
@@ -43,10 +39,6 @@ def consistency_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:
     yield from _outcome_errors(scenario)
     yield from _question_errors(scenario)
     yield from _stake_errors(scenario)
-    settings = scenario.analysis
-    if settings is not None and settings.draws > MAX_DRAWS:
-        yield ("analysis", "draws"), (f"at most {MAX_DRAWS:,} draws can be simulated, "
-                                      f"got {settings.draws:.3g}")
 
 
 def _outcome_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, str]]:

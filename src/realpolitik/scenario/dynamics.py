@@ -15,7 +15,16 @@ A scenario's ``dynamics`` section says how the system unfolds after its
   from year to year absent any game changer (on by default, see
   :data:`DEFAULT_VOLATILITY`);
 * ``pull``: how strongly each actor's stated position leans toward the
-  previous step's settlement (off by default).
+  previous step's settlement (off by default);
+* ``parameters``: named uncertain numbers that mechanism expressions read.
+
+Mechanisms make the dynamics respond to the simulated state: a shock's
+``hazard_factor`` multiplies its hazard, an effect's ``factor`` multiplies
+its size (fixed when the shock fires), and a lever's ``when`` starts it at
+the first step where a condition holds.  Each is an expression of the
+indicator language read in its ``"mechanism"`` context
+(:mod:`realpolitik.scenario.indicator_syntax`); a ``recurring`` shock may
+fire again and again.
 
 An :class:`Effect` names its target with a dotted path and says how it
 changes it: ``shift`` (add), ``set`` (replace) or ``scale`` (multiply)::
@@ -43,6 +52,17 @@ import numpy as np
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from realpolitik.scenario.base import ID_PATTERN, FieldPath, Frozen, OmitUnset
+from realpolitik.scenario.indicator_syntax import (
+    FUNCTIONS,
+    RESERVED_NAMES,
+    YEARS,
+    ExpressionError,
+    ValueType,
+    iter_names,
+    iter_terms,
+    parse_expression,
+    value_type,
+)
 from realpolitik.scenario.quantity import (
     Amount,
     Growth,
@@ -74,6 +94,7 @@ __all__ = [
     "Volatility",
     "dynamics_reference_errors",
     "effect_reference_errors",
+    "mechanism_reference_errors",
     "parse_rupture_rule",
     "parse_target",
 ]
@@ -131,23 +152,54 @@ def parse_target(text: str) -> Target:
     raise ValueError(f"unknown target '{text}'; expected one of {TARGET_FORMS_HELP}")
 
 
-class Effect(Frozen):
+def check_mechanism(text: str, wanted: ValueType) -> str:
+    """Parse a mechanism expression and check it gives a ``wanted`` value; return it unchanged.
+
+    Raises
+    ------
+    ExpressionError
+        (a ``ValueError``) for a syntax error, a term a mechanism cannot read,
+        or a condition where a number is needed (or the reverse).
+    """
+    node = parse_expression(text, "mechanism")
+    found = value_type(node, text)
+    if found != wanted:
+        example = ("e.g. 'cohesion(ID) < 0.4'" if wanted == "condition"
+                   else "e.g. '1 + 0.5 * count(ID)'")
+        raise ExpressionError(f"must give a {wanted} ({example}), but gives a {found}", text)
+    return text
+
+
+class Effect(OmitUnset):
     """A change to one parameter: ``shift`` adds, ``set`` replaces, ``scale`` multiplies.
 
     Results are kept in bounds after every change: positions in [0, 100],
     saliences, stake weights and hazards in [0, 1], capabilities positive.
+    A shock's effect may carry a ``factor``: a mechanism expression giving a
+    number, read at the step the shock fires, which multiplies a ``shift``
+    and is the exponent of a ``scale`` (so it scales the effect's size); a
+    ``set`` takes none.
     """
+
+    OMIT_WHEN_NONE: ClassVar[tuple[str, ...]] = ("factor",)
 
     target: str
     shift: Amount | None = None
     set: Amount | None = None
     scale: Amount | None = None
+    factor: str | None = Field(
+        default=None, description="Multiplier of the effect's size, read when the shock fires.")
 
     @field_validator("target")
     @classmethod
     def _known_form(cls, target: str) -> str:
         parse_target(target)
         return target
+
+    @field_validator("factor")
+    @classmethod
+    def _number(cls, factor: str | None) -> str | None:
+        return None if factor is None else check_mechanism(factor, "number")
 
     @model_validator(mode="after")
     def _one_operation(self) -> Effect:
@@ -159,6 +211,9 @@ class Effect(Frozen):
             )
         if self.scale is not None and self.scale.low < 0:
             raise ValueError("'scale' must be a non-negative factor")
+        if self.factor is not None and self.set is not None:
+            raise ValueError("a 'set' effect replaces a value and has no size to multiply: "
+                             "'factor' goes with 'shift' or 'scale'")
         return self
 
     @property
@@ -217,9 +272,12 @@ class Shock(OmitUnset):
     included), or for good when no duration is given.  ``hazard_trend``
     makes the hazard change by that share every year:
     ``hazard(t) = hazard * (1 + hazard_trend) ** years since as_of``.
+    ``hazard_factor`` (a mechanism expression giving a number) multiplies
+    that hazard at each step; a ``recurring`` shock may fire again at any
+    step, the effects of its firings in force adding up.
     """
 
-    OMIT_WHEN_NONE: ClassVar[tuple[str, ...]] = ("hazard_trend",)
+    OMIT_WHEN_NONE: ClassVar[tuple[str, ...]] = ("hazard_trend", "hazard_factor", "recurring")
 
     id: str = Field(pattern=ID_PATTERN)
     name: str
@@ -232,6 +290,20 @@ class Shock(OmitUnset):
     requires: list[str] = []
     effects: list[Effect] = []
     duration: int | None = Field(default=None, ge=1, description="Steps the effects last.")
+    hazard_factor: str | None = Field(
+        default=None, description="Multiplier of the hazard, read on the state at each step.")
+    recurring: bool | None = Field(
+        default=None, description="May fire again after firing (default: fires once).")
+
+    @field_validator("hazard_factor")
+    @classmethod
+    def _number(cls, factor: str | None) -> str | None:
+        return None if factor is None else check_mechanism(factor, "number")
+
+    @property
+    def is_mechanism(self) -> bool:
+        """True for a shock whose hazard reads the state or that may fire more than once."""
+        return self.hazard_factor is not None or bool(self.recurring)
 
     @model_validator(mode="after")
     def _hazard_or_date(self) -> Shock:
@@ -242,6 +314,12 @@ class Shock(OmitUnset):
             )
         if self.hazard_trend is not None and self.hazard is None:
             raise ValueError("'hazard_trend' changes a hazard; a shock with a fixed date has none")
+        if self.hazard_factor is not None and self.hazard is None:
+            raise ValueError("'hazard_factor' multiplies a hazard; a shock with a fixed date "
+                             "has none")
+        if self.recurring and self.date is not None:
+            raise ValueError("a shock with a fixed date happens once and cannot be recurring; "
+                             "give it a 'hazard' instead")
         return self
 
 
@@ -322,7 +400,7 @@ class Dynamics(OmitUnset):
     1 - salience) defaults to 0.
     """
 
-    OMIT_WHEN_NONE: ClassVar[tuple[str, ...]] = ("volatility", "pull")
+    OMIT_WHEN_NONE: ClassVar[tuple[str, ...]] = ("volatility", "pull", "parameters")
 
     step: Literal["month", "quarter", "year"] = "quarter"
     horizon_years: float = Field(default=5.0, gt=0.0, le=50.0)
@@ -332,6 +410,9 @@ class Dynamics(OmitUnset):
     pull: Weight | None = Field(
         default=None, description="Pull of the previous settlement on stated positions, 0-1."
     )
+    parameters: dict[str, Quantity] | None = Field(
+        default=None, description="Named uncertain numbers read by mechanism expressions.")
+
 
 
 STEPS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
@@ -575,11 +656,71 @@ def target_reference_error(scenario: Scenario, target: Target) -> str | None:
 def effect_reference_errors(
     scenario: Scenario, effects: list[Effect], path: FieldPath
 ) -> Iterator[tuple[FieldPath, str]]:
-    """Yield effects at ``path`` whose target names something undeclared."""
+    """Yield effects at ``path`` whose target or factor names something undeclared."""
     for index, effect in enumerate(effects):
         problem = target_reference_error(scenario, effect.parsed_target)
         if problem is not None:
             yield (*path, index, "target"), problem
+        if effect.factor is not None:
+            yield from mechanism_reference_errors(scenario, effect.factor,
+                                                  (*path, index, "factor"))
+
+
+def parameter_names(scenario: Scenario) -> set[str]:
+    """Names of the scenario's mechanism parameters (``dynamics.parameters``)."""
+    dynamics = scenario.dynamics
+    return set(dynamics.parameters or {}) if dynamics is not None else set()
+
+
+def mechanism_reference_errors(
+    scenario: Scenario, text: str, path: FieldPath
+) -> Iterator[tuple[FieldPath, str]]:
+    """Yield what a mechanism expression at ``path`` names that the scenario does not declare.
+
+    Alliances, issues and shocks by id; ``ISSUE.ACTOR`` stances (the actor
+    must take a stance on the issue); bare names must be ``years`` or a
+    parameter of ``dynamics.parameters``.  A text that does not parse is
+    reported where the field is validated, not here.
+    """
+    try:
+        node = parse_expression(text, "mechanism")
+    except ExpressionError:
+        return
+    known = {
+        "alliance": {alliance.id for alliance in scenario.alliances},
+        "issue": set(scenario.issue_ids),
+        "shock": set(_shock_ids(scenario)),
+    }
+    for term in iter_terms(node):
+        kind = FUNCTIONS[term.function][0]
+        if kind == "stance":
+            issue, actor = term.id.split(".")
+            problem = target_reference_error(scenario, Target("stance", (issue, actor), "position"))
+        elif term.id not in known[kind]:
+            listed = ", ".join(sorted(known[kind])) or "none declared"
+            problem = f"undeclared {kind} '{term.id}' (known: {listed})"
+        else:
+            problem = None
+        if problem is not None:
+            yield path, f"column {term.id_column}: {problem}"
+    parameters = parameter_names(scenario)
+    for name in iter_names(node):
+        if name.name != YEARS and name.name not in parameters:
+            listed = ", ".join(sorted(parameters)) or "none declared"
+            yield path, (f"column {name.column}: '{name.name}' is neither '{YEARS}' nor a "
+                         f"parameter of dynamics.parameters (known: {listed})")
+
+
+def _parameter_errors(dynamics: Dynamics) -> Iterator[tuple[FieldPath, str]]:
+    """Parameter names that are not ids or that are words of the expression language."""
+    for name in dynamics.parameters or {}:
+        path: FieldPath = ("dynamics", "parameters", name)
+        if not re.fullmatch(ID_PATTERN, name):
+            yield path, (f"parameter name '{name}' must be lower-case letters, digits and "
+                         "underscores, starting with a letter")
+        elif name in RESERVED_NAMES:
+            yield path, (f"parameter name '{name}' is a word of the expression language "
+                         f"({', '.join(sorted(RESERVED_NAMES))}); choose another")
 
 
 def _duplicate_ids(ids: list[str], path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
@@ -624,6 +765,9 @@ def _shock_errors(scenario: Scenario, dynamics: Dynamics) -> Iterator[tuple[Fiel
             elif other not in known:
                 yield (*path, "requires", slot), f"undeclared shock '{other}'"
         yield from effect_reference_errors(scenario, shock.effects, (*path, "effects"))
+        if shock.hazard_factor is not None:
+            yield from mechanism_reference_errors(scenario, shock.hazard_factor,
+                                                  (*path, "hazard_factor"))
     cycle = _requirement_cycle(dynamics.shocks)
     if cycle:
         yield ("dynamics", "shocks"), (
@@ -641,6 +785,7 @@ def dynamics_reference_errors(scenario: Scenario) -> Iterator[tuple[FieldPath, s
     dynamics = scenario.dynamics
     if dynamics is None:
         return
+    yield from _parameter_errors(dynamics)
     yield from _duplicate_ids([t.id for t in dynamics.trends], ("dynamics", "trends"))
     yield from _duplicate_ids([s.id for s in dynamics.shocks], ("dynamics", "shocks"))
     for index, trend in enumerate(dynamics.trends):

@@ -19,9 +19,23 @@ Grammar (lowest precedence first; ``@`` binds tightest, to one term)::
     sum        := product (("+" | "-") product)*
     product    := unary (("*" | "/") unary)*
     unary      := "-" unary | primary
-    primary    := NUMBER | "(" expression ")" | term
+    primary    := NUMBER | "(" expression ")" | term | NAME
     term       := FUNCTION "(" ID ")" ["@" DATE]
-    FUNCTION   := cohesion | settlement | ruptured | fired
+    FUNCTION   := cohesion | settlement | ruptured | fired | count | position | salience
+
+Expressions are read in one of two contexts (:data:`Context`):
+
+* ``"indicator"``: after the simulation, over an ensemble's paths (forecast
+  questions, outcomes).  ``position``, ``salience``, ``years`` and bare names
+  are refused: the ensemble keeps no stated positions, and an indicator has
+  a date (``@``) rather than a clock.
+* ``"mechanism"``: inside the simulation, on the state of one step (a
+  shock's ``hazard_factor``, an effect's ``factor``, a lever's ``when``).
+  ``position(ISSUE.ACTOR)`` and ``salience(ISSUE.ACTOR)`` take one dotted id;
+  ``years`` (years since ``as_of``) and a bare NAME (a mechanism parameter
+  of ``dynamics.parameters``) are numbers.  ``ruptured`` and ``@ DATE`` are
+  refused: a rupture is decided once the whole path is known, and a
+  mechanism reads the present, not a date.
 
 Comparisons do not chain (``0.2 < x < 0.5`` is an error: write
 ``0.2 < x and x < 0.5``).  Text is read by the tokenizer and the
@@ -47,6 +61,7 @@ from typing import Literal
 
 __all__ = [
     "COMPARISONS",
+    "CONTEXTS",
     "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_LENGTH",
@@ -54,13 +69,18 @@ __all__ = [
     "BinaryOp",
     "Compare",
     "ExpressionError",
+    "Context",
     "Logical",
+    "Name",
     "Negate",
     "Node",
     "Not",
     "Number",
+    "RESERVED_NAMES",
     "Term",
     "ValueType",
+    "YEARS",
+    "iter_names",
     "iter_terms",
     "parse_expression",
     "value_type",
@@ -68,16 +88,41 @@ __all__ = [
 
 ValueType = Literal["number", "condition"]
 
+Context = Literal["indicator", "mechanism"]
+"""Where an expression is read: over an ensemble's paths, or inside the simulation's steps."""
+
+CONTEXTS: tuple[Context, ...] = ("indicator", "mechanism")
+
 FUNCTIONS: dict[str, tuple[str, ValueType]] = {
     "cohesion": ("alliance", "number"),
     "ruptured": ("alliance", "condition"),
     "settlement": ("issue", "number"),
     "fired": ("shock", "condition"),
+    "count": ("shock", "number"),
+    "position": ("stance", "number"),
+    "salience": ("stance", "number"),
 }
-"""Each term function: the kind of id it takes and the type of value it gives."""
+"""Each term function: the kind of id it takes and the type of value it gives.
+
+A ``stance`` id is one dotted token ``ISSUE.ACTOR``."""
+
+_ONLY_IN: dict[str, Context] = {
+    "ruptured": "indicator",
+    "position": "mechanism",
+    "salience": "mechanism",
+}
+"""Functions read in one context only (the others are read in both)."""
 
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 KEYWORDS = ("and", "or", "not")
+
+YEARS = "years"
+"""The bare keyword of mechanism expressions giving the years since ``as_of`` at the step."""
+
+RESERVED_NAMES = frozenset((*KEYWORDS, *FUNCTIONS, YEARS))
+"""Words a mechanism parameter cannot be named: keywords, functions and ``years``."""
+
+_WHERE_MECHANISMS = "a shock's hazard_factor, an effect's factor or a lever's when"
 
 MAX_LENGTH = 1000
 """Longest expression read, in characters (a question's indicator is a line or two)."""
@@ -151,7 +196,7 @@ class Token:
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _PATTERNS: tuple[tuple[TokenKind, re.Pattern[str]], ...] = (
     ("date", _DATE), ("number", _NUMBER), ("name", _NAME))
 _OPERATORS = ("<=", ">=", "==", "!=", "<", ">", "(", ")", "+", "-", "*", "/", "@")
@@ -218,6 +263,14 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Name:
+    """A bare name in a mechanism: ``years`` or a parameter of ``dynamics.parameters``."""
+
+    name: str
+    column: int
+
+
+@dataclass(frozen=True)
 class Negate:
     """Unary minus."""
 
@@ -263,7 +316,7 @@ class Logical:
     column: int
 
 
-Node = Number | Term | Negate | BinaryOp | Compare | Not | Logical
+Node = Number | Term | Name | Negate | BinaryOp | Compare | Not | Logical
 
 
 # ---------------------------------------------------------------------------
@@ -274,8 +327,9 @@ Node = Number | Term | Negate | BinaryOp | Compare | Not | Logical
 class _Parser:
     """Recursive descent over the token list, one method per grammar rule."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, context: Context = "indicator") -> None:
         self.text = text
+        self.context = context
         self.tokens = tokenize(text)
         self.index = 0
         self.depth = 0
@@ -397,29 +451,61 @@ class _Parser:
         if token.kind == "name" and token.text in FUNCTIONS:
             return self.term()
         if token.kind == "name" and token.text not in KEYWORDS:
-            names = ", ".join(FUNCTIONS)
-            raise ExpressionError(
-                f"unknown function '{excerpt(token.text, 1, 30)}' (known: {names})", self.text,
-                token.column,
-            )
+            return self.name(token)
         raise self.fail("a number, '(' or a term such as cohesion(russia_iran)")
+
+    def name(self, token: Token) -> Name:
+        """A bare name: ``years`` or a parameter in a mechanism; refused in an indicator."""
+        following = self.tokens[self.index + 1]
+        if self.context == "mechanism" and not (following.kind == "op"
+                                                and following.text == "("):
+            self.advance()
+            return Name(token.text, token.column)
+        if token.text == YEARS:
+            raise ExpressionError(
+                f"'{YEARS}' is read only inside the simulation ({_WHERE_MECHANISMS}); "
+                "an indicator reads a date with '@'", self.text, token.column)
+        names = ", ".join(f for f in FUNCTIONS if _ONLY_IN.get(f, self.context) == self.context)
+        raise ExpressionError(
+            f"unknown function '{excerpt(token.text, 1, 30)}' (known: {names})", self.text,
+            token.column,
+        )
 
     def term(self) -> Term:
         name = self.advance()
+        self.refuse_out_of_context(name)
         self.expect("(", f"'(' after '{name.text}'")
         ident = self.current
-        if ident.kind != "name" or ident.text in KEYWORDS or not re.fullmatch(
-            r"[a-z][a-z0-9_]*", ident.text
+        kind = FUNCTIONS[name.text][0]
+        if ident.kind != "name" or ident.text in KEYWORDS or not _ID_OF[kind].fullmatch(
+            ident.text
         ):
-            kind = FUNCTIONS[name.text][0]
-            raise self.fail(f"an {kind} id" if kind[0] in "aeiou" else f"a {kind} id")
+            raise self.fail(_EXPECTED_ID[kind])
         self.advance()
         self.expect(")", "')'")
         date = None
         if self.at("@"):
+            if self.context == "mechanism":
+                raise ExpressionError(
+                    "'@ DATE' cannot be used inside the simulation: a mechanism reads the "
+                    "state of the present step, not a date", self.text, self.current.column)
             self.advance()
             date = self.date()
         return Term(name.text, ident.text, date, name.column, ident.column)
+
+    def refuse_out_of_context(self, name: Token) -> None:
+        """Refuse a function this context cannot read, saying why."""
+        only = _ONLY_IN.get(name.text)
+        if only is None or only == self.context:
+            return
+        if only == "indicator":
+            why = ("a rupture is decided once the whole path is known, so a mechanism "
+                   "inside the simulation cannot read it; read cohesion(...) instead")
+        else:
+            why = (f"it is read only inside the simulation ({_WHERE_MECHANISMS}); the "
+                   "ensemble keeps no stated positions or saliences")
+        raise ExpressionError(f"'{name.text}(...)' is not available here: {why}", self.text,
+                              name.column)
 
     def date(self) -> dt.date:
         token = self.current
@@ -434,13 +520,28 @@ class _Parser:
         return value
 
 
-def parse_expression(text: str) -> Node:
-    """Parse and type-check an indicator expression.
+_ID = r"[a-z][a-z0-9_]*"
+_ID_OF = {
+    "alliance": re.compile(_ID), "issue": re.compile(_ID), "shock": re.compile(_ID),
+    "stance": re.compile(rf"{_ID}\.{_ID}"),
+}
+_EXPECTED_ID = {
+    "alliance": "an alliance id", "issue": "an issue id", "shock": "a shock id",
+    "stance": "an ISSUE.ACTOR id such as iran_military_presence.iran",
+}
+
+
+def parse_expression(text: str, context: Context = "indicator") -> Node:
+    """Parse and type-check an indicator or mechanism expression.
 
     Parameters
     ----------
     text
         The expression, e.g. ``"ruptured(russia_iran) @ 2021-06-30"``.
+    context
+        ``"indicator"`` (default: read over an ensemble's paths) or
+        ``"mechanism"`` (read inside the simulation, on one step's state);
+        see the module docstring for what each allows.
 
     Returns
     -------
@@ -459,7 +560,9 @@ def parse_expression(text: str) -> Node:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"is {len(text):,} characters long; an indicator may have at most "
                               f"{MAX_LENGTH:,}", text, MAX_LENGTH + 1)
-    node = _Parser(text).parse()
+    if context not in CONTEXTS:
+        raise ValueError(f"unknown context '{context}'; expected one of {', '.join(CONTEXTS)}")
+    node = _Parser(text, context).parse()
     _check_depth(node, text)
     value_type(node, text)
     return node
@@ -478,7 +581,7 @@ def _check_depth(root: Node, text: str) -> None:
 
 def value_type(node: Node, text: str = "") -> ValueType:
     """Return whether ``node`` gives a number or a condition; raise on a type mistake."""
-    if isinstance(node, Number):
+    if isinstance(node, Number | Name):
         return "number"
     if isinstance(node, Term):
         return FUNCTIONS[node.function][1]
@@ -514,7 +617,7 @@ def _symbol(node: Negate | BinaryOp | Not | Logical) -> str:
 def _require(node: Node, wanted: ValueType, text: str, why: str) -> None:
     found = value_type(node, text)
     if found != wanted:
-        hint = (" (ruptured/fired give conditions; cohesion/settlement give numbers)"
+        hint = (" (ruptured/fired give conditions; cohesion/settlement/count give numbers)"
                 if isinstance(node, Term) else "")
         raise ExpressionError(f"{why}, got a {found}{hint}", text, node.column)
 
@@ -525,3 +628,11 @@ def iter_terms(node: Node) -> Iterator[Term]:
         yield node
     for operand in _operands(node):
         yield from iter_terms(operand)
+
+
+def iter_names(node: Node) -> Iterator[Name]:
+    """Yield every bare name of a mechanism expression (``years``, parameters), left to right."""
+    if isinstance(node, Name):
+        yield node
+    for operand in _operands(node):
+        yield from iter_names(operand)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 from pydantic import AfterValidator, Field, field_validator
 
 from realpolitik.scenario.base import FieldPath, OmitUnset
+from realpolitik.scenario.limits import MAX_DRAWS, MIN_DRAWS
 from realpolitik.scenario.outcomes import (
     BINARY_KINDS,
     TARGET_NOUNS,
@@ -82,8 +83,8 @@ class AnalysisSettings(OmitUnset):
     sensitivity: OutcomeText | None = Field(
         default=None, description="Outcome of the global sensitivity analysis "
                                   "(default: the objective).")
-    draws: int = Field(default=DEFAULT_DRAWS, ge=10,
-                       description="Monte Carlo draws per ensemble.")
+    draws: int = Field(default=DEFAULT_DRAWS, ge=MIN_DRAWS,
+                       description=f"Monte Carlo draws per ensemble (at most {MAX_DRAWS:,}).")
     unmodelled_change: Rate | None = Field(
         default=None,
         description="Yearly rate at which the world changes in ways the model does not "
@@ -92,6 +93,14 @@ class AnalysisSettings(OmitUnset):
     engines: dict[str, float] | None = Field(
         default=None, description="Engine -> weight of a mixture of step engines (normalised; "
                                   "names are checked against the step engines when simulated).")
+
+    @field_validator("draws")
+    @classmethod
+    def _draws_within_bound(cls, draws: int) -> int:
+        """Refuse an ensemble larger than any command would simulate (``--draws`` shares it)."""
+        if draws > MAX_DRAWS:
+            raise ValueError(f"at most {MAX_DRAWS:,} draws can be simulated, got {draws:,}")
+        return draws
 
     @field_validator("engines")
     @classmethod

@@ -18,6 +18,7 @@ from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.clock import step_dates
 from realpolitik.simulation.executors import Executor, LocalExecutor
+from realpolitik.simulation.mechanisms import mechanism_shocks
 from realpolitik.simulation.mixture import DEFAULT_ENGINE_WEIGHTS, MIXTURE, mixture_weights
 from realpolitik.simulation.parameters import (
     ENGINE_PARAMETER,
@@ -242,7 +243,7 @@ def ensemble_ids(scenario: Scenario) -> dict[str, list[str]]:
     shocks = [shock.id for shock in scenario.dynamics.shocks] if scenario.dynamics else []
     return {"issues": list(scenario.issue_ids),
             "alliances": [alliance.id for alliance in scenario.alliances],
-            "shocks": shocks}
+            "shocks": shocks, "mechanisms": list(mechanism_shocks(scenario))}
 
 
 def head(chunk: ChunkResult, count: int) -> ChunkResult:

@@ -42,7 +42,7 @@ import numpy as np
 
 from realpolitik.scenario.base import FieldPath
 from realpolitik.scenario.dynamics import DEFAULT_VOLATILITY, parse_target, target_reference_error
-from realpolitik.scenario.levers import Lever
+from realpolitik.scenario.levers import Lever, lever_problems
 from realpolitik.scenario.names import ENGINE_INPUT
 from realpolitik.scenario.quantity import Quantity
 from realpolitik.scenario.schema import Scenario, dotted, iter_quantities
@@ -135,6 +135,8 @@ def _check_lever_targets(scenario: Scenario, lever: Lever) -> None:
         problem = target_reference_error(scenario, parse_target(effect.target))
         if problem is not None:
             raise ValueError(f"lever '{lever.id}', effect {index} ({effect.target}): {problem}")
+    for path, problem in lever_problems(scenario, lever, ()):
+        raise ValueError(f"lever '{lever.id}', {dotted(path)}: {problem}")
 
 
 def simulated_quantities(

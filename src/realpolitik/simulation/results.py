@@ -41,7 +41,8 @@ for paths or (n, X) for one value per draw) follows these, in field order.
 """
 
 KEYED_BY = {"settlement": "issues", "cohesion": "alliances", "issue_cohesion": "alliances",
-            "ruptured": "alliances", "shock_fired": "shocks"}
+            "ruptured": "alliances", "shock_fired": "shocks", "shock_count": "shocks",
+            "shock_hazard": "mechanisms"}
 """Which ids label the last axis of a chunk's array, by field name.
 
 A field not listed here is labelled by the one id list whose length equals
@@ -50,6 +51,18 @@ shock (``shock``, ``fired``, ``hazard``), an alliance (``alliance``,
 ``cohesion``, ``ruptur``) or an issue (``issue``, ``settle``) is labelled
 by that list (:func:`keyed_arrays`).
 """
+
+FILE_KEYS_OF = {"shock_count": "shock_hazard"}
+"""Tables whose files hold only the ids of another table.
+
+A shock's firing count is written only for the mechanism shocks (those of
+``shock_hazard``): the others fire once, so their count is their
+``shock_fired`` and a scenario without mechanisms keeps the columns it
+always had.
+"""
+
+READ_BY_NAME = ("shock_count", "shock_hazard")
+"""Tables :meth:`EnsembleResult.from_parquet` reads by the manifest's ids (others by columns)."""
 
 _NAME_HINTS = {"shocks": ("shock", "fired", "hazard"),
                "alliances": ("alliance", "cohesion", "ruptur"),
@@ -104,6 +117,14 @@ def keyed_arrays(chunk: Any, ids: Mapping[str, Sequence[str]]) -> dict[str, dict
 
 def _table_rank(name: str) -> int:
     return PATH_ORDER.index(name) if name in PATH_ORDER else len(PATH_ORDER)
+
+
+def file_tables(tables: Mapping[str, Mapping[str, np.ndarray]]
+                ) -> dict[str, dict[str, np.ndarray]]:  # fmt: skip
+    """The tables as the files hold them: those of :data:`FILE_KEYS_OF` cut to the other's ids."""
+    return {name: {key: array for key, array in table.items()
+                   if name not in FILE_KEYS_OF or key in tables.get(FILE_KEYS_OF[name], {})}
+            for name, table in tables.items()}
 
 
 def path_columns(tables: Mapping[str, Mapping[str, np.ndarray]], dates: Sequence[dt.date],
@@ -197,6 +218,13 @@ class EnsembleResult:
         of every draw (:class:`realpolitik.simulation.streaming.EnsembleSummary`):
         :meth:`survival`, :meth:`fired_probability`, :meth:`quantiles` and
         :meth:`holding_at` then answer for all :attr:`futures`.
+    shock_count
+        Shock id -> (D, T + 1) int, the firings so far at each step (0 or 1
+        for a shock that fires once; filled from ``shock_fired`` when not
+        given).
+    shock_hazard
+        Mechanism shock id (a ``hazard_factor`` or ``recurring``) -> (D, T + 1)
+        hazard it fired with at each step; NaN at step 0.
     """
 
     dates: list[dt.date]
@@ -216,11 +244,17 @@ class EnsembleResult:
     engine: np.ndarray | None = None
     engine_weights: dict[str, float] = field(default_factory=dict)
     rupture: dict[str, RuptureRecord] = field(default_factory=dict)
+    shock_count: dict[str, np.ndarray] = field(default_factory=dict)
+    shock_hazard: dict[str, np.ndarray] = field(default_factory=dict)
     summary: _Summary | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.engine is None:
             object.__setattr__(self, "engine", np.full(self.draws, self.model))
+        if any(shock not in self.shock_count for shock in self.shock_fired):
+            counts = {shock: self.shock_count.get(shock, np.asarray(fired).astype(np.int64))
+                      for shock, fired in self.shock_fired.items()}
+            object.__setattr__(self, "shock_count", counts)
 
     # ---- summaries --------------------------------------------------------
     @property
@@ -360,6 +394,7 @@ class EnsembleResult:
             "shocks": list(self.shock_fired),
             "parameters": list(self.parameters),
             **mixture,
+            **({"mechanism_shocks": list(self.shock_hazard)} if self.shock_hazard else {}),
         }
 
     def to_frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
@@ -368,7 +403,11 @@ class EnsembleResult:
         Columns: ``draw``, ``step``, ``date``, (for a mixture) ``engine``,
         then ``settlement.<issue>``, ``cohesion.<alliance>``,
         ``issue_cohesion.<alliance>``, ``ruptured.<alliance>`` and
-        ``shock_fired.<shock>``.
+        ``shock_fired.<shock>``, then for each mechanism shock (those of
+        ``shock_hazard``) ``shock_count.<shock>`` and ``shock_hazard.<shock>``.
+        The counts of the other shocks are their ``shock_fired`` (they fire
+        once), so they are not written: a scenario without mechanisms keeps
+        the columns it always had.
         """
         import pandas as pd
 
@@ -381,13 +420,13 @@ class EnsembleResult:
         return pd.DataFrame(path_columns(tables, self.dates, start, engine))
 
     def _tables(self) -> list[tuple[str, dict[str, np.ndarray]]]:
-        """Each table of arrays keyed by id: the paths of :data:`PATH_ORDER`, then any other.
+        """Each table of arrays keyed by id as the files hold it (:func:`file_tables`).
 
-        Another table is a field holding ``{id: array}`` with the draws on
-        axis 0 ((D, T + 1) paths or (D,) values per draw), the parameters
-        aside.
+        The paths of :data:`PATH_ORDER`, then any other field holding
+        ``{id: array}`` with the draws on axis 0 ((D, T + 1) paths or (D,)
+        values per draw), the parameters aside, in field order.
         """
-        found = [(name, getattr(self, name)) for name in PATH_ORDER]
+        found = {name: getattr(self, name) for name in PATH_ORDER}
         for item in fields(self):
             table = getattr(self, item.name)
             if item.name in PATH_ORDER or item.name == "parameters" or not isinstance(
@@ -395,8 +434,8 @@ class EnsembleResult:
                 continue
             if all(isinstance(array, np.ndarray) and array.ndim in (1, 2)
                    and len(array) == self.draws for array in table.values()):
-                found.append((item.name, table))
-        return found
+                found[item.name] = table
+        return list(file_tables(found).items())
 
     def _per_draw(self) -> dict[str, np.ndarray]:
         """Columns ``<table>.<id>`` of the (D,) tables other than the parameters."""
@@ -468,6 +507,11 @@ class EnsembleResult:
         engine = None
         if "engine" in frame:
             engine = frame["engine"].to_numpy().reshape(manifest["draws"], steps)[:, 0]
+        mechanisms = manifest.get("mechanism_shocks", [])
+        fired = table("shock_fired", manifest["shocks"])
+        counts = {shock: array.astype(np.int64) for shock, array in fired.items()}
+        counts.update({shock: array.astype(np.int64) for shock, array in
+                       table("shock_count", mechanisms).items()})
         rules = {}
         if (folder / RUPTURE_FILE).exists():
             rules = json.loads((folder / RUPTURE_FILE).read_text(encoding="utf-8"))
@@ -476,7 +520,7 @@ class EnsembleResult:
             settlement=table("settlement", manifest["issues"]),
             cohesion=table("cohesion", manifest["alliances"]),
             ruptured=table("ruptured", manifest["alliances"]),
-            shock_fired=table("shock_fired", manifest["shocks"]),
+            shock_fired=fired,
             parameters={name: parameters[name].to_numpy() for name in manifest["parameters"]},
             seed=manifest["seed"],
             draws=manifest["draws"],
@@ -489,8 +533,10 @@ class EnsembleResult:
             engine=None if engine is None else engine.astype(str),
             engine_weights=manifest.get("engine_weights", {}),
             rupture={alliance: RuptureRecord.from_json(rule) for alliance, rule in rules.items()},
+            shock_count=counts,
+            shock_hazard=table("shock_hazard", mechanisms),
             **_other_tables(frame, parameters.drop(columns=manifest["parameters"]),
-                            manifest["draws"], steps),
+                            manifest["draws"], steps, wanted),
         )
 
 
@@ -510,7 +556,7 @@ def _read_part(path: Path, tables: set[str] | None, draws: int) -> pd.DataFrame:
 
 
 def _other_tables(frame: pd.DataFrame, parameters: pd.DataFrame, draws: int,
-                  steps: int) -> dict[str, Any]:
+                  steps: int, wanted: set[str] | None) -> dict[str, Any]:
     """The tables beyond :data:`PATH_ORDER` that a result's files hold, by their columns.
 
     A column ``<table>.<id>`` of the paths files is a (D, T + 1) path, one of
@@ -518,7 +564,9 @@ def _other_tables(frame: pd.DataFrame, parameters: pd.DataFrame, draws: int,
     ``<table>`` is a field of :class:`EnsembleResult` that holds arrays by id.
     """
     names = {item.name for item in fields(EnsembleResult)
-             if str(item.type) == "dict[str, np.ndarray]"} - {*PATH_ORDER, "parameters"}
+             if str(item.type) == "dict[str, np.ndarray]"
+             and (wanted is None or item.name in wanted)} - {*PATH_ORDER, "parameters",
+                                                             *READ_BY_NAME}
     found: dict[str, Any] = {}
     for source, shape in ((frame, (draws, steps)), (parameters, (draws,))):
         for column in source.columns:
@@ -558,6 +606,7 @@ class ChunkWriter:
             raise ValueError(f"chunks must arrive in order: draw {self.draws} expected, "
                              f"got {first_draw}")
         count = next(len(array) for table in tables.values() for array in table.values())
+        tables = file_tables(tables)
         paths = path_columns(tables, self.dates, first_draw, engine if self.mixture else None)
         per_draw = {f"{prefix}.{key}": array for prefix, table in tables.items()
                     for key, array in table.items() if np.ndim(array) == 1}

@@ -2,16 +2,25 @@
 
 Each step ``t = 0 .. T`` (``t = 0`` is the scenario's ``as_of``):
 
-1. **Shocks fire.**  A shock not yet fired, whose ``requires`` all fired at
-   earlier steps, fires at step ``t >= 1`` when the draw's uniform number for
-   ``(shock, t)`` is below its hazard (the sampled hazard times
-   ``(1 + hazard_trend) ** years`` when the shock has a trend, then the
-   hazard effects of the shocks and levers in force); a fixed-date shock
-   fires at the first step dated on or after its date (step 0 included)
-   once its requirements hold.
+1. **Shocks fire.**  A shock not yet fired (or a ``recurring`` one, fired
+   or not), whose ``requires`` all fired at earlier steps, fires at step
+   ``t >= 1`` when the draw's uniform number for ``(shock, t)`` is below its
+   hazard (the sampled hazard times ``(1 + hazard_trend) ** years`` when the
+   shock has a trend, then the hazard effects of the shocks and levers in
+   force, then times its ``hazard_factor``, kept within [0, 1]; a factor
+   that is negative or NaN gives 0); a fixed-date shock fires at the first
+   step dated on or after its date (step 0 included) once its requirements
+   hold.  Hazard factors read the firings before step ``t``.
+1b. **Mechanisms of the firing step**: each effect ``factor`` of a shock
+   that fired at ``t`` is read and kept for that firing; each lever with a
+   ``when`` not yet started (and past its ``start``) starts at ``t`` where
+   its condition holds.  Both read the firings up to and including ``t``.
 2. **Stated positions are rebuilt** from the base: trends, then the effects
-   of the shocks in force (fired at or before ``t``, within their duration),
-   then those of the levers in force (started on or before the step's date).
+   of the shocks in force (fired at or before ``t``, within their duration;
+   the effects of several firings of a recurring shock add up: see
+   :func:`_apply_stacked`), then those of the levers in force (started on or
+   before the step's date, or at or before the step where their condition
+   first held).
 3. **Random walk**: each active stance's position and salience add their
    walk so far (:mod:`realpolitik.simulation.walk`).
 4. **Pull**: at ``t >= 1`` each stated position leans toward the previous
@@ -50,6 +59,7 @@ from realpolitik.scenario.dynamics import (
 )
 from realpolitik.scenario.schema import Scenario, dotted
 from realpolitik.simulation.clock import first_step_on_or_after
+from realpolitik.simulation.mechanisms import Mechanism, Reading
 from realpolitik.simulation.mixture import MIXTURE, draw_engines
 from realpolitik.simulation.parameters import (
     ENGINE_PARAMETER,
@@ -111,6 +121,8 @@ class ChunkResult:
     ruptured: np.ndarray  # (n, T+1, A) bool
     shock_fired: np.ndarray  # (n, T+1, S) bool
     parameters: dict[str, np.ndarray]  # name -> (n,)
+    shock_count: np.ndarray  # (n, T+1, S) int64: firings so far
+    shock_hazard: np.ndarray  # (n, T+1, M) hazard of each mechanism shock; NaN at step 0
     engine: np.ndarray | None = None  # (n,) index into the job's engine_weights (mixtures)
 
 
@@ -211,6 +223,45 @@ class _Plan:
     step_years: float
     walks: list[StanceWalk]
     pull: np.ndarray | None  # (n,), None when 0 in every draw
+    recurring: list[bool]
+    stacking: list[bool]  # effects kept firing by firing (recurring, or an effect factor)
+    hazard_factors: list[tuple[int, Mechanism]]
+    effect_factors: list[list[Mechanism | None]]
+    lever_when: list[Mechanism | None]
+    mechanism_shocks: list[int]  # shocks whose hazard is recorded
+    values: dict[str, np.ndarray]
+
+    @property
+    def reads_state(self) -> bool:
+        """True when some mechanism expression is read during the steps."""
+        return bool(self.hazard_factors or any(m is not None for m in self.lever_when)
+                    or any(m is not None for ms in self.effect_factors for m in ms))
+
+
+@dataclass
+class _Run:
+    """What a chunk's steps accumulate about firings and condition-started levers."""
+
+    fired_step: np.ndarray  # (n, S) step of the first firing, NEVER if none
+    counts: np.ndarray  # (n, S) firings so far
+    hits: dict[int, np.ndarray]  # stacking shock -> (n, T+1) 1 at each firing step
+    weights: dict[tuple[int, int], np.ndarray]  # (shock, effect) -> (n, T+1) factor at firing
+    lever_started: list[np.ndarray | None]  # (n,) start step of a lever with `when`
+    reading: Reading | None = None  # the previous step's state, for mechanisms
+
+
+def _new_run(plan: _Plan, size: int, steps: int) -> _Run:
+    n_shocks = len(plan.layout.shocks)
+    return _Run(
+        fired_step=np.full((size, n_shocks), NEVER, dtype=np.int64),
+        counts=np.zeros((size, n_shocks), dtype=np.int64),
+        hits={s: np.zeros((size, steps)) for s, on in enumerate(plan.stacking) if on},
+        weights={(s, e): np.zeros((size, steps))
+                 for s, factors in enumerate(plan.effect_factors)
+                 for e, factor in enumerate(factors) if factor is not None},
+        lever_started=[None if when is None else np.full(size, NEVER, dtype=np.int64)
+                       for when in plan.lever_when],
+    )
 
 
 def _plan(job: ChunkJob, values: dict[str, np.ndarray]) -> _Plan:
@@ -219,6 +270,7 @@ def _plan(job: ChunkJob, values: dict[str, np.ndarray]) -> _Plan:
     base, active = base_state(scenario, layout, values, size)
     step_years = 1.0 / STEPS_PER_YEAR[(scenario.dynamics or Dynamics()).step]
     trends, shock_effects, fixed, requires, durations, growth = [], [], [], [], [], []
+    recurring, hazard_factors, effect_factors, mechanism_shocks = [], [], [], []
     pull = None
     if scenario.dynamics is not None:
         for index, trend in enumerate(scenario.dynamics.trends):
@@ -233,6 +285,13 @@ def _plan(job: ChunkJob, values: dict[str, np.ndarray]) -> _Plan:
             durations.append(shock.duration)
             if shock.hazard_trend is not None:
                 growth.append((index, values[dotted((*prefix, "hazard_trend"))]))
+            recurring.append(bool(shock.recurring))
+            if shock.hazard_factor is not None:
+                hazard_factors.append((index, Mechanism(shock.hazard_factor, layout)))
+            if shock.is_mechanism:
+                mechanism_shocks.append(index)
+            effect_factors.append([None if e.factor is None else Mechanism(e.factor, layout)
+                                   for e in shock.effects])
         if scenario.dynamics.pull is not None:
             pull = values[dotted(("dynamics", "pull"))]
             pull = pull if np.any(pull != 0) else None
@@ -254,6 +313,15 @@ def _plan(job: ChunkJob, values: dict[str, np.ndarray]) -> _Plan:
         step_years=step_years,
         walks=stance_walks(scenario, layout, values, (job.seed, job.start, job.stop), step_years),
         pull=pull,
+        recurring=recurring,
+        stacking=[again or any(f is not None for f in factors)
+                  for again, factors in zip(recurring, effect_factors, strict=True)],
+        hazard_factors=hazard_factors,
+        effect_factors=effect_factors,
+        lever_when=[None if a.lever.when is None else Mechanism(a.lever.when, layout)
+                    for a in job.levers],
+        mechanism_shocks=mechanism_shocks,
+        values=values,
     )
 
 
@@ -266,44 +334,143 @@ def _in_force(plan: _Plan, fired_step: np.ndarray, s: int, t: int, *, before: bo
     return fired
 
 
-def _hazard_now(plan: _Plan, fired_step: np.ndarray, t: int) -> np.ndarray:
-    """Hazards at step ``t``: the trend, then the hazard effects of shocks and levers in force."""
+def _hazard_now(plan: _Plan, run: _Run, t: int) -> np.ndarray:
+    """Hazards at step ``t``: trend, hazard effects in force, then hazard factors; in [0, 1].
+
+    The hazard effects are those of the shocks and levers in force before
+    ``t``; the hazard factors read the firings before ``t``.
+    """
     state = {"hazard": plan.base["hazard"].copy()}
     years = t * plan.step_years
     for s, growth in plan.hazard_growth:
         state["hazard"][:, s] = np.clip(state["hazard"][:, s] * (1.0 + growth) ** years, 0.0, 1.0)
     for s, effects in enumerate(plan.shock_effects):
         hazard_effects = [e for e in effects if e.array == "hazard"]
-        if hazard_effects:
-            mask = _in_force(plan, fired_step, s, t, before=True)
+        if hazard_effects and plan.stacking[s]:
+            _apply_stacked(plan, run, state, s, t, before=True)
+        elif hazard_effects:
+            mask = _in_force(plan, run.fired_step, s, t, before=True)
             for effect in hazard_effects:
                 apply_effect(state, effect, mask)
-    for effects, start in zip(plan.lever_effects, plan.lever_start, strict=True):
-        if start <= t:
+    for lever, (effects, start) in enumerate(zip(plan.lever_effects, plan.lever_start,
+                                                 strict=True)):
+        started = run.lever_started[lever]
+        if started is not None:
+            mask = started < t
+            for effect in effects:
+                if effect.array == "hazard" and mask.any():
+                    apply_effect(state, effect, mask)
+        elif start <= t:
             for effect in effects:
                 if effect.array == "hazard":
                     apply_effect(state, effect)
-    return np.clip(state["hazard"], 0.0, 1.0)
+    hazard = np.clip(state["hazard"], 0.0, 1.0)
+    if plan.hazard_factors and run.reading is not None:
+        reading = _with_counts(run.reading, run.counts.copy(), years)
+        for s, factor in plan.hazard_factors:
+            hazard[:, s] = _factored(hazard[:, s], factor(reading))
+    return hazard
 
 
-def _fire(plan: _Plan, fired_step: np.ndarray, uniforms: np.ndarray, t: int) -> None:
-    """Fire the shocks due at step ``t``, in place in ``fired_step`` (n, S)."""
+def _factored(hazard: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """``hazard x factor`` kept within [0, 1]; a negative or NaN product gives 0."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        product = hazard * factor.astype(float)
+    return np.clip(np.nan_to_num(product, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+
+
+def _with_counts(reading: Reading, counts: np.ndarray, years: float) -> Reading:
+    return Reading(counts, reading.settlement, reading.cohesion, reading.positions,
+                   reading.salience, years, reading.parameters)
+
+
+def _fire(plan: _Plan, run: _Run, uniforms: np.ndarray, t: int) -> np.ndarray | None:
+    """Fire the shocks due at step ``t``, in place in ``run``; return the hazards (n, S) used.
+
+    None at step 0, where only fixed-date shocks fire.
+    """
+    fired_step = run.fired_step
     if fired_step.shape[1] == 0:
-        return
-    hazard = _hazard_now(plan, fired_step, t) if t >= 1 else None
+        return None
+    hazard = _hazard_now(plan, run, t) if t >= 1 else None
     fired_before = fired_step < t
     for s, needs in enumerate(plan.requires):
-        ready = (fired_step[:, s] == NEVER) & fired_before[:, needs].all(axis=1)
+        ready = fired_before[:, needs].all(axis=1)
+        if not plan.recurring[s]:
+            ready &= fired_step[:, s] == NEVER
         if plan.fixed_step[s] != NEVER:
             due = ready & (plan.fixed_step[s] <= t)
         elif hazard is not None:
             due = ready & (uniforms[:, s, t - 1] < hazard[:, s])
         else:
             continue
-        fired_step[due, s] = t
+        fired_step[due & (fired_step[:, s] == NEVER), s] = t
+        run.counts[due, s] += 1
+        if plan.stacking[s]:
+            run.hits[s][due, t] = 1.0
+    return hazard
 
 
-def _stated_state(plan: _Plan, fired_step: np.ndarray, t: int) -> dict[str, np.ndarray]:
+def _after_firing(plan: _Plan, run: _Run, t: int) -> None:
+    """Read the effect factors of the shocks fired at ``t``; start the levers whose condition holds.
+
+    Both read the firings up to and including ``t``.
+    """
+    if run.reading is None:
+        return
+    reading = _with_counts(run.reading, run.counts, t * plan.step_years)
+    for (s, e), weights in run.weights.items():
+        now = run.hits[s][:, t] > 0
+        if now.any():
+            factor = plan.effect_factors[s][e]
+            if factor is None:
+                raise TypeError("an effect weight without a factor")  # pragma: no cover
+            value = np.nan_to_num(factor(reading).astype(float), nan=0.0)
+            if plan.shock_effects[s][e].operation == "scale":
+                value = np.maximum(value, 0.0)
+            weights[now, t] = value[now]
+    for lever, when in enumerate(plan.lever_when):
+        started = run.lever_started[lever]
+        if when is not None and started is not None and plan.lever_start[lever] <= t:
+            started[(started == NEVER) & when(reading).astype(bool)] = t
+
+
+def _apply_stacked(plan: _Plan, run: _Run, state: dict[str, np.ndarray], s: int, t: int,
+                   *, before: bool = False) -> None:  # fmt: skip
+    """Apply shock ``s``'s effects of every firing in force at step ``t``.
+
+    The firings at steps ``u <= t`` (``u < t`` if ``before``: then only the
+    hazard effects are applied, as the firing phase of step ``t`` needs them)
+    with ``t < u + duration`` (all of them without a duration) are in
+    force.  Summing each firing's factor
+    ``w`` (1 without a factor) over them gives ``W``: a ``shift`` adds
+    ``amount x W``, a ``scale`` multiplies by ``amount ** W``, a ``set``
+    applies where at least one firing is in force.
+    """
+    duration = plan.durations[s]
+    first = 0 if duration is None else max(0, t - duration + 1)
+    last = t - 1 if before else t
+    if last < first:
+        return
+    hits = run.hits[s][:, first : last + 1].sum(axis=1)
+    mask = hits > 0
+    if not mask.any():
+        return
+    for e, effect in enumerate(plan.shock_effects[s]):
+        if before and effect.array != "hazard":
+            continue
+        weights = run.weights.get((s, e))
+        total = hits if weights is None else weights[:, first : last + 1].sum(axis=1)
+        if effect.operation == "shift":
+            amount = effect.amount * total
+        elif effect.operation == "scale":
+            amount = effect.amount ** total
+        else:
+            amount = effect.amount
+        apply_effect(state, StepEffect(effect.array, effect.index, effect.operation, amount), mask)
+
+
+def _stated_state(plan: _Plan, run: _Run, t: int) -> dict[str, np.ndarray]:
     """The state of step ``t``: base, then trends, shocks in force, levers in force; clipped."""
     state = copy_state(plan.base)
     for effect, runs in plan.trends:
@@ -311,12 +478,22 @@ def _stated_state(plan: _Plan, fired_step: np.ndarray, t: int) -> dict[str, np.n
             scaled = StepEffect(effect.array, effect.index, "shift", effect.amount * runs[t])
             apply_effect(state, scaled)
     for s, effects in enumerate(plan.shock_effects):
-        mask = _in_force(plan, fired_step, s, t, before=False)
+        if plan.stacking[s]:
+            _apply_stacked(plan, run, state, s, t)
+            continue
+        mask = _in_force(plan, run.fired_step, s, t, before=False)
         if mask.any():
             for effect in effects:
                 apply_effect(state, effect, mask)
-    for effects, start in zip(plan.lever_effects, plan.lever_start, strict=True):
-        if start <= t:
+    for lever, (effects, start) in enumerate(zip(plan.lever_effects, plan.lever_start,
+                                                 strict=True)):
+        started = run.lever_started[lever]
+        if started is not None:
+            mask = started <= t
+            if mask.any():
+                for effect in effects:
+                    apply_effect(state, effect, mask)
+        elif start <= t:
             for effect in effects:
                 apply_effect(state, effect)
     clip_state(state)
@@ -378,16 +555,42 @@ def _ruptures(plan: _Plan, cohesion: np.ndarray, issue_cohesion: np.ndarray,
     return ruptured
 
 
-def _stance_state(plan: _Plan, fired_step: np.ndarray, t: int,
+def _stance_state(plan: _Plan, run: _Run, t: int,
                   previous: np.ndarray | None) -> dict[str, np.ndarray]:  # fmt: skip
     """The stated state of step ``t``: rebuilt, then the random walk, then the pull."""
-    state = _stated_state(plan, fired_step, t)
+    state = _stated_state(plan, run, t)
     if t >= 1:
         for walk in plan.walks:
             walk.step(state)
         if plan.pull is not None and previous is not None:
             apply_pull(state, plan.active, plan.pull, previous)
     return state
+
+
+def _reading(plan: _Plan, state: dict[str, np.ndarray], settlement: np.ndarray,
+             cohesion: np.ndarray, run: _Run) -> Reading:  # fmt: skip
+    """What mechanisms read at the next step: this step's settlement, cohesion and stances."""
+    return Reading(run.counts, settlement, cohesion, state["positions"], state["salience"],
+                   0.0, plan.values)
+
+
+def _baseline(plan: _Plan, job: ChunkJob, engines: np.ndarray | None, run: _Run) -> Reading:
+    """The state mechanisms read at step 0: the stated state at ``as_of``.
+
+    The sampled positions and saliences before any trend, shock, lever or
+    random walk, each draw's engine's settlement of them (its plain settle,
+    so that a stepper's memory of the steps is left alone) and the cohesion
+    they imply.
+    """
+    state = copy_state(plan.base)
+    clip_state(state)
+    names = [name for name, _ in job.engine_weights] if engines is not None else [job.model]
+    settles = {name: engine(name).settle for name in names}
+    settlement = _bargain_draws(settles, job, engines, state, plan.active)
+    cohesion = np.empty((settlement.shape[0], len(plan.layout.alliances)))
+    for a, alliance in enumerate(plan.layout.alliances):
+        cohesion[:, a] = _cohesion(plan, state, alliance).score
+    return _reading(plan, state, settlement, cohesion, run)
 
 
 def run_chunk(job: ChunkJob) -> ChunkResult:
@@ -406,20 +609,30 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
     if job.model == MIXTURE:
         choice = engine_choice(job.seed, job.start, job.stop, job.overrides)
         engine = draw_engines(job.engine_weights, choice)
-    fired_step = np.full((size, n_shocks), NEVER, dtype=np.int64)
+    run = _new_run(plan, size, steps)
     settlement = np.empty((size, steps, len(plan.layout.issues)))
     cohesion = np.empty((size, steps, len(alliances)))
     issue_cohesion = np.empty_like(cohesion)
     fired = np.zeros((size, steps, n_shocks), dtype=bool)
+    counts = np.zeros((size, steps, n_shocks), dtype=np.int64)
+    hazards = np.full((size, steps, len(plan.mechanism_shocks)), np.nan)
     settles = _step_settles(job)
+    if plan.reads_state:
+        run.reading = _baseline(plan, job, engine, run)
     for t in range(steps):
-        _fire(plan, fired_step, uniforms, t)
-        fired[:, t] = fired_step <= t
-        state = _stance_state(plan, fired_step, t, settlement[:, t - 1] if t else None)
+        hazard = _fire(plan, run, uniforms, t)
+        if hazard is not None:
+            hazards[:, t] = hazard[:, plan.mechanism_shocks]
+        _after_firing(plan, run, t)
+        fired[:, t] = run.fired_step <= t
+        counts[:, t] = run.counts
+        state = _stance_state(plan, run, t, settlement[:, t - 1] if t else None)
         settlement[:, t] = _bargain_draws(settles, job, engine, state, plan.active)
         for a, alliance in enumerate(alliances):
             result = _cohesion(plan, state, alliance)
             cohesion[:, t, a], issue_cohesion[:, t, a] = result.score, result.s_issues
+        if plan.reads_state:
+            run.reading = _reading(plan, state, settlement[:, t], cohesion[:, t, :], run)
     ruptured = _ruptures(plan, cohesion, issue_cohesion, fired)
     reported = {
         name: values[name]
@@ -429,6 +642,7 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
     if choice is not None and len(job.engine_weights) >= 2:
         reported[ENGINE_PARAMETER] = choice
     return ChunkResult(
-        job.start, job.stop, settlement, cohesion, issue_cohesion, ruptured, fired, reported,
-        engine,
+        start=job.start, stop=job.stop, settlement=settlement, cohesion=cohesion,
+        issue_cohesion=issue_cohesion, ruptured=ruptured, shock_fired=fired,
+        parameters=reported, shock_count=counts, shock_hazard=hazards, engine=engine,
     )

@@ -118,6 +118,13 @@ class ChunkView:
     def _table(self, name: str) -> dict[str, np.ndarray]:
         return self.tables.get(name, {})
 
+    def __getattr__(self, name: str) -> dict[str, np.ndarray]:
+        """Any other table of the chunk by its field name (``shock_count``, ...)."""
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
     @property
     def settlement(self) -> dict[str, np.ndarray]:
         """Issue id -> (n, T + 1) settlement."""

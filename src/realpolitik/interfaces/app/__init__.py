@@ -25,10 +25,39 @@ Nothing here computes what a lower layer owns: it calls
 :func:`~realpolitik.analysis.static.forecast_static`,
 :func:`~realpolitik.simulation.simulate_ensemble` and
 :func:`~realpolitik.analysis.levers.evaluate_levers`.
+
+The package imports its modules only when one of its names is first used
+(PEP 562), so that ``realpolitik serve --help`` reads the app's defaults
+(:mod:`~realpolitik.interfaces.app.settings`) without loading the app.
 """
 
-from realpolitik.interfaces.app.results import DEFAULT_DRAWS, AppSettings
-from realpolitik.interfaces.app.service import WhatIfService
-from realpolitik.interfaces.app.state import BaseScenario, WhatIf
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from realpolitik.interfaces.app.service import WhatIfService
+    from realpolitik.interfaces.app.settings import DEFAULT_DRAWS, AppSettings
+    from realpolitik.interfaces.app.state import BaseScenario, WhatIf
+
+_HOMES = {
+    "DEFAULT_DRAWS": "realpolitik.interfaces.app.settings",
+    "AppSettings": "realpolitik.interfaces.app.settings",
+    "BaseScenario": "realpolitik.interfaces.app.state",
+    "WhatIf": "realpolitik.interfaces.app.state",
+    "WhatIfService": "realpolitik.interfaces.app.service",
+}
+"""The module each public name lives in."""
 
 __all__ = ["DEFAULT_DRAWS", "AppSettings", "BaseScenario", "WhatIf", "WhatIfService"]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name from its module on first use and keep it in the namespace."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'realpolitik.interfaces.app' has no attribute '{name}'")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

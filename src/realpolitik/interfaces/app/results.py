@@ -24,11 +24,11 @@ import numpy as np
 
 from realpolitik.analysis.static import StaticForecast, forecast_static
 from realpolitik.interfaces.app.headline import HOLDING_YEARS, build_headline
+from realpolitik.interfaces.app.settings import DEFAULT_DRAWS, AppSettings
 from realpolitik.interfaces.app.svg import survival_chart
 from realpolitik.models.registry import engine_label
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation import EnsembleResult, simulate_ensemble
-from realpolitik.simulation.mixture import MIXTURE
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -38,24 +38,6 @@ __all__ = [
     "evaluate",
     "share",
 ]
-
-DEFAULT_DRAWS = 500
-"""Simulated futures per ensemble in the app.
-
-Large enough that a survival share carries a 95% interval of at most about
-+-4.4 points (at 50%), small enough that a single change on the flagship
-answers in a small fraction of a second on a 2-core machine
-(``benchmarks/bench_app.py``)."""
-
-
-@dataclass(frozen=True)
-class AppSettings:
-    """How the app simulates: futures per ensemble, seed, and the engine at every step."""
-
-    draws: int = DEFAULT_DRAWS
-    seed: int = 0
-    model: str = MIXTURE
-
 
 @dataclass(frozen=True)
 class Evaluation:
