@@ -50,3 +50,8 @@ def test_eum_step_benchmark_quick():
 def test_start_benchmark():
     output = run_script("benchmarks/bench_start.py", "--repeat", "1")
     assert "realpolitik --help" in output
+
+
+def test_stream_benchmark_quick():
+    output = run_script("benchmarks/bench_stream.py", "--quick")
+    assert "vs whole at the same draws" in output and "us/draw" in output

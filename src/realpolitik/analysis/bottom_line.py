@@ -141,7 +141,7 @@ def bottom_line(scenario: Scenario, forecast: StaticForecast, outlook: Outlook |
         scenario_id=scenario.scenario.id, question=scenario.scenario.question,
         answer=answer, judgments=judgments, signposts=signposts,
         limitations=list(scenario.scenario.limitations), more_questions=more,
-        draws=None if outlook is None else outlook.ensemble.draws, horizon=reader.horizon,
+        draws=None if outlook is None else outlook.ensemble.futures, horizon=reader.horizon,
         notes=reader.notes())
 
 
@@ -194,7 +194,7 @@ class _Reader:
                     f"{q95:.0f}.")
         return Judgment("settlement", (
             f"{_capital(inline(issue.name))} settles at {median:.0f} on its 0-100 scale by "
-            f"{self._horizon_text()} (median of {self.outlook.ensemble.draws:,} simulated "
+            f"{self._horizon_text()} (median of {self.outlook.ensemble.futures:,} simulated "
             f"futures; 90% of them between {q05:.0f} and {q95:.0f}); "
             f"{_leaning(median, issue)}. The bargaining engines on today's positions give "
             f"{_engines_text(engines)}."), headline, median, q05, q95, "position (0-100)")
@@ -228,14 +228,14 @@ class _Reader:
         if self.outlook is None or focus is None:
             return self.cohesion(focus)
         ensemble = self.outlook.ensemble
-        holds = int((~np.asarray(ensemble.ruptured[focus][:, -1], dtype=bool)).sum())
-        chance = Chance.of_count(holds, ensemble.draws)
+        holds = int(round(float(ensemble.survival(focus).estimate[-1]) * ensemble.futures))
+        chance = Chance.of_count(holds, ensemble.futures)
         name = self.scenario_alliance(focus)
         headline = (f"{name} still hold together on {self._horizon_text()}: "
                     f"{chance.words}, {chance.shown()} of the simulated futures.")
         return Judgment("holding", (
             f"{name} still hold together on {self._horizon_text()}: {chance.words}, "
-            f"{chance.shown()} of {ensemble.draws:,} simulated futures (rupture rule: "
+            f"{chance.shown()} of {ensemble.futures:,} simulated futures (rupture rule: "
             f"{self._rule(focus)})."), headline, chance.estimate, chance.low, chance.high,
             "probability", chance.words)
 
@@ -263,7 +263,7 @@ class _Reader:
         if driver.with_shock is None or driver.with_shock.estimate == 0:
             return None
         name, pair = self._shock_name(driver.shock), self.scenario_alliance(self.outlook.focus)
-        happens = Chance.of_share(driver.fired_share, self.outlook.ensemble.draws)
+        happens = Chance.of_share(driver.fired_share, self.outlook.ensemble.futures)
         with_it = _rate_chance(driver.with_shock)
         text = (f"The game changer most associated with a rupture is {inline(name)} "
                 f"({happens.percent()} chance by {self._horizon_text()}): {pair} rupture in "
@@ -317,7 +317,7 @@ class _Reader:
         """Up to :data:`MAX_SIGNPOSTS` questions to watch, and how many more there are."""
         if self.outlook is None or not self.outlook.questions:
             return [], 0
-        draws = self.outlook.ensemble.draws
+        draws = self.outlook.ensemble.futures
         ordered = sorted(self.outlook.questions, key=self._watch_order)
         chosen = [_signpost(question, draws) for question in ordered[:MAX_SIGNPOSTS]]
         return chosen, max(0, len(ordered) - MAX_SIGNPOSTS)
@@ -327,7 +327,7 @@ class _Reader:
         if self.outlook is None:
             return ["Point estimates only: no simulated futures, so no probabilities."]
         ensemble = self.outlook.ensemble
-        return [f"{ensemble.draws:,} simulated futures from {ensemble.dates[0].isoformat()} to "
+        return [f"{ensemble.futures:,} simulated futures from {ensemble.dates[0].isoformat()} to "
                 f"{ensemble.dates[-1].isoformat()}, bargained with "
                 f"{ensemble.bargained_by} at every step (seed {ensemble.seed}). "
                 f"Probabilities carry 95% Wilson intervals; words follow {SCALE_NAME}."]

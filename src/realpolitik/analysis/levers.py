@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -582,7 +582,8 @@ def evaluate_levers(
     as_of = scenario.scenario.as_of
     for lever in levers:
         late = delayed(lever, chosen.delay_years, as_of)
-        overrides = _lever_numbers_overrides(scenario, lever, late, results[lever.id])
+        overrides = _lever_numbers_overrides(scenario, lever, late,
+                                             results[lever.id].parameters)
         delays.append(delay_cost(
             results[lever.id], run([late], overrides), results[BASELINE], objective, direction,
             lever_id=lever.id, years=chosen.delay_years, start=late.start or as_of,
@@ -591,9 +592,12 @@ def evaluate_levers(
 
 
 def _lever_numbers_overrides(
-    scenario: Scenario, on_time: Lever, late: Lever, result: EnsembleLike
+    scenario: Scenario, on_time: Lever, late: Lever, parameters: Mapping[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
     """Give the late lever's numbers the values its on-time twin drew (same random numbers).
+
+    ``parameters`` are the on-time run's sampled numbers (of a whole
+    ensemble, or of one chunk of it).
 
     The simulation names a lever's numbers by where the lever sits (a
     scenario lever by its index, another by its id), so a copy with a new
@@ -603,7 +607,7 @@ def _lever_numbers_overrides(
 
     old = dotted(resolve_levers(scenario, [on_time])[0].path) + "."
     new = dotted(resolve_levers(scenario, [late])[0].path) + "."
-    return {new + name[len(old):]: values for name, values in result.parameters.items()
+    return {new + name[len(old):]: values for name, values in parameters.items()
             if name.startswith(old)}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from realpolitik.analysis.discovery import (
     Discovery,
@@ -34,6 +35,7 @@ from realpolitik.scenario.settings import AnalysisDefaults, analysis_defaults
 from realpolitik.simulation import EnsembleResult, simulate_ensemble
 from realpolitik.simulation.executors import Executor
 from realpolitik.simulation.mixture import MIXTURE
+from realpolitik.simulation.streaming import DEFAULT_KEEP, STREAM_ABOVE
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: how far each stage has come."""
@@ -44,7 +46,14 @@ HOLDING_YEARS = (1.0, 2.0, 5.0)
 
 @dataclass(frozen=True)
 class OutlookOptions:
-    """How much to compute: ensemble size, seed, engine, executor and which stages."""
+    """How much to compute: ensemble size, seed, engine, executor and which stages.
+
+    ``stream``: True streams the ensembles (memory bounded whatever the
+    draws; see :mod:`realpolitik.analysis.streamed`), False holds them whole,
+    None (default) streams above :data:`~realpolitik.simulation.streaming.STREAM_ABOVE`
+    draws.  A streamed outlook keeps its first ``keep`` draws for the
+    analyses that need raw draws (scenario discovery, figures).
+    """
 
     draws: int | None = None
     seed: int = 0
@@ -56,6 +65,12 @@ class OutlookOptions:
     sensitivity: bool = True
     sobol_samples: int = 64
     delay_years: float = 2.0
+    stream: bool | None = None
+    keep: int = DEFAULT_KEEP
+
+    def streams(self, draws: int) -> bool:
+        """Whether an outlook of ``draws`` draws streams its ensembles."""
+        return draws > STREAM_ABOVE if self.stream is None else self.stream
 
 
 @dataclass(frozen=True)
@@ -70,23 +85,38 @@ class Outlook:
     discovery: Discovery | None
     sensitivity: Sensitivity | None
 
+    @property
+    def futures(self) -> int:
+        """How many simulated futures the headline numbers count (all of a streamed ensemble)."""
+        return self.ensemble.futures
+
+    @property
+    def streamed(self) -> bool:
+        """True when the ensemble streamed: it holds a sample, its summary every draw."""
+        return self.ensemble.summary is not None
+
     def holding(self, alliance_id: str) -> dict[float, float]:
         """Share of futures in which the alliance holds 1, 2 and 5 years on (NaN beyond)."""
         return {years: self.ensemble.holding_at(alliance_id, years) for years in HOLDING_YEARS}
 
 
 def forecast_outlook(scenario: Scenario, options: OutlookOptions,
-                     progress: Progress | None = None) -> Outlook:
+                     progress: Progress | None = None, *,
+                     folder: Path | None = None) -> Outlook:
     """Simulate the scenario's futures and run every analysis its sections allow.
 
     Objective, direction, outcomes, discovery target, sensitivity outcome and
     draws come from :func:`~realpolitik.scenario.settings.analysis_defaults`;
     ``options.executor`` runs every ensemble: the futures, the levers and the
-    Sobol design.
+    Sobol design.  A streamed outlook (:meth:`OutlookOptions.streams`)
+    writes its ensemble's files into ``folder`` as the chunks arrive (none
+    when None); one held whole leaves writing to the caller.
     """
     defaults = analysis_defaults(scenario)
     report = progress or _silent
     draws = options.draws or defaults.draws
+    if options.streams(draws):
+        return _streamed_outlook(scenario, options, draws, defaults, report, folder)
     ensemble = simulate_ensemble(
         scenario, draws=draws, seed=options.seed, model=options.model,
         horizon_years=options.horizon_years, executor=options.executor,
@@ -99,6 +129,34 @@ def forecast_outlook(scenario: Scenario, options: OutlookOptions,
     return Outlook(ensemble, focus, drivers, questions,
                    _levers(scenario, options, draws, defaults, report),
                    _discovery(scenario, ensemble, options, defaults, report),
+                   _sensitivity(scenario, options, defaults, report))
+
+
+def _streamed_outlook(scenario: Scenario, options: OutlookOptions, draws: int,
+                      defaults: AnalysisDefaults, report: Progress,
+                      folder: Path | None) -> Outlook:
+    """The outlook from streamed ensembles: headline numbers over every draw."""
+    from realpolitik.analysis.streamed import (
+        drivers_from_summary,
+        evaluate_levers_streamed,
+        stream_futures,
+    )
+
+    futures = stream_futures(
+        scenario, draws=draws, seed=options.seed, model=options.model,
+        horizon_years=options.horizon_years, executor=options.executor, keep=options.keep,
+        folder=folder, progress=lambda done, total: report("Simulating futures", done, total))
+    focus = defaults.focus
+    drivers = [] if focus is None else drivers_from_summary(futures.summary, focus)
+    levers = None
+    if options.levers and scenario.levers and defaults.objective is not None:
+        chosen = LeverOptions(draws=draws, seed=options.seed, model=options.model,
+                              delay_years=options.delay_years or None)
+        levers = evaluate_levers_streamed(
+            scenario, chosen, executor=options.executor,
+            progress=lambda done, total: report("Testing levers", done, total))
+    return Outlook(futures.ensemble, focus, drivers, futures.questions, levers,
+                   _discovery(scenario, futures.ensemble, options, defaults, report),
                    _sensitivity(scenario, options, defaults, report))
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -114,13 +114,17 @@ class QuestionForecast:
 
 
 def forecast_questions(
-    scenario: Scenario, result: EnsembleOutputs, *, unmodelled_rate: float | None = None
+    scenario: Scenario, result: EnsembleOutputs, *, unmodelled_rate: float | None = None,
+    shares: Mapping[str, float] | None = None, draws: int | None = None,
 ) -> list[QuestionForecast]:
     """Probability of every question of ``scenario`` in the ensemble ``result``.
 
     ``unmodelled_rate`` (per year) defaults to the point value of the
     scenario's ``analysis.unmodelled_change``; 0 reports the model's share
-    unchanged.
+    unchanged.  ``shares`` (question id -> share of draws) and ``draws``
+    give the model's shares counted elsewhere, over more draws than
+    ``result`` holds (a streamed ensemble's chunks); ``result`` then only
+    dates the questions.
 
     Raises
     ------
@@ -132,7 +136,7 @@ def forecast_questions(
     as_of = scenario.scenario.as_of
     forecasts = []
     for q in scenario.questions:
-        share = probability(q.indicator, result)
+        share = probability(q.indicator, result) if shares is None else shares[q.id]
         base = DEFAULT_BASE_RATE if q.base_rate is None else q.base_rate.point
         weight = unmodelled_weight(rate, as_of, q.resolution_date)
         forecasts.append(QuestionForecast(
@@ -140,7 +144,7 @@ def forecast_questions(
             probability=widen(share, base, weight), threshold=q.threshold,
             beyond_horizon=dates_beyond_horizon(q.indicator, result), outcome=q.outcome,
             model_probability=share, base_rate=base, unmodelled=weight,
-            draws=_draws(result)))
+            draws=_draws(result) if draws is None else draws))
     return forecasts
 
 

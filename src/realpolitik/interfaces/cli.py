@@ -112,6 +112,15 @@ def run(
     trace: Annotated[bool, typer.Option(
         "--trace", help="Write the round-by-round positions of the EUM and the spatial model "
                         "(trace-eum.csv, trace-spatial.csv) into the run folder.")] = False,
+    stream: Annotated[bool | None, typer.Option(
+        "--stream/--no-stream", help="Stream the ensembles: every draw is summarised and "
+                                     "written chunk by chunk, so memory does not grow with "
+                                     "--draws; scenario discovery and the figures read the "
+                                     "first --keep draws. Default: stream above 20,000 "
+                                     "draws.", show_default=False)] = None,
+    keep: Annotated[int, typer.Option(
+        "--keep", min=10, help="Draws a streamed ensemble keeps for scenario discovery and "
+                               "the figures.")] = 20_000,
 ) -> None:
     """Forecast how issues settle, how alliances hold, what breaks them, which levers work.
 
@@ -135,7 +144,8 @@ def run(
     executor = cli_executor(workers, scheduler)
     outlook = OutlookOptions(draws=draws, seed=seed, model=step_model,
                              horizon_years=horizon, executor=executor, levers=levers,
-                             sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64)
+                             sensitivity=sobol_samples > 0, sobol_samples=sobol_samples or 64,
+                             stream=stream, keep=keep)
     models = engine_names() if model == ALL_ENGINES else (model,)
     options = RunOptions(models=models, dynamics=not static, outlook=outlook,
                          eum_reading=eum_reading, trace=trace)

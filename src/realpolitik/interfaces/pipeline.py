@@ -63,6 +63,9 @@ __all__ = [
     "static_report_sections",
 ]
 
+ENSEMBLE_FOLDER = "ensemble"
+"""Below the run folder: the ensemble's Parquet files and manifest."""
+
 STAGE_BARGAINING = "Bargaining"
 STAGE_WRITING = "Writing the report"
 UNCOUNTED_STAGES = (STAGE_BARGAINING, STAGE_WRITING)
@@ -153,7 +156,8 @@ def run_analysis(
         outlook = None
         if options.dynamics and scenario.dynamics is not None:
             with executor_scope(options.outlook.executor):
-                outlook = forecast_outlook(scenario, options.outlook, report)
+                outlook = forecast_outlook(scenario, options.outlook, report,
+                                           folder=run.path / ENSEMBLE_FOLDER)
         hypotheses = analyse_hypotheses(scenario) if scenario.hypotheses else None
         line = bottom_line(scenario, forecast, outlook, hypotheses)
         report(STAGE_WRITING, 0, 1)
@@ -199,13 +203,15 @@ def _write_run(run: RunDirectory, path: Path, scenario: Scenario, found: _Found,
                options: RunOptions) -> None:
     forecast, outlook = found.forecast, found.outlook
     ensemble = None if outlook is None else outlook.ensemble
-    extra = {} if ensemble is None else {"ensemble_model": ensemble.model,
+    extra: dict[str, object] = {} if ensemble is None else {"ensemble_model": ensemble.model,
                                          "horizon": ensemble.dates[-1].isoformat(),
                                          "parsed_scenario_hash": ensemble.scenario_hash}
+    if ensemble is not None and ensemble.summary is not None:
+        extra["streamed"] = {"kept_draws": ensemble.draws}
     manifest = make_manifest(
         scenario_id=scenario.scenario.id, scenario_path=path,
         seed=None if ensemble is None else ensemble.seed,
-        draws=1 if ensemble is None else ensemble.draws, models=list(options.models),
+        draws=1 if ensemble is None else ensemble.futures, models=list(options.models),
         extra=extra | ({} if options.eum_reading == "published"
                        else {"eum_reading": options.eum_reading}))
     run.write_json("manifest.json", manifest)
@@ -222,9 +228,10 @@ def _write_run(run: RunDirectory, path: Path, scenario: Scenario, found: _Found,
     figures = run.path / "figures"
     sections = static_report_sections(scenario, forecast, figures)
     if outlook is not None:
-        outlook.ensemble.to_parquet(run.path / "ensemble")
+        if outlook.ensemble.summary is None:  # a streamed ensemble wrote its files as it ran
+            outlook.ensemble.to_parquet(run.path / ENSEMBLE_FOLDER)
         parameter_names(scenario, outlook.ensemble).to_csv(
-            run.path / "ensemble" / "parameters-names.csv", index=False)
+            run.path / ENSEMBLE_FOLDER / "parameters-names.csv", index=False)
         if outlook.levers is not None:
             run.write_json("levers.json", outlook.levers.to_dict())
         sections = outlook_report_sections(scenario, outlook, figures,
@@ -273,7 +280,8 @@ def outlook_report_sections(scenario: Scenario, outlook: Outlook, figure_dir: Pa
     if outlook.ensemble.ruptured or choices.effects:
         sections.append(model_choices_section(scenario, choices, figure_dir, names))
     if scenario.questions:
-        sections.append(questions_section(scenario, outlook.ensemble, figure_dir))
+        sections.append(questions_section(scenario, outlook.ensemble, figure_dir,
+                                          outlook.questions))
     if scenario.hypotheses:
         sections.append(ach_section(scenario, result=hypotheses))
     return sections

@@ -36,7 +36,7 @@ LINE_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 
 
 def footer(result: EnsembleResult) -> str:
     """The provenance line every figure carries: scenario, seed, draws, model, version."""
-    return provenance(result.scenario_id, result.seed, result.draws, result.model,
+    return provenance(result.scenario_id, result.seed, result.futures, result.model,
                       levers=result.levers, version=result.version)
 
 
@@ -173,7 +173,7 @@ def _holding_cell(result: EnsembleResult, alliance: str, years: float) -> str:
         return "<td>beyond the horizon</td>"
     band = result.survival(alliance)
     chance = Chance(float(band.estimate[step]), float(band.low[step]), float(band.high[step]),
-                    result.draws)
+                    result.futures)
     return html.escape(chance.text())
 
 
@@ -216,12 +216,17 @@ def dynamics_section(
             "band.",
         ))
     intro = (
-        f"<p>{result.draws:,} simulated futures of {html.escape(result.scenario_id)} from "
+        f"<p>{result.futures:,} simulated futures of {html.escape(result.scenario_id)} from "
         f"{result.dates[0].isoformat()} to {result.dates[-1].isoformat()} "
         f"({len(result.dates) - 1} steps, engine: {html.escape(result.model)}, "
         f"seed {result.seed}). Share of futures in which each alliance still holds, with its "
         "95% band:</p>"
     )
+    if result.summary is not None:
+        intro += (f"<p>Streamed ensemble: survival, game changers, settlement ranges, questions "
+                  f"and levers count all {result.futures:,} futures (settlement quantiles to "
+                  f"0.01 points); scenario discovery and survival at other rupture thresholds "
+                  f"or by engine read the first {result.draws:,}.</p>")
     body = intro + (_holding_table(result, names) if result.ruptured else "")
     return Section("Over time: alliances, settlements, game changers", body, figures,
                    anchor="dynamics")

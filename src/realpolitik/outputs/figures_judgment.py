@@ -178,21 +178,26 @@ def _sensitivity_html(result: AchResult) -> str:
 # ---------------------------------------------------------------------------
 
 
-def questions_section(scenario: Scenario, result: EnsembleOutputs, out_dir: Path) -> Section:
-    """Each forecast question with its probability in the ensemble; warnings flagged."""
+def questions_section(scenario: Scenario, result: EnsembleOutputs, out_dir: Path,
+                      forecasts: list[QuestionForecast] | None = None) -> Section:
+    """Each forecast question with its probability in the ensemble; warnings flagged.
+
+    ``forecasts`` are the questions' forecasts when already made (a streamed
+    ensemble's, counted over all its draws); else they are read from ``result``.
+    """
     title = "Forecast questions"
     if not scenario.questions:
         return Section(title, "<p>This scenario asks no forecast questions.</p>",
                        anchor="questions")
-    forecasts = forecast_questions(scenario, result)
-    footer = _footer(scenario.scenario.id, getattr(result, "seed", None),
-                     getattr(result, "draws", None))
+    if forecasts is None:
+        forecasts = forecast_questions(scenario, result)
+    draws = getattr(result, "futures", getattr(result, "draws", None))
+    footer = _footer(scenario.scenario.id, getattr(result, "seed", None), draws)
     figure = question_chart(forecasts, Path(out_dir) / "questions.png", footer)
     flagged = [f for f in forecasts if f.flagged]
     lead = (f"<p><b>{len(flagged)} warning(s)</b>: "
             + ", ".join(html.escape(f.id) for f in flagged) + "</p>") if flagged else (
         "<p>No question has reached its warning threshold.</p>")
-    draws = getattr(result, "draws", None)
     rows = "".join(_question_row(f, draws) for f in forecasts)
     bargained_by = getattr(result, "bargained_by", None)
     if bargained_by is not None and any("settlement(" in f.indicator for f in forecasts):

@@ -54,7 +54,7 @@ def names(scenario: Scenario) -> dict[str, str]:
 def holding_table(scenario: Scenario, outlook: Outlook) -> Table:
     """Terminal table: the share of futures in which each alliance still holds."""
     result = outlook.ensemble
-    table = Table(title=f"Will the alliances hold? Share of {result.draws:,} simulated futures",
+    table = Table(title=f"Will the alliances hold? Share of {result.futures:,} simulated futures",
                   title_justify="left")
     table.add_column("Alliance")
     table.add_column("Rupture rule")
@@ -63,7 +63,7 @@ def holding_table(scenario: Scenario, outlook: Outlook) -> Table:
     for alliance in scenario.alliances:
         shares = outlook.holding(alliance.id)
         table.add_row(Text(alliance.name), Text(str(alliance.rupture or "default")),
-                      *(percent(shares[y], result.draws) for y in HOLDING_YEARS))
+                      *(percent(shares[y], result.futures) for y in HOLDING_YEARS))
     return table
 
 
@@ -81,7 +81,7 @@ def drivers_table(scenario: Scenario, outlook: Outlook) -> Table | None:
     table.add_column("Rupture if not", justify="right")
     for driver in outlook.drivers:
         table.add_row(Text(named.get(driver.shock, driver.shock)),
-                      percent(driver.fired_share, outlook.ensemble.draws),
+                      percent(driver.fired_share, outlook.ensemble.futures),
                       Text(rate_text(driver.with_shock)), Text(rate_text(driver.without_shock)))
     return table
 
@@ -99,7 +99,7 @@ def questions_table(outlook: Outlook, limit: int | None = None) -> Table | None:
     table.add_column("P(yes)", justify="right")
     table.add_column("Flag")
     for question in shown:
-        chance = Chance.of_share(question.probability, outlook.ensemble.draws)
+        chance = Chance.of_share(question.probability, outlook.ensemble.futures)
         table.add_row(Text(question.text), question.resolution_date.isoformat(),
                       Text(chance.text()),
                       "[yellow]threshold reached[/]" if question.flagged else "")
@@ -117,7 +117,7 @@ def answer_section(scenario: Scenario, outlook: Outlook) -> Section:
     if outlook.levers is not None:
         parts.append(_levers_html(scenario, outlook.levers, outlook.ensemble.dates[-1]))
     parts.append(
-        f"<p class='muted'>{outlook.ensemble.draws:,} simulated futures, seed "
+        f"<p class='muted'>{outlook.ensemble.futures:,} simulated futures, seed "
         f"{outlook.ensemble.seed}, bargaining engine {esc(outlook.ensemble.model)}. Shares "
         "carry 95% Wilson intervals; lever effects are paired differences on the same "
         "futures (common random numbers).</p>")
@@ -133,7 +133,7 @@ def _holding_paragraph(name: str, focus: str, result: EnsembleResult) -> str:
             cells.append(f"{years:g} years: beyond the horizon")
             continue
         chance = Chance(float(band.estimate[step]), float(band.low[step]),
-                        float(band.high[step]), result.draws)
+                        float(band.high[step]), result.futures)
         cells.append(f"{years:g} year{'s' if years != 1 else ''}: <b>{esc(chance.text())}</b>")
     return (f"<p>Probability that <b>{esc(name)}</b> still holds after " + "; ".join(cells)
             + f". Data: <code>{files.csv_name(files.SURVIVAL)}</code>.</p>")
@@ -141,7 +141,7 @@ def _holding_paragraph(name: str, focus: str, result: EnsembleResult) -> str:
 
 def _drivers_html(named: dict[str, str], outlook: Outlook) -> str:
     drivers: list[Driver] = outlook.drivers
-    rows = [[named.get(d.shock, d.shock), percent(d.fired_share, outlook.ensemble.draws),
+    rows = [[named.get(d.shock, d.shock), percent(d.fired_share, outlook.ensemble.futures),
              rate_text(d.with_shock), rate_text(d.without_shock),
              "-" if d.lift is None else ("no rupture without it" if math.isinf(d.lift)
                                          else f"{d.lift:.1f}x")]

@@ -147,7 +147,7 @@ def outlook_tables(scenario: Scenario, outlook: Outlook) -> dict[str, Records]:
     horizon = outlook.ensemble.dates[-1]
     tables = {SURVIVAL: survival_records(scenario, outlook.ensemble),
               GAME_CHANGERS: driver_records(scenario, outlook),
-              QUESTIONS: question_records(outlook.questions, outlook.ensemble.draws)}
+              QUESTIONS: question_records(outlook.questions, outlook.ensemble.futures)}
     if outlook.levers is not None:
         tables[LEVER_RANKING] = lever_ranking_records(outlook.levers)
         tables[LEVER_EFFECTS] = lever_effect_records(scenario, outlook.levers, horizon)
@@ -260,7 +260,7 @@ def survival_records(scenario: Scenario, result: EnsembleResult) -> Records:
                          "step": step, "date": date.isoformat(),
                          "years": round((date - start).days / 365.25, 3),
                          "holds": float(band.estimate[step]), "low": float(band.low[step]),
-                         "high": float(band.high[step]), "draws": result.draws})
+                         "high": float(band.high[step]), "draws": result.futures})
     return rows
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 import hashlib
 import numbers
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -25,14 +27,12 @@ from realpolitik.simulation.parameters import (
     resolve_levers,
     simulated_quantities,
 )
-from realpolitik.simulation.results import EnsembleResult
+from realpolitik.simulation.results import PATH_ORDER, EnsembleResult, keyed_arrays
 from realpolitik.simulation.rupture import rupture_record
 from realpolitik.simulation.stepping import MODELS, ChunkJob, ChunkResult, run_chunk
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "engine_weights_of", "scenario_hash", "simulate_ensemble"]
-
-BOOLEAN = ("ruptured", "shock_fired")
-WHOLE = ("shock_count",)
+__all__ = ["DEFAULT_CHUNK_SIZE", "EnsemblePlan", "engine_weights_of", "ensemble_ids", "head",
+           "plan_ensemble", "scenario_hash", "simulate_ensemble"]
 
 DEFAULT_CHUNK_SIZE = 8192
 """Draws per chunk: large enough that NumPy's per-call overhead is small, small enough
@@ -164,6 +164,45 @@ def simulate_ensemble(
     ValueError
         For a bad count, seed, model, horizon, lever, override or engine weight.
     """
+    plan = plan_ensemble(scenario, draws=draws, seed=seed, model=model,
+                         horizon_years=horizon_years, levers=levers, overrides=overrides,
+                         chunk_size=chunk_size, engine_weights=engine_weights)
+    collector = _Collector(scenario, plan.applied, plan.dates, plan.draws, progress)
+    (executor or LocalExecutor()).run(run_chunk, plan.jobs, collector.collect)
+    return collector.result(plan.seed, model, plan.weights)
+
+
+@dataclass(frozen=True)
+class EnsemblePlan:
+    """The checked settings of an ensemble and its chunks, ready to run."""
+
+    jobs: list[ChunkJob]
+    applied: list[AppliedLever]
+    dates: tuple[dt.date, ...]
+    weights: tuple[tuple[str, float], ...]
+    draws: int
+    seed: int
+
+
+def plan_ensemble(
+    scenario: Scenario,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    model: str = MIXTURE,
+    horizon_years: float | None = None,
+    levers: Sequence[Lever | str] = (),
+    overrides: Mapping[str, object] | None = None,
+    chunk_size: int | None = None,
+    engine_weights: Mapping[str, float] | None = None,
+) -> EnsemblePlan:
+    """Check an ensemble's settings (as :func:`simulate_ensemble` takes them) and cut its chunks.
+
+    Raises
+    ------
+    ValueError
+        For a bad count, seed, model, horizon, lever, override or engine weight.
+    """
     draws = _check_count("draws", draws, 1)
     seed = _check_count("seed", seed, 0)
     if model not in (*MODELS, MIXTURE):
@@ -196,13 +235,34 @@ def simulate_ensemble(
         )
         for start in range(0, draws, chunk)
     ]
-    collector = _Collector(scenario, applied, dates, draws, progress)
-    (executor or LocalExecutor()).run(run_chunk, jobs, collector.collect)
-    return collector.result(seed, model, weights)
+    return EnsemblePlan(jobs, applied, dates, weights, draws, seed)
+
+
+def ensemble_ids(scenario: Scenario) -> dict[str, list[str]]:
+    """The ids that label the last axis of a chunk's arrays (see ``results.keyed_arrays``)."""
+    shocks = [shock.id for shock in scenario.dynamics.shocks] if scenario.dynamics else []
+    return {"issues": list(scenario.issue_ids),
+            "alliances": [alliance.id for alliance in scenario.alliances],
+            "shocks": shocks, "mechanisms": list(mechanism_shocks(scenario))}
+
+
+def head(chunk: ChunkResult, count: int) -> ChunkResult:
+    """The chunk's first ``count`` draws (all of them when it holds fewer)."""
+    if chunk.stop - chunk.start <= count:
+        return chunk
+    cut = {item.name: getattr(chunk, item.name)[:count] for item in fields(chunk)
+           if isinstance(getattr(chunk, item.name), np.ndarray)}
+    cut["parameters"] = {name: values[:count] for name, values in chunk.parameters.items()}
+    return replace(chunk, stop=chunk.start + count, **cut)
 
 
 class _Collector:
-    """Copies each finished chunk into the ensemble's arrays, then lets the chunk go."""
+    """Copies each finished chunk into the ensemble's arrays, then lets the chunk go.
+
+    Its tables are whatever :func:`~realpolitik.simulation.results.keyed_arrays`
+    finds in the chunks; those that are fields of :class:`EnsembleResult` go
+    into the result.
+    """
 
     def __init__(self, scenario: Scenario, applied: list[AppliedLever],
                  dates: Sequence[dt.date], draws: int,
@@ -210,36 +270,20 @@ class _Collector:
         self.scenario, self.applied, self.dates, self.draws = scenario, applied, dates, draws
         self.progress = progress
         self.done = 0
-        steps = len(dates)
-        alliances = [alliance.id for alliance in scenario.alliances]
-        shocks = [shock.id for shock in scenario.dynamics.shocks] if scenario.dynamics else []
-        self.keys = {
-            "settlement": scenario.issue_ids,
-            "cohesion": alliances,
-            "issue_cohesion": alliances,
-            "ruptured": alliances,
-            "shock_fired": shocks,
-            "shock_count": shocks,
-            "shock_hazard": mechanism_shocks(scenario),
-        }
-        self.tables = {
-            attribute: {
-                key: np.empty((draws, steps), dtype=bool if attribute in BOOLEAN
-                              else np.int64 if attribute in WHOLE else float)
-                for key in keys
-            }
-            for attribute, keys in self.keys.items()
-        }
+        self.ids = ensemble_ids(scenario)
+        self.tables: dict[str, dict[str, np.ndarray]] = {}
         self.parameters: dict[str, np.ndarray] = {}
         self.engine = np.zeros(draws, dtype=np.int64)
 
     def collect(self, job: ChunkJob, chunk: ChunkResult) -> None:
         """Store one chunk's paths and parameters at its draws, and report progress."""
         rows = slice(chunk.start, chunk.stop)
-        for attribute, keys in self.keys.items():
-            values = getattr(chunk, attribute)
-            for index, key in enumerate(keys):
-                self.tables[attribute][key][rows] = values[:, :, index]
+        for name, table in keyed_arrays(chunk, self.ids).items():
+            stored = self.tables.setdefault(name, {})
+            for key, values in table.items():
+                if key not in stored:
+                    stored[key] = np.empty((self.draws, *values.shape[1:]), dtype=values.dtype)
+                stored[key][rows] = values
         for name, values in chunk.parameters.items():
             if name not in self.parameters:
                 self.parameters[name] = np.empty(self.draws)
@@ -255,12 +299,12 @@ class _Collector:
         """The assembled ensemble."""
         order = [*simulated_quantities(self.scenario, self.applied), ENGINE_PARAMETER]
         names = [name for name, _ in weights] or [model]
+        known = {item.name for item in fields(EnsembleResult)}
+        tables: dict[str, Any] = {name: self.tables.get(name, {}) for name in PATH_ORDER}
+        tables |= {name: table for name, table in self.tables.items()
+                   if name in known and name not in PATH_ORDER}
         return EnsembleResult(
             dates=list(self.dates),
-            settlement=self.tables["settlement"],
-            cohesion=self.tables["cohesion"],
-            ruptured=self.tables["ruptured"],
-            shock_fired=self.tables["shock_fired"],
             parameters={name: self.parameters[name] for name in order if name in self.parameters},
             seed=seed,
             draws=self.draws,
@@ -268,7 +312,6 @@ class _Collector:
             scenario_id=self.scenario.scenario.id,
             scenario_hash=scenario_hash(self.scenario),
             version=__version__,
-            issue_cohesion=self.tables["issue_cohesion"],
             levers=tuple(a.lever.id for a in self.applied),
             engine=np.array(names)[self.engine],
             engine_weights=dict(weights),
@@ -276,6 +319,5 @@ class _Collector:
                 alliance.id: rupture_record(alliance, index, self.parameters)
                 for index, alliance in enumerate(self.scenario.alliances)
             },
-            shock_count=self.tables["shock_count"],
-            shock_hazard=self.tables["shock_hazard"],
+            **tables,
         )

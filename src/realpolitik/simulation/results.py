@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -17,7 +17,8 @@ from realpolitik.simulation.rupture import RuptureRecord, draw_values, rupture_p
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Band", "EnsembleResult", "wilson_band"]
+__all__ = ["Band", "ChunkWriter", "EnsembleResult", "keyed_arrays", "path_columns",
+           "read_survival", "step_within", "wilson_band"]
 
 Z_95 = 1.959963984540054
 """Standard normal quantile of 0.975 (two-sided 95% interval)."""
@@ -31,6 +32,126 @@ T = TypeVar("T")
 
 RUPTURE_FILE = "rupture.json"
 """Beside the manifest: each alliance's rupture rule, for survival at other thresholds."""
+
+PATH_ORDER = ("settlement", "cohesion", "issue_cohesion", "ruptured", "shock_fired")
+"""The path tables every result has, in the order of their columns in the Parquet files.
+
+Any other table a chunk gains (an array field of the chunk, (n, T + 1, X)
+for paths or (n, X) for one value per draw) follows these, in field order.
+"""
+
+KEYED_BY = {"settlement": "issues", "cohesion": "alliances", "issue_cohesion": "alliances",
+            "ruptured": "alliances", "shock_fired": "shocks", "shock_count": "shocks",
+            "shock_hazard": "mechanisms"}
+"""Which ids label the last axis of a chunk's array, by field name.
+
+A field not listed here is labelled by the one id list whose length equals
+its last axis; when two lists are as long, a field whose name speaks of a
+shock (``shock``, ``fired``, ``hazard``), an alliance (``alliance``,
+``cohesion``, ``ruptur``) or an issue (``issue``, ``settle``) is labelled
+by that list (:func:`keyed_arrays`).
+"""
+
+FILE_KEYS_OF = {"shock_count": "shock_hazard"}
+"""Tables whose files hold only the ids of another table.
+
+A shock's firing count is written only for the mechanism shocks (those of
+``shock_hazard``): the others fire once, so their count is their
+``shock_fired`` and a scenario without mechanisms keeps the columns it
+always had.
+"""
+
+READ_BY_NAME = ("shock_count", "shock_hazard")
+"""Tables :meth:`EnsembleResult.from_parquet` reads by the manifest's ids (others by columns)."""
+
+_NAME_HINTS = {"shocks": ("shock", "fired", "hazard"),
+               "alliances": ("alliance", "cohesion", "ruptur"),
+               "issues": ("issue", "settle")}
+
+
+class _Summary(Protocol):
+    """Summaries streamed over every draw of an ensemble that keeps a sample of them."""
+
+    draws: int
+
+    def survival(self, alliance_id: str) -> Band: ...
+
+    def fired_probability(self, shock_id: str) -> Band: ...
+
+    def quantiles(self, issue_id: str, qs: Sequence[float]) -> np.ndarray: ...
+
+
+def _ids_of(name: str, width: int, ids: Mapping[str, Sequence[str]]) -> str:
+    """Which id list labels the last axis (of length ``width``) of the chunk field ``name``."""
+    if name in KEYED_BY:
+        return KEYED_BY[name]
+    fits = [kind for kind, keys in ids.items() if len(keys) == width]
+    hinted = [kind for kind in fits if any(word in name for word in _NAME_HINTS.get(kind, ()))]
+    if len(fits) == 1 or len(hinted) == 1:
+        return fits[0] if len(fits) == 1 else hinted[0]
+    raise ValueError(f"cannot tell which ids label the last axis of chunk field '{name}' "
+                     f"(length {width}); name it in KEYED_BY")
+
+
+def keyed_arrays(chunk: Any, ids: Mapping[str, Sequence[str]]) -> dict[str, dict[str, np.ndarray]]:
+    """Every array field of a chunk of draws, split by the ids of its last axis.
+
+    ``chunk`` is a dataclass whose array fields have the draws on axis 0:
+    (n, T + 1, X) paths give ``{field: {id: (n, T + 1)}}``, (n, X) per-draw
+    values give ``{field: {id: (n,)}}``; one-dimensional fields (the engine
+    of each draw) are left out.  ``ids`` maps ``issues``, ``alliances`` and
+    ``shocks`` to their ids.  This is the one place where a chunk's arrays
+    become tables: the ensemble's arrays, its Parquet files and the streamed
+    summaries all read them from here, so an array added to the chunk flows
+    through to all of them.
+    """
+    tables: dict[str, dict[str, np.ndarray]] = {}
+    for item in fields(chunk):
+        array = getattr(chunk, item.name)
+        if not isinstance(array, np.ndarray) or array.ndim < 2:
+            continue
+        keys = ids[_ids_of(item.name, array.shape[-1], ids)]
+        tables[item.name] = {key: array[..., index] for index, key in enumerate(keys)}
+    return dict(sorted(tables.items(), key=lambda pair: _table_rank(pair[0])))
+
+
+def _table_rank(name: str) -> int:
+    return PATH_ORDER.index(name) if name in PATH_ORDER else len(PATH_ORDER)
+
+
+def file_tables(tables: Mapping[str, Mapping[str, np.ndarray]]
+                ) -> dict[str, dict[str, np.ndarray]]:  # fmt: skip
+    """The tables as the files hold them: those of :data:`FILE_KEYS_OF` cut to the other's ids."""
+    return {name: {key: array for key, array in table.items()
+                   if name not in FILE_KEYS_OF or key in tables.get(FILE_KEYS_OF[name], {})}
+            for name, table in tables.items()}
+
+
+def path_columns(tables: Mapping[str, Mapping[str, np.ndarray]], dates: Sequence[dt.date],
+                 first_draw: int, engine: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The long-format columns of some draws: one row per draw and step.
+
+    ``tables`` maps each path table to ``{id: (n, T + 1)}`` for draws
+    ``first_draw`` to ``first_draw + n - 1``; columns are ``draw``, ``step``,
+    ``date``, ``engine`` (when given, as text) and ``<table>.<id>``.  Both
+    :meth:`EnsembleResult.to_frame` and :class:`ChunkWriter` build their
+    rows here, so the files of an ensemble written at once and those
+    written chunk by chunk hold the same columns.
+    """
+    steps = len(dates)
+    count = next((len(array) for table in tables.values() for array in table.values()), 0)
+    columns: dict[str, np.ndarray] = {
+        "draw": np.repeat(np.arange(first_draw, first_draw + count), steps),
+        "step": np.tile(np.arange(steps), count),
+        "date": np.tile(np.array(dates, dtype="datetime64[D]"), count),
+    }
+    if engine is not None:
+        columns["engine"] = np.repeat(np.asarray(engine).astype(str), steps)
+    for prefix, table in tables.items():
+        for key, array in table.items():
+            if np.ndim(array) == 2:
+                columns[f"{prefix}.{key}"] = np.asarray(array).reshape(-1)
+    return columns
 
 
 
@@ -90,6 +211,13 @@ class EnsembleResult:
     rupture
         Alliance id -> the rule it was simulated with, as
         :meth:`survival_by_threshold` needs it.
+    summary
+        None for an ensemble held whole.  A streamed ensemble
+        (:func:`realpolitik.simulation.ensemble.stream_ensemble`) keeps only
+        its first draws as arrays (``draws`` of them) and here the summaries
+        of every draw (:class:`realpolitik.simulation.streaming.EnsembleSummary`):
+        :meth:`survival`, :meth:`fired_probability`, :meth:`quantiles` and
+        :meth:`holding_at` then answer for all :attr:`futures`.
     shock_count
         Shock id -> (D, T + 1) int, the firings so far at each step (0 or 1
         for a shock that fires once; filled from ``shock_fired`` when not
@@ -118,6 +246,7 @@ class EnsembleResult:
     rupture: dict[str, RuptureRecord] = field(default_factory=dict)
     shock_count: dict[str, np.ndarray] = field(default_factory=dict)
     shock_hazard: dict[str, np.ndarray] = field(default_factory=dict)
+    summary: _Summary | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.engine is None:
@@ -128,27 +257,39 @@ class EnsembleResult:
             object.__setattr__(self, "shock_count", counts)
 
     # ---- summaries --------------------------------------------------------
+    @property
+    def futures(self) -> int:
+        """How many draws the summaries count: all of a streamed ensemble, else ``draws``."""
+        return self.draws if self.summary is None else self.summary.draws
+
     def survival(self, alliance_id: str) -> Band:
         """Fraction of draws in which the alliance still holds at each step, with a 95% band."""
         ruptured = self._lookup(self.ruptured, alliance_id, "alliance")
+        if self.summary is not None:
+            return self.summary.survival(alliance_id)
         return wilson_band((~ruptured).sum(axis=0), self.draws)
 
     def fired_probability(self, shock_id: str) -> Band:
         """Fraction of draws in which the shock has fired by each step, with a 95% band."""
         fired = self._lookup(self.shock_fired, shock_id, "shock")
+        if self.summary is not None:
+            return self.summary.fired_probability(shock_id)
         return wilson_band(fired.sum(axis=0), self.draws)
 
     def quantiles(self, issue_id: str, qs: tuple[float, ...] | list[float]) -> np.ndarray:
-        """Quantiles ``qs`` of an issue's settlement at each step, shape (len(qs), T + 1)."""
+        """Quantiles ``qs`` of an issue's settlement at each step, shape (len(qs), T + 1).
+
+        A streamed ensemble's quantiles come from its summary's histogram
+        (0.01 points wide; see :mod:`realpolitik.simulation.streaming`).
+        """
         settlement = self._lookup(self.settlement, issue_id, "issue")
+        if self.summary is not None:
+            return self.summary.quantiles(issue_id, qs)
         return np.quantile(settlement, np.asarray(qs, dtype=float), axis=0)
 
     def step_at(self, years: float) -> int | None:
         """Last step dated on or before ``years`` after as_of; None beyond the horizon."""
-        limit = _add_years(self.dates[0], years)
-        if limit > self.dates[-1]:
-            return None
-        return max(t for t, date in enumerate(self.dates) if date <= limit)
+        return step_within(self.dates, years)
 
     @property
     def bargained_by(self) -> str:
@@ -271,30 +412,35 @@ class EnsembleResult:
         import pandas as pd
 
         stop = self.draws if stop is None else min(stop, self.draws)
-        steps = len(self.dates)
-        columns: dict[str, np.ndarray] = {
-            "draw": np.repeat(np.arange(start, stop), steps),
-            "step": np.tile(np.arange(steps), stop - start),
-            "date": np.tile(np.array(self.dates, dtype="datetime64[D]"), stop - start),
-        }
+        engine = None
         if self.model == MIXTURE and self.engine is not None:
-            columns["engine"] = np.repeat(self.engine[start:stop].astype(str), steps)
-        for prefix, table in self._tables():
-            for key, array in table.items():
-                columns[f"{prefix}.{key}"] = array[start:stop].reshape(-1)
-        return pd.DataFrame(columns)
+            engine = self.engine[start:stop]
+        tables = {prefix: {key: array[start:stop] for key, array in table.items()}
+                  for prefix, table in self._tables()}
+        return pd.DataFrame(path_columns(tables, self.dates, start, engine))
 
     def _tables(self) -> list[tuple[str, dict[str, np.ndarray]]]:
-        mechanisms = list(self.shock_hazard)
-        return [
-            ("settlement", self.settlement),
-            ("cohesion", self.cohesion),
-            ("issue_cohesion", self.issue_cohesion),
-            ("ruptured", self.ruptured),
-            ("shock_fired", self.shock_fired),
-            ("shock_count", {shock: self.shock_count[shock] for shock in mechanisms}),
-            ("shock_hazard", self.shock_hazard),
-        ]
+        """Each table of arrays keyed by id as the files hold it (:func:`file_tables`).
+
+        The paths of :data:`PATH_ORDER`, then any other field holding
+        ``{id: array}`` with the draws on axis 0 ((D, T + 1) paths or (D,)
+        values per draw), the parameters aside, in field order.
+        """
+        found = {name: getattr(self, name) for name in PATH_ORDER}
+        for item in fields(self):
+            table = getattr(self, item.name)
+            if item.name in PATH_ORDER or item.name == "parameters" or not isinstance(
+                    table, dict) or not table:
+                continue
+            if all(isinstance(array, np.ndarray) and array.ndim in (1, 2)
+                   and len(array) == self.draws for array in table.values()):
+                found[item.name] = table
+        return list(file_tables(found).items())
+
+    def _per_draw(self) -> dict[str, np.ndarray]:
+        """Columns ``<table>.<id>`` of the (D,) tables other than the parameters."""
+        return {f"{prefix}.{key}": array for prefix, table in self._tables()
+                for key, array in table.items() if array.ndim == 1}
 
     def to_parquet(self, directory: str | Path) -> Path:
         """Write the result to ``directory``: Parquet files of draws, parameters and a manifest.
@@ -314,31 +460,50 @@ class EnsembleResult:
             name = f"paths-{number:05d}.parquet"
             self.to_frame(start, start + DRAWS_PER_FILE).to_parquet(folder / name, index=False)
             files.append(name)
-        parameters = pd.DataFrame({"draw": np.arange(self.draws), **self.parameters})
+        parameters = pd.DataFrame({"draw": np.arange(self.draws), **self.parameters,
+                                   **self._per_draw()})
         parameters.to_parquet(folder / "parameters.parquet", index=False)
-        manifest = {**self.manifest(), "files": files, "parameter_file": "parameters.parquet"}
+        self._write_manifest(folder, files, self.draws)
+        return folder
+
+    def _write_manifest(self, folder: Path, files: list[str], draws: int) -> None:
+        """Write ``manifest.json`` (for ``draws`` draws in ``files``) and ``rupture.json``."""
+        manifest = {**self.manifest(), "draws": draws, "files": files,
+                    "parameter_file": "parameters.parquet"}
         (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         rules = {alliance: record.to_json() for alliance, record in self.rupture.items()}
         (folder / RUPTURE_FILE).write_text(json.dumps(rules, indent=2), encoding="utf-8")
-        return folder
 
     @classmethod
-    def from_parquet(cls, directory: str | Path) -> EnsembleResult:
-        """Reopen a result written by :meth:`to_parquet`."""
+    def from_parquet(cls, directory: str | Path, *, tables: Sequence[str] | None = None,
+                     draws: int | None = None) -> EnsembleResult:
+        """Reopen a result written by :meth:`to_parquet` (or streamed by :class:`ChunkWriter`).
+
+        Lazily, when asked: ``tables`` names the path tables to read (e.g.
+        ``["ruptured"]``; the others come back empty) and ``draws`` reads
+        only the first draws (row groups beyond them are skipped), so a
+        large ensemble's files can be opened in part.
+        """
         import pandas as pd
 
         folder = Path(directory)
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        frame = pd.concat([pd.read_parquet(folder / name) for name in manifest["files"]])
+        wanted = None if tables is None else set(tables)
+        count = manifest["draws"] if draws is None else min(int(draws), manifest["draws"])
+        frame = pd.concat([_read_part(folder / name, wanted, count)
+                           for name in manifest["files"]])
         steps = len(manifest["dates"])
 
         def table(prefix: str, keys: list[str]) -> dict[str, np.ndarray]:
+            if wanted is not None and prefix not in wanted:
+                return {}
             return {
-                key: frame[f"{prefix}.{key}"].to_numpy().reshape(manifest["draws"], steps)
+                key: frame[f"{prefix}.{key}"].to_numpy().reshape(count, steps)
                 for key in keys
             }
 
-        parameters = pd.read_parquet(folder / manifest["parameter_file"])
+        parameters = _read_part(folder / manifest["parameter_file"], None, count)
+        manifest["draws"] = count
         engine = None
         if "engine" in frame:
             engine = frame["engine"].to_numpy().reshape(manifest["draws"], steps)[:, 0]
@@ -370,7 +535,141 @@ class EnsembleResult:
             rupture={alliance: RuptureRecord.from_json(rule) for alliance, rule in rules.items()},
             shock_count=counts,
             shock_hazard=table("shock_hazard", mechanisms),
+            **_other_tables(frame, parameters.drop(columns=manifest["parameters"]),
+                            manifest["draws"], steps, wanted),
         )
+
+
+def _read_part(path: Path, tables: set[str] | None, draws: int) -> pd.DataFrame:
+    """A Parquet file's rows for the first ``draws`` draws, only the columns of ``tables``.
+
+    ``tables`` None reads every column; the ``draw``, ``step``, ``date`` and
+    ``engine`` columns are always read.
+    """
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(path)
+    names = source.schema_arrow.names
+    columns = [name for name in names if tables is None or "." not in name
+               or name.partition(".")[0] in tables]
+    return pq.read_table(path, columns=columns, filters=[("draw", "<", draws)]).to_pandas()
+
+
+def _other_tables(frame: pd.DataFrame, parameters: pd.DataFrame, draws: int,
+                  steps: int, wanted: set[str] | None) -> dict[str, Any]:
+    """The tables beyond :data:`PATH_ORDER` that a result's files hold, by their columns.
+
+    A column ``<table>.<id>`` of the paths files is a (D, T + 1) path, one of
+    the parameter file (its parameters left out) a (D,) value, when
+    ``<table>`` is a field of :class:`EnsembleResult` that holds arrays by id.
+    """
+    names = {item.name for item in fields(EnsembleResult)
+             if str(item.type) == "dict[str, np.ndarray]"
+             and (wanted is None or item.name in wanted)} - {*PATH_ORDER, "parameters",
+                                                             *READ_BY_NAME}
+    found: dict[str, Any] = {}
+    for source, shape in ((frame, (draws, steps)), (parameters, (draws,))):
+        for column in source.columns:
+            prefix, dot, key = str(column).partition(".")
+            if dot and prefix in names:
+                found.setdefault(prefix, {})[key] = source[column].to_numpy().reshape(shape)
+    return found
+
+
+class ChunkWriter:
+    """Write an ensemble's files chunk by chunk, as :meth:`EnsembleResult.to_parquet` lays them out.
+
+    One Parquet file per table (``paths-00000.parquet``: every draw's paths,
+    long format; ``parameters.parquet``: one row per draw), each chunk a row
+    group, written as it arrives: nothing of the ensemble stays in memory.
+    :meth:`close` then writes ``manifest.json`` and ``rupture.json`` from a
+    result holding the ensemble's first draws (the manifest counts all of
+    them).  :meth:`EnsembleResult.from_parquet` reads the folder back; the
+    chunks must arrive in the order of their draws.
+    """
+
+    PATHS = "paths-00000.parquet"
+    PARAMETERS = "parameters.parquet"
+
+    def __init__(self, directory: str | Path, dates: Sequence[dt.date], *,
+                 mixture: bool) -> None:
+        self.folder = Path(directory)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.dates, self.mixture = list(dates), mixture
+        self.writers: dict[str, Any] = {}
+        self.draws = 0
+
+    def write(self, first_draw: int, tables: Mapping[str, Mapping[str, np.ndarray]],
+              parameters: Mapping[str, np.ndarray], engine: np.ndarray | None) -> None:
+        """Append the draws from ``first_draw`` on: their tables (as :func:`keyed_arrays`)."""
+        if first_draw != self.draws:
+            raise ValueError(f"chunks must arrive in order: draw {self.draws} expected, "
+                             f"got {first_draw}")
+        count = next(len(array) for table in tables.values() for array in table.values())
+        tables = file_tables(tables)
+        paths = path_columns(tables, self.dates, first_draw, engine if self.mixture else None)
+        per_draw = {f"{prefix}.{key}": array for prefix, table in tables.items()
+                    for key, array in table.items() if np.ndim(array) == 1}
+        self._append(self.PATHS, paths)
+        self._append(self.PARAMETERS, {"draw": np.arange(first_draw, first_draw + count),
+                                       **parameters, **per_draw})
+        self.draws += count
+
+    def _append(self, name: str, columns: dict[str, np.ndarray]) -> None:
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(pd.DataFrame(columns), preserve_index=False)
+        if name not in self.writers:
+            self.writers[name] = pq.ParquetWriter(self.folder / name, table.schema)
+        self.writers[name].write_table(table)
+
+    def close(self, sample: EnsembleResult | None = None) -> Path:
+        """Finish the files and, given the ensemble's first draws, write the manifest."""
+        for writer in self.writers.values():
+            writer.close()
+        self.writers = {}
+        if sample is not None:
+            sample._write_manifest(self.folder, [self.PATHS], self.draws)
+        return self.folder
+
+
+def read_survival(directory: str | Path) -> tuple[list[dt.date], dict[str, Band]]:
+    """Each alliance's survival band at every step, read lazily from an ensemble's files.
+
+    Reads only the ``step`` and ``ruptured.*`` columns of the paths files,
+    one row group at a time, so memory stays bounded whatever the draws
+    (the whole result is never built, as :meth:`EnsembleResult.from_parquet`
+    would).  Returns the step dates and ``{alliance: Band}``.
+    """
+    import pyarrow.parquet as pq
+
+    folder = Path(directory)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    dates = [dt.date.fromisoformat(text) for text in manifest["dates"]]
+    alliances = list(manifest["alliances"])
+    holding = {alliance: np.zeros(len(dates), dtype=np.int64) for alliance in alliances}
+    columns = ["step", *(f"ruptured.{alliance}" for alliance in alliances)]
+    for name in manifest["files"]:
+        source = pq.ParquetFile(folder / name)
+        for group in range(source.num_row_groups):
+            batch = source.read_row_group(group, columns=columns)
+            steps = batch.column("step").to_numpy()
+            for alliance in alliances:
+                ruptured = batch.column(f"ruptured.{alliance}").to_numpy(zero_copy_only=False)
+                holding[alliance] += np.bincount(steps[~ruptured.astype(bool)],
+                                                 minlength=len(dates))
+    draws = int(manifest["draws"])
+    return dates, {alliance: wilson_band(count, draws) for alliance, count in holding.items()}
+
+
+def step_within(dates: Sequence[dt.date], years: float) -> int | None:
+    """Last step dated on or before ``years`` after the first date; None beyond the last."""
+    limit = _add_years(dates[0], years)
+    if limit > dates[-1]:
+        return None
+    return max(t for t, date in enumerate(dates) if date <= limit)
 
 
 def _add_years(date: dt.date, years: float) -> dt.date:
