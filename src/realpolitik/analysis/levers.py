@@ -55,6 +55,7 @@ __all__ = [
     "Interval",
     "IntervalMethod",
     "LeverOptions",
+    "LeverStart",
     "LeverReport",
     "Option",
     "RegretSummary",
@@ -64,10 +65,12 @@ __all__ = [
     "evaluate_levers",
     "least_regret",
     "lever_options",
+    "lever_start",
     "lever_runs",
     "paired_interval",
     "regret",
     "resolve_lever_options",
+    "start_counts",
     "summarise_regret",
 ]
 
@@ -249,6 +252,70 @@ class DelayCost:
 
 
 @dataclass(frozen=True)
+class LeverStart:
+    """When a lever that waits for its condition (``when``) started, over one option's futures.
+
+    ``started`` of the ``futures`` saw it start by the horizon (``share``,
+    with its 95% Wilson interval ``low``-``high``); ``counts[t]`` is how
+    many started at step ``t``.  ``median_step`` and ``median_start`` (ISO
+    date) are the median start among the futures in which it started (the
+    smallest step by which half of them had started), None when it never
+    started.
+    """
+
+    option: str
+    lever: str
+    condition: str
+    futures: int
+    started: int
+    share: float
+    low: float
+    high: float
+    median_step: int | None
+    median_start: str | None
+    counts: tuple[int, ...]
+
+
+def start_counts(steps: np.ndarray, length: int) -> np.ndarray:
+    """How many draws started at each of ``length`` steps, from per-draw start steps (-1 never)."""
+    steps = np.asarray(steps, dtype=np.int64)
+    return np.bincount(steps[steps >= 0], minlength=length)[:length].astype(np.int64)
+
+
+def lever_start(option: str, lever: Lever, counts: np.ndarray, futures: int,
+                dates: Sequence[dt.date]) -> LeverStart:  # fmt: skip
+    """Summarise one waiting lever's start steps, given as counts per step over ``futures``."""
+    from realpolitik.simulation.results import wilson_band
+
+    counts = np.asarray(counts, dtype=np.int64)
+    started = int(counts.sum())
+    band = wilson_band(np.asarray(started), futures)
+    median = None
+    if started:
+        median = int(np.argmax(2 * np.cumsum(counts) >= started))
+    return LeverStart(option, lever.id, lever.when or "", futures, started,
+                      float(band.estimate), float(band.low), float(band.high), median,
+                      None if median is None else dates[median].isoformat(),
+                      tuple(int(count) for count in counts))
+
+
+def _lever_starts(results: Mapping[str, EnsembleLike],
+                  options: Sequence[Option]) -> list[LeverStart]:  # fmt: skip
+    """The start of every lever with ``when`` in every option, from the options' results."""
+    found = []
+    for option in options:
+        result = results[option.id]
+        table = getattr(result, "lever_start", {}) or {}
+        for lever in option.levers:
+            if lever.when is not None and lever.id in table:
+                dates = list(result.dates)
+                found.append(lever_start(option.id, lever,
+                                         start_counts(table[lever.id], len(dates)),
+                                         int(result.draws), dates))
+    return found
+
+
+@dataclass(frozen=True)
 class LeverReport:
     """Effects, ranking, regret and the cost of delay for a set of options."""
 
@@ -269,6 +336,7 @@ class LeverReport:
     synergy: dict[str, Interval] = field(default_factory=dict)
     delays: list[DelayCost] = field(default_factory=list)
     interval: str = "normal"
+    starts: list[LeverStart] = field(default_factory=list)
 
     def option_name(self, option_id: str) -> str:
         """The readable name of an option."""
@@ -277,6 +345,11 @@ class LeverReport:
     def objective_effect(self, option_id: str) -> Effect:
         """The option's effect on the objective."""
         return self.effects[option_id][self.objective]
+
+    def start_of(self, option_id: str, lever_id: str) -> LeverStart | None:
+        """When the lever with ``when`` started in the option's futures (None: not recorded)."""
+        return next((start for start in self.starts
+                     if start.option == option_id and start.lever == lever_id), None)
 
     def to_frame(self):
         """Every option's effect on every outcome as a pandas DataFrame, in ranking order.
@@ -319,6 +392,7 @@ class LeverReport:
             "least_mean_regret": self.least_mean_regret,
             "synergy": {option: asdict(interval) for option, interval in self.synergy.items()},
             "delays": [asdict(delay) for delay in self.delays],
+            **({"starts": [asdict(start) for start in self.starts]} if self.starts else {}),
         }
 
 
@@ -392,6 +466,7 @@ def compare_options(
         direction=direction, outcomes=labels, options=list(options), effects=effects,
         ranking=ranking, regret=summaries, minimax_regret=least_regret(summaries, "max"),
         least_mean_regret=least_regret(summaries, "mean"), synergy=synergy, interval=interval,
+        starts=_lever_starts(results, options),
     )
 
 

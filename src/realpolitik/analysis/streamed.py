@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -46,8 +46,10 @@ from realpolitik.analysis.levers import (
     least_regret,
     lever_options,
     lever_runs,
+    lever_start,
     regret,
     resolve_lever_options,
+    start_counts,
 )
 from realpolitik.analysis.outcomes import Outcome, value
 from realpolitik.analysis.questions import QuestionForecast, forecast_questions
@@ -283,33 +285,41 @@ class LeverChunkJob:
 
 @dataclass(frozen=True)
 class LeverChunkValues:
-    """The outcomes of one range of draws: (n, options, outcomes) and (n, late levers)."""
+    """The outcomes of one range of draws: (n, options, outcomes) and (n, late levers).
+
+    ``starts`` maps (option index, lever id) of each lever with ``when`` to
+    how many of the draws it started at each step.
+    """
 
     start: int
     stop: int
     values: np.ndarray
     late: np.ndarray
+    starts: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
 
 
 def lever_chunk_values(job: LeverChunkJob) -> LeverChunkValues:
     """Simulate every option and every late lever on one range of draws; keep their outcomes."""
     first = job.options[0]
     scenario, size = first.scenario, first.stop - first.start
-    ids = ensemble_ids(scenario)
     values = np.empty((size, len(job.options), len(job.outcomes)))
     parameters: list[dict[str, np.ndarray]] = []
+    starts: dict[tuple[int, str], np.ndarray] = {}
     for o, option_job in enumerate(job.options):
         chunk = run_chunk(option_job)
-        view = ChunkView.of(chunk, option_job, ids)
+        view = ChunkView.of(chunk, option_job, ensemble_ids(scenario, option_job.levers))
         values[:, o] = np.column_stack([value(view, outcome) for outcome in job.outcomes])
         parameters.append(chunk.parameters)  # the paths go; the late levers need the numbers
+        for lever, steps in view.tables.get("lever_start", {}).items():
+            starts[(o, lever)] = start_counts(steps, len(view.dates))
     late = np.empty((size, len(job.late)))
     for column, (option, on_time, lever, late_job) in enumerate(job.late):
         overrides = _lever_numbers_overrides(scenario, on_time, lever, parameters[option])
         late_job = replace(late_job, overrides={**late_job.overrides, **overrides})
         chunk = run_chunk(late_job)
+        ids = ensemble_ids(scenario, late_job.levers)
         late[:, column] = value(ChunkView.of(chunk, late_job, ids), job.objective)
-    return LeverChunkValues(first.start, first.stop, values, late)
+    return LeverChunkValues(first.start, first.stop, values, late, starts)
 
 
 @dataclass(frozen=True)
@@ -408,15 +418,23 @@ def evaluate_levers_streamed(
     aim = labels.index(objective.label)
     draws = int(chosen.draws or 0)
     total = lever_runs(levers, pairs=chosen.pairs, delays=bool(late)) * draws
+    starts: dict[tuple[int, str], np.ndarray] = {}
 
     def add(_job: LeverChunkJob, found: LeverChunkValues) -> None:
         tally.add(_columns(found, layout, aim, direction), found.start)
         regrets.add(found.values[:, :, aim], direction)
+        for key, counts in found.starts.items():
+            starts[key] = starts[key] + counts if key in starts else counts.copy()
         if progress is not None:
             progress(found.stop * total // draws, total)
 
     (executor or LocalExecutor()).run(lever_chunk_values, jobs, InOrder(add).collect)
-    return _report(scenario, chosen, layout, tally, regrets, objective.label, direction)
+    report = _report(scenario, chosen, layout, tally, regrets, objective.label, direction)
+    dates = list(jobs[0].options[0].dates) if jobs else []
+    return replace(report, starts=[
+        lever_start(option.id, lever, starts[(o, lever.id)], report.draws, dates)
+        for o, option in enumerate(layout.options) for lever in option.levers
+        if (o, lever.id) in starts])
 
 
 def _lever_jobs(scenario: Scenario, chosen: LeverOptions, run_options: list[Option],

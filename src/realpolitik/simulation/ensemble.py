@@ -238,12 +238,18 @@ def plan_ensemble(
     return EnsemblePlan(jobs, applied, dates, weights, draws, seed)
 
 
-def ensemble_ids(scenario: Scenario) -> dict[str, list[str]]:
-    """The ids that label the last axis of a chunk's arrays (see ``results.keyed_arrays``)."""
+def ensemble_ids(scenario: Scenario, levers: Sequence[AppliedLever] = ()
+                 ) -> dict[str, list[str]]:  # fmt: skip
+    """The ids that label the last axis of a chunk's arrays (see ``results.keyed_arrays``).
+
+    ``levers`` are the levers the chunks apply: those with ``when`` label the
+    start steps of the levers that wait (``waiting_levers``).
+    """
     shocks = [shock.id for shock in scenario.dynamics.shocks] if scenario.dynamics else []
     return {"issues": list(scenario.issue_ids),
             "alliances": [alliance.id for alliance in scenario.alliances],
-            "shocks": shocks, "mechanisms": list(mechanism_shocks(scenario))}
+            "shocks": shocks, "mechanisms": list(mechanism_shocks(scenario)),
+            "waiting_levers": [a.lever.id for a in levers if a.lever.when is not None]}
 
 
 def head(chunk: ChunkResult, count: int) -> ChunkResult:
@@ -270,7 +276,7 @@ class _Collector:
         self.scenario, self.applied, self.dates, self.draws = scenario, applied, dates, draws
         self.progress = progress
         self.done = 0
-        self.ids = ensemble_ids(scenario)
+        self.ids = ensemble_ids(scenario, applied)
         self.tables: dict[str, dict[str, np.ndarray]] = {}
         self.parameters: dict[str, np.ndarray] = {}
         self.engine = np.zeros(draws, dtype=np.int64)

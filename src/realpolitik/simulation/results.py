@@ -42,7 +42,7 @@ for paths or (n, X) for one value per draw) follows these, in field order.
 
 KEYED_BY = {"settlement": "issues", "cohesion": "alliances", "issue_cohesion": "alliances",
             "ruptured": "alliances", "shock_fired": "shocks", "shock_count": "shocks",
-            "shock_hazard": "mechanisms"}
+            "shock_hazard": "mechanisms", "lever_start": "waiting_levers"}
 """Which ids label the last axis of a chunk's array, by field name.
 
 A field not listed here is labelled by the one id list whose length equals
@@ -225,6 +225,11 @@ class EnsembleResult:
     shock_hazard
         Mechanism shock id (a ``hazard_factor`` or ``recurring``) -> (D, T + 1)
         hazard it fired with at each step; NaN at step 0.
+    lever_start
+        Id of each applied lever with ``when`` -> (D,) int, the step at which
+        it started in each draw (-1: its condition never held by the
+        horizon); empty when no applied lever waits, so the files of such a
+        run hold no column for it.
     """
 
     dates: list[dt.date]
@@ -246,6 +251,7 @@ class EnsembleResult:
     rupture: dict[str, RuptureRecord] = field(default_factory=dict)
     shock_count: dict[str, np.ndarray] = field(default_factory=dict)
     shock_hazard: dict[str, np.ndarray] = field(default_factory=dict)
+    lever_start: dict[str, np.ndarray] = field(default_factory=dict)
     summary: _Summary | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -124,6 +124,7 @@ class ChunkResult:
     shock_count: np.ndarray  # (n, T+1, S) int64: firings so far
     shock_hazard: np.ndarray  # (n, T+1, M) hazard of each mechanism shock; NaN at step 0
     engine: np.ndarray | None = None  # (n,) index into the job's engine_weights (mixtures)
+    lever_start: np.ndarray | None = None  # (n, W) start step of each lever with `when`; -1 never
 
 
 def bargain(
@@ -645,4 +646,14 @@ def run_chunk(job: ChunkJob) -> ChunkResult:
         start=job.start, stop=job.stop, settlement=settlement, cohesion=cohesion,
         issue_cohesion=issue_cohesion, ruptured=ruptured, shock_fired=fired,
         parameters=reported, shock_count=counts, shock_hazard=hazards, engine=engine,
+        lever_start=_lever_starts(run, size),
     )
+
+
+def _lever_starts(run: _Run, size: int) -> np.ndarray:
+    """(n, W) step at which each lever with ``when`` started, in the job's order; -1 never."""
+    started = [steps for steps in run.lever_started if steps is not None]
+    if not started:
+        return np.zeros((size, 0), dtype=np.int64)
+    stacked = np.column_stack(started)
+    return np.where(stacked == NEVER, -1, stacked)

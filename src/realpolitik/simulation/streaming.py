@@ -305,7 +305,7 @@ def stream_ensemble(
     plan = plan_ensemble(scenario, draws=draws, seed=seed, model=model,
                          horizon_years=horizon_years, levers=levers, chunk_size=chunk_size,
                          engine_weights=engine_weights)
-    ids = ensemble_ids(scenario)
+    ids = ensemble_ids(scenario, plan.applied)
     summary = EnsembleSummary(ids, len(plan.dates))
     kept = min(max(int(keep), 1), plan.draws)
     sample = _Collector(scenario, plan.applied, plan.dates, kept, None)
