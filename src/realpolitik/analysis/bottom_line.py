@@ -13,6 +13,13 @@ draws that screen's content from the results of every analysis, as data:
   that the focus alliance still holds at the horizon, the game changer most
   associated with its rupture, the best lever with its interval, and how the
   issue the scenario asks most about settles;
+* for a scenario with mechanisms, one judgment per **feedback loop** (a
+  shock with a ``hazard_factor`` or ``recurring``: whether it damps or
+  escalates, with the share of futures each way) and one per **lever that
+  waits** for a condition (``when``): where waiting ranks against the same
+  levers at once, with both effects, and in what share of the futures it
+  started by the horizon; these follow the judgments above, and the first
+  of each kind closes the answer;
 * **signposts**: the scenario's forecast questions to watch, with their
   current probabilities;
 * **limitations**: the scenario's own ``limitations``, verbatim.
@@ -33,7 +40,8 @@ import numpy as np
 
 from realpolitik.analysis.ach import AchResult
 from realpolitik.analysis.drivers import Driver, Rate
-from realpolitik.analysis.levers import BASELINE, LeverReport
+from realpolitik.analysis.feedback import Loop, SequencePair, Share, feedback_loops, sequences
+from realpolitik.analysis.levers import BASELINE, Interval, LeverReport
 from realpolitik.analysis.outlook import Outlook
 from realpolitik.analysis.probability import SCALE_NAME, Chance
 from realpolitik.analysis.questions import QuestionForecast
@@ -46,6 +54,7 @@ from realpolitik.scenario.schema import Issue, Scenario
 from realpolitik.scenario.settings import analysis_defaults
 
 __all__ = [
+    "MAX_JUDGMENTS",
     "MAX_SIGNPOSTS",
     "BottomLine",
     "Judgment",
@@ -56,6 +65,22 @@ __all__ = [
 MAX_SIGNPOSTS = 6
 """Questions listed under "what would change this"; the report's question section has all."""
 
+MAX_JUDGMENTS = 5
+"""Key judgments drawn from the general analyses; mechanism judgments come on top."""
+
+MECHANISM_HEADLINES = ("feedback", "sequence")
+"""The answer closes with the headline of the first judgment of each of these topics.
+
+Loops that recur come first (a shock that can fire again closes its loop),
+then the others, each in the scenario's order.
+"""
+
+_WAYS = {"escalates": "escalates (its hazard ends higher than it began)",
+         "damps": "damps (its hazard ends lower than it began)",
+         "flat": "stays flat (its hazard ends where it began)"}
+"""A loop's verdict in plain words."""
+
+
 SETTLEMENT_RANGE = (0.05, 0.5, 0.95)
 """Quantiles of a settlement: the 90% range of the simulated futures and the median."""
 
@@ -65,7 +90,8 @@ class Judgment:
     """One key judgment: a sentence and the number it rests on.
 
     ``topic`` is one of ``settlement``, ``hypotheses``, ``holding``,
-    ``game_changer``, ``lever``, ``issue`` or ``cohesion``; ``headline``
+    ``game_changer``, ``lever``, ``issue``, ``cohesion``, ``feedback`` (a
+    loop) or ``sequence`` (a lever that waits); ``headline``
     is the short form the answer strings together; ``value``,
     ``low`` and ``high`` are in ``unit``; ``words`` is the ICD 203 phrase
     when the value is a probability.
@@ -135,7 +161,12 @@ def bottom_line(scenario: Scenario, forecast: StaticForecast, outlook: Outlook |
     """
     reader = _Reader(scenario, forecast, outlook)
     judgments = reader.judgments(hypotheses)
+    mechanisms = reader.mechanisms()
     answer = [judgment.headline for judgment in judgments[:4]]
+    answer += [next(judgment for judgment in mechanisms if judgment.topic == topic).headline
+               for topic in MECHANISM_HEADLINES
+               if any(judgment.topic == topic for judgment in mechanisms)]
+    judgments += mechanisms
     signposts, more = reader.signposts()
     return BottomLine(
         scenario_id=scenario.scenario.id, question=scenario.scenario.question,
@@ -171,7 +202,7 @@ class _Reader:
         chosen = [judgment for judgment in found if judgment is not None]
         if not chosen:
             chosen = [self.settlement(self.scenario.issues[0].id)]
-        return chosen[:5]
+        return chosen[:MAX_JUDGMENTS]
 
     def settlement(self, issue_id: str) -> Judgment:
         """Where the issue settles: median and 90% range at the horizon, and the engines' spread."""
@@ -312,6 +343,73 @@ class _Reader:
         return Judgment("issue", judgment.text, judgment.headline, judgment.value,
                         judgment.low, judgment.high, judgment.unit)
 
+    # ---- mechanisms: feedback loops and levers that wait ---------------------------
+    def mechanisms(self) -> list[Judgment]:
+        """One judgment per feedback loop, then one per lever that waits; none without them."""
+        if self.outlook is None:
+            return []
+        feedback = feedback_loops(self.scenario, self.outlook.ensemble)
+        loops = sorted(feedback.loops, key=lambda loop: not loop.recurring)
+        found = [self.loop(loop, feedback.draws) for loop in loops]
+        report = self.outlook.levers
+        if report is not None:
+            found += [self.sequence(report, pair) for pair in _telling_pairs(report)]
+        return found
+
+    def loop(self, loop: Loop, draws: int) -> Judgment:
+        """Whether a mechanism shock's loop damps or escalates, with the share each way."""
+        name = inline(self._shock_name(loop.shock))
+        verdict = loop.verdict
+        chances = {way: _share_chance(getattr(loop, way), draws) for way in _WAYS}
+        lead = chances[verdict]
+        others = " and ".join(f"{_WAYS[way].partition(' (')[0]} in {chances[way].shown()}"
+                              for way in _WAYS if way != verdict)
+        text = (f"The feedback loop of {name} most often {_WAYS[verdict]}: {lead.words}, in "
+                f"{lead.shown()} of {draws:,} simulated futures, from the first step to "
+                f"{self._horizon_text()}; it {others}.")
+        if loop.recurring:
+            text += f" It fires {loop.mean_firings:.1f} times per future on average."
+        headline = (f"The loop of {name} {verdict.replace('flat', 'stays flat')}: "
+                    f"{lead.words}, {lead.shown()} of the futures.")
+        return Judgment("feedback", text, headline, lead.estimate, lead.low, lead.high,
+                        f"share of futures in which the loop {verdict}", lead.words)
+
+    def sequence(self, report: LeverReport, pair: SequencePair) -> Judgment:
+        """Where the option that waits ranks against the same levers at once."""
+        scale, unit = _effect_unit(report.objective)
+        total = len(report.ranking)
+        wait, now = report.ranking.index(pair.option) + 1, report.ranking.index(pair.at_once) + 1
+        waiting, at_once = (report.objective_effect(option).effect
+                            for option in (pair.option, pair.at_once))
+        place = ("level with" if waiting.mean == at_once.mean
+                 else "above" if wait < now else "below")
+        overlap = waiting.low <= at_once.high and at_once.low <= waiting.high
+        text = (f"Waiting ranks {place} acting at once: “{report.option_name(pair.option)}"
+                f"”, whose lever starts only once {pair.condition}, ranks {wait} of {total} "
+                f"to {_goal(report, self.scenario, self.horizon)} "
+                f"({_shown_effect(waiting, scale, unit)} against no lever); the same levers "
+                f"at once, “{report.option_name(pair.at_once)}”, rank {now} "
+                f"({_shown_effect(at_once, scale, unit)})"
+                + ("; their 95% intervals overlap, so the order is not sure." if overlap
+                   else "."))
+        start = report.start_of(pair.option, pair.lever)
+        headline = (f"Waiting (“{report.option_name(pair.option)}”) ranks {wait} of "
+                    f"{total}, {place} the same levers at once (rank {now}).")
+        if start is None:
+            return Judgment("sequence", text, headline, scale * waiting.mean,
+                            scale * waiting.low, scale * waiting.high, unit)
+        started = Chance(start.share, start.low, start.high, start.futures)
+        if start.started == 0:
+            text += (f" Its condition never held in any of the {start.futures:,} futures "
+                     "of the lever analysis, so the lever never started.")
+        else:
+            text += (f" The lever started in {started.shown()} of the futures by "
+                     f"{self._horizon_text()} ({started.words}; median start "
+                     f"{start.median_start}).")
+        headline += f" Its lever starts in {started.shown()} of the futures."
+        return Judgment("sequence", text, headline, scale * waiting.mean, scale * waiting.low,
+                        scale * waiting.high, unit)
+
     # ---- signposts and notes --------------------------------------------------
     def signposts(self) -> tuple[list[Signpost], int]:
         """Up to :data:`MAX_SIGNPOSTS` questions to watch, and how many more there are."""
@@ -428,6 +526,35 @@ def _goal(report: LeverReport, scenario: Scenario, horizon: dt.date | None) -> s
         issue = scenario.issue(outcome.target).name
         return f"{verb} the settlement of \u201c{issue}\u201d{when}"
     return f"{verb} {outcome_name(scenario, outcome, horizon)}"
+
+def _shown_effect(effect: Interval, scale: float, unit: str) -> str:
+    digits = _digits(scale)
+    return (f"{scale * effect.mean:+.{digits}f} [{scale * effect.low:+.{digits}f}, "
+            f"{scale * effect.high:+.{digits}f}] {unit}")
+
+
+def _share_chance(share: Share, draws: int) -> Chance:
+    return Chance(share.estimate, share.low, share.high, draws)
+
+
+def _telling_pairs(report: LeverReport) -> list[SequencePair]:
+    """Per lever that waits, the one pair the bottom line words.
+
+    Among the pairs that form a sequence (the lever alone, or beside a lever
+    acting on what its condition reads), a pair with such a partner comes
+    before the lever alone (it is the sequence proper), then the best-ranked
+    option that waits.
+    """
+    chosen: dict[str, SequencePair] = {}
+    for pair in sequences(report):
+        if not pair.sequence:
+            continue
+        key = (pair.option == pair.lever, report.ranking.index(pair.option))
+        held = chosen.get(pair.lever)
+        if held is None or key < (held.option == held.lever, report.ranking.index(held.option)):
+            chosen[pair.lever] = pair
+    return list(chosen.values())
+
 
 def _signpost(question: QuestionForecast, draws: int) -> Signpost:
     chance = Chance.of_share(question.probability, draws)

@@ -24,19 +24,28 @@ unread.
 A hazard's path also moves with a ``hazard_trend`` and with the hazard
 effects of other shocks and levers: "escalates" says the hazard ended
 higher, not why; the per-term changes say how much of it the state did.
+
+:func:`sequences` pairs, in a lever report, each option holding a lever
+that waits for a condition (``when``) with the same levers taken at once,
+so that waiting and acting at once can be ranked side by side.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from realpolitik.analysis.levers import LeverReport, Option
+
 from realpolitik.scenario.indicator_syntax import iter_terms, parse_expression
+from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.results import EnsembleResult, wilson_band
 
-__all__ = ["FLAT_TOLERANCE", "Feedback", "Loop", "Share", "StateResponse", "feedback_loops"]
+__all__ = ["FLAT_TOLERANCE", "Feedback", "Loop", "SequencePair", "Share", "StateResponse",
+           "feedback_loops", "sequences"]
 
 FLAT_TOLERANCE = 0.001
 """Largest change of the hazard per step, first step to last, still counted as flat (0.1 point)."""
@@ -250,3 +259,88 @@ def _mean(values: np.ndarray) -> float:
 def _plain(value: float) -> float | None:
     """A float for JSON: NaN becomes None."""
     return None if np.isnan(value) else float(value)
+
+
+# ---------------------------------------------------------------------------
+# Levers that wait, against the same levers at once
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SequencePair:
+    """An option holding a condition-started lever, and the same levers taken at once.
+
+    ``sequence`` is True when the option is the lever alone, or paired with
+    a lever that acts on what its condition reads (the brief's "persuade
+    Israel, then reopen the fate of Assad"): the pairs the report words.
+    """
+
+    option: str
+    at_once: str
+    lever: str
+    condition: str
+    sequence: bool = False
+
+
+def _same_course(waiting: Lever, other: Lever) -> bool:
+    """Whether ``other`` is ``waiting`` taken at once: same actors, same targets, no condition."""
+    def targets(lever: Lever) -> list[str]:
+        return sorted(effect.target for effect in lever.effects)
+
+    return (other.id != waiting.id and other.when is None
+            and sorted(other.actors) == sorted(waiting.actors)
+            and targets(other) == targets(waiting))
+
+
+def sequences(report: LeverReport) -> list[SequencePair]:
+    """Pair each option holding a lever with ``when`` with the same option acting at once.
+
+    The lever taken at once is the one of the same actors acting on the same
+    targets without a condition (its amounts may differ: the scenario says
+    what waiting buys); the option at once keeps the same other lever, if
+    any.  Options with no such counterpart are left out.
+    """
+    by_levers = {frozenset(lever.id for lever in option.levers): option.id
+                 for option in report.options}
+    found = []
+    for option in report.options:
+        for waiting in (lever for lever in option.levers if lever.when is not None):
+            for other in _singles(report.options):
+                if not _same_course(waiting, other):
+                    continue
+                partners = [lever for lever in option.levers if lever.id != waiting.id]
+                if any(_same_course(waiting, partner) for partner in partners):
+                    continue  # the lever beside itself taken at once: nothing to compare
+                swapped = frozenset([other.id, *(lever.id for lever in partners)])
+                if swapped in by_levers:
+                    sequence = not partners or any(
+                        _brings_about(partner, waiting.when or "") for partner in partners)
+                    found.append(SequencePair(option.id, by_levers[swapped], waiting.id,
+                                              waiting.when or "", sequence))
+    return found
+
+
+def _brings_about(partner: Lever, condition: str) -> bool:
+    """Whether a lever acts on the state a condition reads (so it can make the condition hold).
+
+    ``position(ISSUE.ACTOR)`` and ``salience(ISSUE.ACTOR)`` read one stance,
+    ``settlement(ISSUE)`` every stance on the issue, ``cohesion(ALLIANCE)``
+    the alliance's stakes and its members' stances, ``fired``/``count(SHOCK)``
+    the shock's hazard.
+    """
+    targets = [effect.target for effect in partner.effects]
+    for term in iter_terms(parse_expression(condition, "mechanism")):
+        if term.function in ("position", "salience"):
+            issue, _, actor = term.id.partition(".")
+            wanted = [f"stances.{issue}.{actor}.{term.function}"]
+        elif term.function == "settlement":
+            wanted = [f"stances.{term.id}."]
+        elif term.function == "cohesion":
+            wanted = [f"alliances.{term.id}.", "stances."]
+        else:
+            wanted = [f"shocks.{term.id}."]
+        if any(target.startswith(prefix) for target in targets for prefix in wanted):
+            return True
+    return False
+
+
+def _singles(options: Sequence[Option]) -> list[Lever]:
+    return [option.levers[0] for option in options if len(option.levers) == 1]

@@ -24,22 +24,19 @@ Everything here reads results; nothing is simulated.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from realpolitik.analysis.feedback import Feedback, Loop, Share
-from realpolitik.analysis.levers import Interval, LeverReport, Option
+from realpolitik.analysis.feedback import Feedback, Loop, SequencePair, Share, sequences
+from realpolitik.analysis.levers import Interval, LeverReport
 from realpolitik.analysis.probability import Chance
 from realpolitik.outputs.html import table
 from realpolitik.outputs.naming import Namer
 from realpolitik.outputs.plotting import provenance, save_figure, subplots
 from realpolitik.outputs.results_files import Records, csv_name
 from realpolitik.outputs.section import Figure, Section
-from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.results import EnsembleResult
 
@@ -165,90 +162,6 @@ def _loop_record(scenario: Scenario, loop: Loop, draws: int) -> dict[str, object
 # ---------------------------------------------------------------------------
 # Levers that wait
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SequencePair:
-    """An option holding a condition-started lever, and the same levers taken at once.
-
-    ``sequence`` is True when the option is the lever alone, or paired with
-    a lever that acts on what its condition reads (the brief's "persuade
-    Israel, then reopen the fate of Assad"): the pairs the report words.
-    """
-
-    option: str
-    at_once: str
-    lever: str
-    condition: str
-    sequence: bool = False
-
-
-def _same_course(waiting: Lever, other: Lever) -> bool:
-    """Whether ``other`` is ``waiting`` taken at once: same actors, same targets, no condition."""
-    def targets(lever: Lever) -> list[str]:
-        return sorted(effect.target for effect in lever.effects)
-
-    return (other.id != waiting.id and other.when is None
-            and sorted(other.actors) == sorted(waiting.actors)
-            and targets(other) == targets(waiting))
-
-
-def sequences(report: LeverReport) -> list[SequencePair]:
-    """Pair each option holding a lever with ``when`` with the same option acting at once.
-
-    The lever taken at once is the one of the same actors acting on the same
-    targets without a condition (its amounts may differ: the scenario says
-    what waiting buys); the option at once keeps the same other lever, if
-    any.  Options with no such counterpart are left out.
-    """
-    by_levers = {frozenset(lever.id for lever in option.levers): option.id
-                 for option in report.options}
-    found = []
-    for option in report.options:
-        for waiting in (lever for lever in option.levers if lever.when is not None):
-            for other in _singles(report.options):
-                if not _same_course(waiting, other):
-                    continue
-                partners = [lever for lever in option.levers if lever.id != waiting.id]
-                if any(_same_course(waiting, partner) for partner in partners):
-                    continue  # the lever beside itself taken at once: nothing to compare
-                swapped = frozenset([other.id, *(lever.id for lever in partners)])
-                if swapped in by_levers:
-                    sequence = not partners or any(
-                        _brings_about(partner, waiting.when or "") for partner in partners)
-                    found.append(SequencePair(option.id, by_levers[swapped], waiting.id,
-                                              waiting.when or "", sequence))
-    return found
-
-
-def _brings_about(partner: Lever, condition: str) -> bool:
-    """Whether a lever acts on the state a condition reads (so it can make the condition hold).
-
-    ``position(ISSUE.ACTOR)`` and ``salience(ISSUE.ACTOR)`` read one stance,
-    ``settlement(ISSUE)`` every stance on the issue, ``cohesion(ALLIANCE)``
-    the alliance's stakes and its members' stances, ``fired``/``count(SHOCK)``
-    the shock's hazard.
-    """
-    from realpolitik.scenario.indicator_syntax import iter_terms, parse_expression
-
-    targets = [effect.target for effect in partner.effects]
-    for term in iter_terms(parse_expression(condition, "mechanism")):
-        if term.function in ("position", "salience"):
-            issue, _, actor = term.id.partition(".")
-            wanted = [f"stances.{issue}.{actor}.{term.function}"]
-        elif term.function == "settlement":
-            wanted = [f"stances.{term.id}."]
-        elif term.function == "cohesion":
-            wanted = [f"alliances.{term.id}.", "stances."]
-        else:
-            wanted = [f"shocks.{term.id}."]
-        if any(target.startswith(prefix) for target in targets for prefix in wanted):
-            return True
-    return False
-
-
-def _singles(options: Sequence[Option]) -> list[Lever]:
-    return [option.levers[0] for option in options if len(option.levers) == 1]
-
-
 def _unit(objective: str) -> tuple[float, str]:
     """Scale and unit of an effect on the objective, as the bottom line words it."""
     kind = objective.partition(":")[0]
