@@ -60,6 +60,7 @@ SETTLEMENTS, MOVEMENT, COHESION = "settlements", "movement", "cohesion"
 ISSUES, SOURCES, EVIDENCE = "issues", "sources", "evidence"
 SURVIVAL, GAME_CHANGERS = "survival", "game-changers"
 LEVER_RANKING, LEVER_EFFECTS, LEVER_DELAYS = "lever-ranking", "lever-effects", "lever-delays"
+LEVER_STARTS = "lever-starts"
 PRIM_BOXES, PRIM_INPUTS = "prim-boxes", "prim-inputs"
 SOBOL, TORNADO, QUESTIONS = "sobol", "tornado", "questions"
 BY_THRESHOLD, BY_ENGINE = "survival-by-threshold", "survival-by-engine"
@@ -152,6 +153,8 @@ def outlook_tables(scenario: Scenario, outlook: Outlook) -> dict[str, Records]:
         tables[LEVER_RANKING] = lever_ranking_records(outlook.levers)
         tables[LEVER_EFFECTS] = lever_effect_records(scenario, outlook.levers, horizon)
         tables[LEVER_DELAYS] = lever_delay_records(outlook.levers)
+        if outlook.levers.starts:
+            tables[LEVER_STARTS] = lever_start_records(outlook.levers)
     if outlook.discovery is not None:
         tables[PRIM_BOXES] = prim_box_records(scenario, outlook.discovery, horizon)
         tables[PRIM_INPUTS] = prim_input_records(scenario, outlook.discovery)
@@ -337,6 +340,16 @@ def lever_delay_records(report: LeverReport) -> Records:
              "late_start": d.start, **_interval("on_time", d.on_time),
              **_interval("late", d.late), **_interval("loss", d.loss)}
             for d in report.delays]
+
+
+def lever_start_records(report: LeverReport) -> Records:
+    """When each lever that waits for its condition started, option by option."""
+    return [{"option_id": start.option, "option": report.option_name(start.option),
+             "lever_id": start.lever, "lever": report.option_name(start.lever),
+             "condition": start.condition, "futures": start.futures, "started": start.started,
+             "share": start.share, "share_low": start.low, "share_high": start.high,
+             "median_step": start.median_step, "median_start": start.median_start}
+            for start in report.starts]
 
 
 def prim_box_records(scenario: Scenario, discovery: Discovery, horizon: dt.date) -> Records:

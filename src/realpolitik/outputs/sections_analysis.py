@@ -8,6 +8,7 @@ from pathlib import Path
 
 from realpolitik.analysis.discovery import Discovery, Restriction
 from realpolitik.analysis.levers import BASELINE, Interval, LeverReport
+from realpolitik.analysis.probability import Chance
 from realpolitik.analysis.sensitivity import Sensitivity
 from realpolitik.outputs import figures_analysis as figures
 from realpolitik.outputs import results_files as files
@@ -22,6 +23,7 @@ __all__ = [
     "levers_section",
     "restriction_text",
     "sensitivity_section",
+    "start_rows",
 ]
 
 
@@ -82,10 +84,23 @@ def levers_section(report: LeverReport, folder: Path, names: Namer | None = None
                              "the lever starts later):"),
                   _table(["lever", "late start", "effect on time", "effect late",
                           "loss from waiting"], rows, files.LEVER_DELAYS)]
+    if report.starts:
+        parts += [_paragraph("Levers that wait for a condition start only in the futures where "
+                             "it holds: the share of futures in which each started by the "
+                             "horizon (95% interval), and the median start among them:"),
+                  _table(["option", "lever waits until", "started by the horizon",
+                          "median start"], start_rows(report), files.LEVER_STARTS)]
     parts.append(_provenance(report.scenario_id, report.seed, report.draws, report.model))
     figure = figures.lever_effects(report, Path(folder) / "lever-effects.png",
                                    objective=names.outcome(report.objective))
     return Section("Policy levers", "\n".join(parts), [figure], anchor="levers")
+
+
+def start_rows(report: LeverReport) -> list[list[str]]:
+    """One row per option and lever that waits: option, condition, share started, median start."""
+    return [[report.option_name(start.option), start.condition,
+             Chance(start.share, start.low, start.high, start.futures).shown(),
+             start.median_start or "never"] for start in report.starts]
 
 
 def regret_sentence(report: LeverReport, regret: dict) -> str:

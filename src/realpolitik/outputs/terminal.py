@@ -40,7 +40,7 @@ from realpolitik.outputs import outlook_sections, tables
 from realpolitik.outputs.feedback_view import feedback_renderables
 from realpolitik.outputs.model_choices_view import model_choice_renderables
 from realpolitik.outputs.naming import Namer
-from realpolitik.outputs.sections_analysis import regret_sentence, restriction_text
+from realpolitik.outputs.sections_analysis import regret_sentence, restriction_text, start_rows
 from realpolitik.scenario.names import input_kind
 from realpolitik.scenario.schema import Scenario
 
@@ -141,6 +141,8 @@ def lever_renderables(report: LeverReport, names: Namer | None = None) -> list[R
         parts.append(outcome_table(report, names))
     if report.delays:
         parts.append(delay_table(report))
+    if report.starts:
+        parts.append(start_table(report))
     return parts
 
 
@@ -201,6 +203,18 @@ def delay_table(report: LeverReport) -> Table:
     for delay in report.delays:
         table.add_row(Text(report.option_name(delay.lever)), delay.start,
                       _interval(delay.on_time), _interval(delay.late), _interval(delay.loss))
+    return table
+
+
+def start_table(report: LeverReport) -> Table:
+    """When each lever that waits for its condition started, option by option."""
+    table = Table(title="Levers that wait: share of futures in which each started by the "
+                        "horizon [95% interval], and the median start")
+    for header in ("option", "waits until", "started", "median start"):
+        table.add_column(header, justify="left" if header in ("option", "waits until")
+                         else "right")
+    for row in start_rows(report):
+        table.add_row(Text(row[0]), Text(row[1]), row[2], row[3])
     return table
 
 
