@@ -381,20 +381,23 @@ class _Reader:
         wait, now = report.ranking.index(pair.option) + 1, report.ranking.index(pair.at_once) + 1
         waiting, at_once = (report.objective_effect(option).effect
                             for option in (pair.option, pair.at_once))
-        place = ("level with" if waiting.mean == at_once.mean
-                 else "above" if wait < now else "below")
+        level = waiting.mean == at_once.mean
+        place = "above" if wait < now else "below"
         overlap = waiting.low <= at_once.high and at_once.low <= waiting.high
-        text = (f"Waiting ranks {place} acting at once: “{report.option_name(pair.option)}"
-                f"”, whose lever starts only once {pair.condition}, ranks {wait} of {total} "
+        lead = ("Waiting does exactly as well as acting at once" if level
+                else f"Waiting ranks {place} acting at once")
+        text = (f"{lead}: \u201c{report.option_name(pair.option)}"
+                f"\u201d, whose lever starts only once {pair.condition}, ranks {wait} of {total} "
                 f"to {_goal(report, self.scenario, self.horizon)} "
                 f"({_shown_effect(waiting, scale, unit)} against no lever); the same levers "
-                f"at once, “{report.option_name(pair.at_once)}”, rank {now} "
+                f"at once, \u201c{report.option_name(pair.at_once)}\u201d, rank {now} "
                 f"({_shown_effect(at_once, scale, unit)})"
-                + ("; their 95% intervals overlap, so the order is not sure." if overlap
-                   else "."))
+                + ("; their 95% intervals overlap, so the order is not sure."
+                   if overlap and not level else "."))
         start = report.start_of(pair.option, pair.lever)
-        headline = (f"Waiting (“{report.option_name(pair.option)}”) ranks {wait} of "
-                    f"{total}, {place} the same levers at once (rank {now}).")
+        beside = "with the same effect as" if level else place
+        headline = (f"Waiting (\u201c{report.option_name(pair.option)}\u201d) ranks {wait} of "
+                    f"{total}, {beside} the same levers at once (rank {now}).")
         if start is None:
             return Judgment("sequence", text, headline, scale * waiting.mean,
                             scale * waiting.low, scale * waiting.high, unit)

@@ -38,7 +38,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from realpolitik.analysis.levers import LeverReport, Option
-
 from realpolitik.scenario.indicator_syntax import iter_terms, parse_expression
 from realpolitik.scenario.levers import Lever
 from realpolitik.scenario.schema import Scenario

@@ -310,8 +310,8 @@ def lever_chunk_values(job: LeverChunkJob) -> LeverChunkValues:
         view = ChunkView.of(chunk, option_job, ensemble_ids(scenario, option_job.levers))
         values[:, o] = np.column_stack([value(view, outcome) for outcome in job.outcomes])
         parameters.append(chunk.parameters)  # the paths go; the late levers need the numbers
-        for lever, steps in view.tables.get("lever_start", {}).items():
-            starts[(o, lever)] = start_counts(steps, len(view.dates))
+        for lever_id, steps in view.tables.get("lever_start", {}).items():
+            starts[(o, lever_id)] = start_counts(steps, len(view.dates))
     late = np.empty((size, len(job.late)))
     for column, (option, on_time, lever, late_job) in enumerate(job.late):
         overrides = _lever_numbers_overrides(scenario, on_time, lever, parameters[option])
