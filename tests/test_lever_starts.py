@@ -132,3 +132,24 @@ def test_the_median_start_is_among_the_futures_where_it_started(steps, median):
     assert found.median_step == median
     assert found.started == sum(step >= 0 for step in steps)
     assert found.share == pytest.approx(found.started / len(steps))
+
+
+def test_the_levers_command_shows_and_writes_when_a_lever_that_waits_started(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from realpolitik.interfaces.cli import app
+
+    path = tmp_path / "toy.yaml"
+    path.write_text(TOY + DYNAMICS.replace("WHEN", "fired(s)"), encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "levers", str(path), "--draws", "20", "--model", "compromise", "--delay-years", "0",
+        "--objective", "settlement:solo", "--direction", "maximise",
+        "--out", str(tmp_path / "out")], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Levers that wait" in result.output
+    assert "fired(s)" in result.output and "2021-01-01" in result.output
+    written = json.loads((tmp_path / "out" / "levers.json").read_text(encoding="utf-8"))
+    assert {(s["option"], s["started"], s["median_start"]) for s in written["starts"]} == {
+        ("after", 20, "2021-01-01"), ("after+plain", 20, "2021-01-01")}

@@ -212,7 +212,7 @@ def start_table(report: LeverReport) -> Table:
                         "horizon [95% interval], and the median start")
     for header in ("option", "waits until", "started", "median start"):
         table.add_column(header, justify="left" if header in ("option", "waits until")
-                         else "right")
+                         else "right", overflow="fold")
     for row in start_rows(report):
         table.add_row(Text(row[0]), Text(row[1]), row[2], row[3])
     return table
