@@ -92,7 +92,11 @@ __all__ = [
 ]
 
 BARGAIN_CHUNK = 256
-"""Issues bargained together: bounds memory and keeps pair arrays cache-sized."""
+"""Most issues bargained together: bounds memory and keeps pair arrays cache-sized."""
+
+CHUNK_PAIRS = 2**17
+"""Most actor pairs (issues x N x N) bargained together: with many actors a chunk holds
+fewer issues, so that each (issues, N, N) array of a round (1 MB) stays in the cache."""
 
 SAME_POSITION = 1e-9
 """Two positions closer than this share of the range count as one: no contest."""
@@ -538,7 +542,7 @@ def _path_forecasts(path: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, n
 
 
 def _bargain(x0: np.ndarray, issues: _Issues, options: EUMOptions) -> tuple[np.ndarray, ...]:
-    """Bargain chunk by chunk (bounded memory, cache-sized arrays).
+    """Bargain chunk by chunk (bounded memory, cache-sized arrays; see :data:`CHUNK_PAIRS`).
 
     Returns positions per round (P, R + 1, N), weighted median and mean per
     round (P, R + 1), rounds used and convergence (P,); chunks that settled
@@ -546,8 +550,9 @@ def _bargain(x0: np.ndarray, issues: _Issues, options: EUMOptions) -> tuple[np.n
     """
     _warn_idle((issues.active.sum(axis=1) < 2) | (issues.scale <= 0.0))
     parts = []
-    for start in range(0, x0.shape[0], BARGAIN_CHUNK):
-        rows = slice(start, start + BARGAIN_CHUNK)
+    size = max(1, min(BARGAIN_CHUNK, CHUNK_PAIRS // x0.shape[1] ** 2))
+    for start in range(0, x0.shape[0], size):
+        rows = slice(start, start + size)
         chunk = _Issues(
             issues.weight[rows], issues.salience[rows], issues.active[rows], issues.scale[rows]
         )
