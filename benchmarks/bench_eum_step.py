@@ -9,8 +9,10 @@ compared with its reference measured alongside):
   one (the compiled engine behind ``EUMStepper``, which also reuses the issues
   whose inputs did not change since the previous step), and their ratio; the
   largest difference between the two on the draws both ran;
-* the new path on two threads of this process (the compiled loops release
-  the interpreter lock);
+* the new path on one core (by default, called from the main thread, the
+  compiled engine shares each chunk's issues among Numba's threads, one per
+  core), and on two threads of this process (the compiled loops release the
+  interpreter lock; each thread's engine then keeps to one core);
 * with ``--dask``: the new path on a local dask cluster of 1 and 2 worker
   processes (speed-up against one worker, cluster start-up excluded), and
   the overhead per chunk (a cluster round trip for an empty job);
@@ -38,6 +40,7 @@ from unittest import mock
 
 import numpy as np
 
+import realpolitik.models.eum as eum
 import realpolitik.simulation.stepping as stepping
 from realpolitik.models.eum import clear_step_memo
 from realpolitik.models.registry import engine
@@ -57,6 +60,11 @@ def timed(function):
 def old_step_path():
     """The step path before the compiled engine: the registry's settle at every step."""
     return mock.patch.object(stepping, "step_settle", lambda model: engine(model).settle)
+
+
+def one_core():
+    """The compiled engine on one core: its rows are not shared among Numba's threads."""
+    return mock.patch.object(eum, "_share_cores", lambda rows: False)
 
 
 def ensemble(draws: int, seed: int = 0, **options):
@@ -84,6 +92,11 @@ def compare_paths(draws: int, old_draws: int) -> None:
           f"{(draws / cpu) / (old_draws / old_cpu):8.1f} x CPU")
     print(f"largest difference on the {old_draws} draws both ran: "
           f"{largest_difference(new, old, old_draws):.2e}")
+    with one_core():
+        _, wall1, cpu1 = timed(lambda: ensemble(draws))
+    print(f"new step path, one core                    : {draws:>6,} draws in "
+          f"{wall1:7.1f} s wall ({cpu1:7.1f} s CPU) = {draws / wall1:8.2f} draws/s "
+          f"(all cores / one: {wall1 / wall:.2f} x wall)")
     threaded, wall2, _ = timed(lambda: ensemble(draws, executor=ThreadExecutor(2)))
     same = largest_difference(threaded, new, draws) == 0.0
     print(f"new path, 2 threads                        : {draws:>6,} draws in "

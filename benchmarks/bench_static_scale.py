@@ -5,6 +5,11 @@ Usage::
     python benchmarks/bench_static_scale.py             # 200 actors, 40 issues
     python benchmarks/bench_static_scale.py --quick     # 20 actors, 5 issues; two runs
     python benchmarks/bench_static_scale.py --actors 120 --issues 25
+    python benchmarks/bench_static_scale.py --reference OLD/src   # also an older version
+
+``--reference`` runs the four engines together once more with another
+checkout's ``src`` folder first on the path (e.g. the version before a
+change), in the same run, and prints this version's figures as ratios of it.
 
 The scenario is valid and generated in memory: every actor takes a stance on
 every issue, with varied positions, saliences and capabilities, and four
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -34,6 +40,7 @@ from pathlib import Path
 ALL = "all four"
 TARGET_SECONDS = 30.0
 TARGET_MEGABYTES = 1024.0
+SOURCE = Path(__file__).resolve().parents[1] / "src"
 
 
 def scenario_text(actors: int, issues: int) -> str:
@@ -101,10 +108,15 @@ def child(path: Path, models: str) -> None:
     print(json.dumps(measure(path, chosen)))
 
 
-def in_fresh_process(path: Path, models: str) -> dict[str, float]:
-    """Measure in a new interpreter, so that the peak of memory is this choice's alone."""
+def in_fresh_process(path: Path, models: str, source: Path = SOURCE) -> dict[str, float]:
+    """Measure in a new interpreter, so that the peak of memory is this choice's alone.
+
+    ``source`` (a ``src`` folder) comes first on the interpreter's path.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source), os.environ.get(
+        "PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, __file__, "--child", str(path), "--models", models],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise SystemExit(f"{models} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -135,6 +147,8 @@ def main() -> None:
     parser.add_argument("--issues", type=int, default=40)
     parser.add_argument("--quick", action="store_true",
                         help="20 actors and 5 issues; compromise and all four only")
+    parser.add_argument("--reference", type=Path, default=None,
+                        help="another checkout's src folder, measured alongside (all four)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--models", default=ALL, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -149,7 +163,21 @@ def main() -> None:
         path = Path(folder) / "scale.yaml"
         path.write_text(scenario_text(actors, issues), encoding="utf-8")
         figures = {name: in_fresh_process(path, name) for name in choices}
+        reference = None if args.reference is None else in_fresh_process(
+            path, ALL, args.reference)
     report(figures, actors, issues)
+    if reference is not None:
+        compare(figures[ALL], reference, args.reference)
+
+
+def compare(now: dict[str, float], before: dict[str, float], source: Path) -> None:
+    """Print the four engines' figures of this version and of ``source``, and their ratios."""
+    print(f"all four with {source}: {before['seconds']:.1f} s ({before['bargaining']:.1f} s "
+          f"bargaining, {before['cpu_seconds']:.1f} s CPU), {before['peak_mb']:.0f} MB peak")
+    print(f"this version / that one: {now['seconds'] / before['seconds']:.2f}x time, "
+          f"{now['cpu_seconds'] / before['cpu_seconds']:.2f}x CPU, "
+          f"{now['bargaining'] / before['bargaining']:.2f}x bargaining time, "
+          f"{now['peak_mb'] / before['peak_mb']:.2f}x peak memory")
 
 
 if __name__ == "__main__":

@@ -352,13 +352,16 @@ def test_stepper_bargains_only_what_changed_or_was_never_seen(monkeypatch):
     from realpolitik.models import _eum_kernel, eum
 
     bargained = []
-    original = _eum_kernel.settle_rows
 
-    def spy(*args):
-        bargained.append(len(args[5]))  # the rows handed to the compiled loop
-        return original(*args)
+    def spy(original):
+        def counted(*args):
+            bargained.append(len(args[5]))  # the rows handed to the compiled loop
+            return original(*args)
 
-    monkeypatch.setattr(_eum_kernel, "settle_rows", spy)
+        return counted
+
+    for name in ("settle_rows", "settle_rows_parallel"):  # one core or all of them
+        monkeypatch.setattr(_eum_kernel, name, spy(getattr(_eum_kernel, name)))
     monkeypatch.setattr(eum, "_MEMO", eum._ForecastMemo())
     rng = np.random.default_rng(3)
     x, s, c = rng.uniform(0, 100, (4, 5, 3)), rng.uniform(0.1, 1, (4, 5, 3)), np.ones((4, 5, 3))
@@ -371,6 +374,81 @@ def test_stepper_bargains_only_what_changed_or_was_never_seen(monkeypatch):
     stepper(x, s, c)
     EUMStepper()(x[:2], s[:2], c[:2])  # a new stepper, another shape: all remembered
     assert bargained == [12, 1]  # the compiled loop ran twice: 12 issues, then 1
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 9), shared=st.integers(0, 4),
+       risk=st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_absolute_votes_sum_the_vote_tensor(seed, n, shared, risk):
+    # the compiled sum must equal sum_k w_k |dist[k, j] - dist[k, i]| taken on the
+    # whole (N, N, N) tensor, with actors sharing positions and risk-shaped distances
+    from realpolitik.models import _eum_kernel
+
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 100, (3, n))
+    x[:, : min(shared, n)] = x[:, :1]  # some actors at one position
+    w = rng.uniform(0, 1, (3, n))
+    w[:, -1] = 0.0  # an inactive voter
+    dist = np.abs(x[:, :, None] - x[:, None, :])
+    if risk:
+        dist = (dist / 100.0) ** rng.uniform(0.5, 2.0, (3, n, 1))
+    expected = np.einsum("pk,pkij->pij", w, np.abs(dist[:, :, None, :] - dist[:, :, :, None]))
+    total = np.empty((3, n, n))
+    _eum_kernel.absolute_votes(x, dist, w, total)
+    np.testing.assert_allclose(total, expected, rtol=1e-13, atol=0.0)
+    np.testing.assert_array_equal(total, np.swapaxes(total, 1, 2))
+
+
+def test_vectorised_engine_memory_stays_quadratic_in_actors():
+    # 120 actors on one issue: the (N, N, N) vote tensor alone would be 13.8 MB;
+    # the round's (N, N) tables are 0.1 MB each
+    import tracemalloc
+
+    rng = np.random.default_rng(8)
+    x, s, c = (rng.uniform(lo, 100, (1, 120, 1)) for lo in (0, 10, 1))
+    tracemalloc.start()
+    try:
+        expected_utility(x, s / 100, c, options=EUMOptions(max_rounds=3))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4e6
+
+
+@given(data=scenarios(), options=READINGS)
+@settings(max_examples=20, deadline=None)
+def test_compiled_rows_on_all_cores_equal_one_core(data, options):
+    from realpolitik.models import _eum_kernel
+    from realpolitik.models._inputs import check_inputs, voting_weights
+    from realpolitik.models.eum import _flatten, _position_scale
+
+    inputs = check_inputs(*data)
+    x0, active = _flatten(inputs.positions), _flatten(inputs.active)
+    arguments = (x0, _flatten(voting_weights(inputs, engine="expected_utility")),
+                 _flatten(inputs.salience), active, _position_scale(x0, active, None),
+                 np.arange(x0.shape[0])[::-1].copy(), options.q, options.t, options.max_rounds,
+                 options.tol, options.vote_share == "all", options.votes == "risk",
+                 options.offer_choice == "by_type_weighted")  # fmt: skip
+    results = []
+    for settle in (_eum_kernel.settle_rows, _eum_kernel.settle_rows_parallel):
+        out = (np.zeros(x0.shape[0]), np.zeros(x0.shape[0], dtype=np.int64),
+               np.zeros(x0.shape[0], dtype=bool))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            settle(*arguments, *out)
+        results.append(out)
+    for one, every in zip(*results, strict=True):
+        np.testing.assert_array_equal(one, every)
+
+
+def test_forecast_from_a_worker_thread_equals_the_main_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(4)
+    x, s, c = rng.uniform(0, 100, (6, 7, 4)), rng.uniform(0.1, 1, (6, 7, 4)), np.ones((6, 7, 4))
+    with ThreadPoolExecutor(1) as pool:
+        threaded = pool.submit(eum_forecast, x, s, c).result()
+    np.testing.assert_array_equal(threaded, eum_forecast(x, s, c))
 
 
 def test_memo_forgets_the_least_recently_used():

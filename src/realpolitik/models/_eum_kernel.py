@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 SAME_POSITION = 1e-9
 """Two positions closer than this share of the range count as one (as in ``eum``)."""
@@ -421,6 +421,37 @@ def bargain_issue(
 
 
 @njit(cache=True, nogil=True)
+def _settle_row(
+    p: int,
+    x0: np.ndarray,
+    w: np.ndarray,
+    s: np.ndarray,
+    active: np.ndarray,
+    scale: np.ndarray,
+    q: float,
+    t: float,
+    max_rounds: int,
+    tol: float,
+    share_all: bool,
+    risk_votes: bool,
+    by_type: bool,
+    forecast: np.ndarray,
+    rounds: np.ndarray,
+    settled: np.ndarray,
+    x: np.ndarray,
+    order: np.ndarray,
+) -> None:
+    """Bargain row ``p``; write its forecast, rounds and settlement (buffers ``x``, ``order``)."""
+    used, done = bargain_issue(
+        x0[p], w[p], s[p], active[p], scale[p], q, t, max_rounds, tol,
+        share_all, risk_votes, by_type, x,
+    )  # fmt: skip
+    forecast[p] = weighted_median(x, w[p], order)
+    rounds[p] = used
+    settled[p] = done
+
+
+@njit(cache=True, nogil=True)
 def settle_rows(
     x0: np.ndarray,
     w: np.ndarray,
@@ -450,11 +481,96 @@ def settle_rows(
     x = np.empty(n)
     order = np.empty(n, dtype=np.int64)
     for index in range(rows.shape[0]):
-        p = rows[index]
-        used, done = bargain_issue(
-            x0[p], w[p], s[p], active[p], scale[p], q, t, max_rounds, tol,
-            share_all, risk_votes, by_type, x,
-        )  # fmt: skip
-        forecast[p] = weighted_median(x, w[p], order)
-        rounds[p] = used
-        settled[p] = done
+        _settle_row(rows[index], x0, w, s, active, scale, q, t, max_rounds, tol, share_all,
+                    risk_votes, by_type, forecast, rounds, settled, x, order)  # fmt: skip
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def settle_rows_parallel(
+    x0: np.ndarray,
+    w: np.ndarray,
+    s: np.ndarray,
+    active: np.ndarray,
+    scale: np.ndarray,
+    rows: np.ndarray,
+    q: float,
+    t: float,
+    max_rounds: int,
+    tol: float,
+    share_all: bool,
+    risk_votes: bool,
+    by_type: bool,
+    forecast: np.ndarray,
+    rounds: np.ndarray,
+    settled: np.ndarray,
+) -> None:
+    """:func:`settle_rows` with the rows shared among Numba's threads (one core each).
+
+    Rows are independent and each writes only its own entries, so the
+    results are those of :func:`settle_rows`, bit for bit, whatever the
+    number of threads or the order in which they finish.
+    """
+    n = x0.shape[1]
+    for index in prange(rows.shape[0]):
+        x = np.empty(n)
+        order = np.empty(n, dtype=np.int64)
+        _settle_row(rows[index], x0, w, s, active, scale, q, t, max_rounds, tol, share_all,
+                    risk_votes, by_type, forecast, rounds, settled, x, order)  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def absolute_votes(x: np.ndarray, dist: np.ndarray, weight: np.ndarray, total: np.ndarray) -> None:
+    """Votes cast in every contest, ``total[p, i, j] = sum_k w_k |dist[p, k, j] - dist[p, k, i]|``.
+
+    The sum the vectorised engine (:func:`realpolitik.models.eum._success_probability`)
+    would otherwise take over an (N, N, N) array per issue: here each issue
+    ``p`` is summed in place, with the same terms added in the same order
+    (voter ``k`` ascending), once per pair of distinct positions (actors at
+    one position have the same distances, so the same votes) and once per
+    unordered pair (the sum is symmetric). The innermost loop runs over the
+    second position of the pair, so that each pair keeps its own running sum
+    and the loop vectorises without reordering any sum. Memory beyond the
+    arguments: two (N, N) buffers per call.
+    """
+    problems, n = x.shape
+    group = np.empty(n, dtype=np.int64)
+    first = np.empty(n, dtype=np.int64)
+    reach = np.empty((n, n))  # [k, g]: voter k's distance to the position of group g
+    table = np.empty((n, n))
+    for p in range(problems):
+        count = _position_groups(x[p], group, first)
+        for k in range(n):
+            for g in range(count):
+                reach[k, g] = dist[p, k, first[g]]
+        table[:count, :count] = 0.0
+        for a in range(count):
+            row = table[a]
+            for k in range(n):
+                wk = weight[p, k]
+                here = reach[k, a]
+                there = reach[k]
+                for b in range(a + 1, count):
+                    row[b] += wk * abs(there[b] - here)
+        for a in range(count):
+            for b in range(a):
+                table[a, b] = table[b, a]
+        for i in range(n):
+            for j in range(n):
+                total[p, i, j] = table[group[i], group[j]]
+
+
+@njit(cache=True, nogil=True)
+def _position_groups(x: np.ndarray, group: np.ndarray, first: np.ndarray) -> int:
+    """Label every actor by distinct position (``first[g]``: its first holder); the count."""
+    count = 0
+    for i in range(x.shape[0]):
+        group[i] = -1
+        for g in range(count):
+            if x[first[g]] == x[i]:
+                group[i] = g
+                break
+        if group[i] < 0:
+            first[count] = i
+            group[i] = count
+            count += 1
+    return count

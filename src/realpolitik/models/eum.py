@@ -92,7 +92,11 @@ __all__ = [
 ]
 
 BARGAIN_CHUNK = 256
-"""Issues bargained together: bounds memory and keeps pair arrays cache-sized."""
+"""Most issues bargained together: bounds memory and keeps pair arrays cache-sized."""
+
+CHUNK_PAIRS = 2**17
+"""Most actor pairs (issues x N x N) bargained together: with many actors a chunk holds
+fewer issues, so that each (issues, N, N) array of a round (1 MB) stays in the cache."""
 
 SAME_POSITION = 1e-9
 """Two positions closer than this share of the range count as one: no contest."""
@@ -252,8 +256,11 @@ def _success_probability(
         if scale is None:
             raise ValueError("risk-shaped votes need the position range 'scale'")
         dist = np.power(dist / scale[:, None, None], exponents[:, :, None])
-    diff = dist[:, :, None, :] - dist[:, :, :, None]  # [p, k, i, j]
-    total = np.einsum("pk,pkij->pij", weight, np.abs(diff, out=diff))
+    from realpolitik.models import _eum_kernel  # compiled on first use (Numba)
+
+    total = np.empty(dist.shape)  # [p, i, j] = sum_k w_k |dist[p, k, j] - dist[p, k, i]|
+    _eum_kernel.absolute_votes(np.ascontiguousarray(x), np.ascontiguousarray(dist),
+                               np.ascontiguousarray(weight), total)  # fmt: skip
     loss = np.einsum("pk,pkm->pm", weight, dist)  # L_m
     favour = np.maximum(0.5 * (total + loss[:, None, :] - loss[:, :, None]), 0.0)
     if vote_share == "all":
@@ -535,7 +542,7 @@ def _path_forecasts(path: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, n
 
 
 def _bargain(x0: np.ndarray, issues: _Issues, options: EUMOptions) -> tuple[np.ndarray, ...]:
-    """Bargain chunk by chunk (bounded memory, cache-sized arrays).
+    """Bargain chunk by chunk (bounded memory, cache-sized arrays; see :data:`CHUNK_PAIRS`).
 
     Returns positions per round (P, R + 1, N), weighted median and mean per
     round (P, R + 1), rounds used and convergence (P,); chunks that settled
@@ -543,8 +550,9 @@ def _bargain(x0: np.ndarray, issues: _Issues, options: EUMOptions) -> tuple[np.n
     """
     _warn_idle((issues.active.sum(axis=1) < 2) | (issues.scale <= 0.0))
     parts = []
-    for start in range(0, x0.shape[0], BARGAIN_CHUNK):
-        rows = slice(start, start + BARGAIN_CHUNK)
+    size = max(1, min(BARGAIN_CHUNK, CHUNK_PAIRS // x0.shape[1] ** 2))
+    for start in range(0, x0.shape[0], size):
+        rows = slice(start, start + size)
         chunk = _Issues(
             issues.weight[rows], issues.salience[rows], issues.active[rows], issues.scale[rows]
         )
@@ -816,6 +824,20 @@ def _checked_options(options: EUMOptions | None) -> EUMOptions:
     return options
 
 
+PARALLEL_ROWS = 8
+"""Fewest issues to bargain for :func:`_compiled_forecast` to share them among Numba's threads."""
+
+
+def _share_cores(rows: int) -> bool:
+    """Whether to bargain ``rows`` issues on all of Numba's threads.
+
+    Only from the main thread: an executor's worker threads (or a dask
+    worker's) already run chunks side by side, and each then bargains on its
+    own core. Results are the same either way (:func:`settle_rows_parallel`).
+    """
+    return rows >= PARALLEL_ROWS and threading.current_thread() is threading.main_thread()
+
+
 def _compiled_forecast(
     inputs: tuple[np.ndarray, ...],
     options: EUMOptions,
@@ -843,7 +865,10 @@ def _compiled_forecast(
         forecast = np.array(previous, dtype=float).ravel()
     rounds = np.zeros(forecast.shape, dtype=np.int64)
     settled = np.zeros(forecast.shape, dtype=bool)
-    _eum_kernel.settle_rows(
+    settle = _eum_kernel.settle_rows
+    if _share_cores(rows.size):
+        settle = _eum_kernel.settle_rows_parallel
+    settle(
         np.ascontiguousarray(x0), np.ascontiguousarray(_flatten(weights)),
         np.ascontiguousarray(_flatten(salience)), np.ascontiguousarray(flat_active),
         scale, rows, float(options.q), float(options.t), int(options.max_rounds),
