@@ -579,7 +579,8 @@ SCENARIO_CASES = [
     edit("indicator_unknown_function", INDICATOR, 'indicator: "flood(drought)"',
          "column 1: unknown function 'flood'", "flood("),
     edit("indicator_number_beyond_limit", INDICATOR, 'indicator: "count(drought) @ 2025-12-31 '
-         '> 1e400"', "questions[0].indicator: column 31: the number 1e400 is larger than 1e+15", "1e400"),
+         '> 1e400"', "questions[0].indicator: column 31: the number 1e400 is larger than 1e+15",
+         "1e400"),
     edit("indicator_undeclared_shock", INDICATOR, 'indicator: "fired(flood)"',
          "column 7: undeclared shock 'flood'", "fired(flood)"),
     edit("indicator_impossible_date", INDICATOR, 'indicator: "fired(drought) @ 2025-02-30"',
