@@ -519,6 +519,12 @@ SCENARIO_CASES = [
          "levers[1].effects[0].scale: a number is expected, got 'double'", "double"),
     edit("lever_when_number", "    start: 2025-01-01\n", "    start: 2025-01-01\n    when: "
          "\"count(drought)\"\n", "levers[1].when: must give a condition", "when:"),
+    edit("lever_when_yaml_true", "    start: 2025-01-01\n", "    start: 2025-01-01\n    when: "
+         "true\n", "levers[1].when: must give a condition (e.g. 'cohesion(ID) < 0.4'), but gives "
+         "a number ('true' alone is read as the name of a number)", "when: true"),
+    edit("mechanism_parameter_duplicate", "  step: quarter\n", "  step: quarter\n  parameters:\n"
+         "    response: 1\n    response: 2\n", "dynamics.parameters.response: duplicate key "
+         "'response'", "response: 2"),
     edit("lever_when_undeclared_alliance", "    start: 2025-01-01\n", "    start: 2025-01-01\n"
          "    when: \"cohesion(rivals) < 0.2\"\n", "levers[1].when: column 10: undeclared "
          "alliance 'rivals'", "when:"),
