@@ -65,7 +65,7 @@ EXAMPLES = int(os.environ.get("REALPOLITIK_FUZZ_EXAMPLES", "0")) or None
 CHECK_EXAMPLES = EXAMPLES or 80
 RUN_EXAMPLES = EXAMPLES or 20
 MECHANISM_CHECK_EXAMPLES = EXAMPLES or 40
-MECHANISM_RUN_EXAMPLES = EXAMPLES or 3
+MECHANISM_RUN_EXAMPLES = EXAMPLES or 2
 
 ALARM_SECONDS = 60
 """A hard limit per command, in case a hang escapes the hypothesis deadline."""
