@@ -12,10 +12,15 @@ code 1 (a bug) fails the test with the saved traceback.  Never "Traceback".
 * scenarios mutated by the strategies of tests/test_fuzz_scenarios.py,
   in-process through typer's runner, and a few as real processes.
 
+* the mechanism seed (tests/data/mechanisms.yaml) mutated in its hazard
+  factors, effect factors, lever conditions, ``recurring`` flags and
+  parameters, through ``check`` and a small ``run`` over time: a run that
+  succeeds writes no NaN or infinity in its JSON results.
+
 The number of examples is bounded so that the file runs in about a minute.
 ``REALPOLITIK_FUZZ_EXAMPLES=1000 REALPOLITIK_FUZZ_BASE=syria-2019`` runs
 the mutation tests at that size on the flagship instead (by hand: it takes
-a while).
+a while; a successful mechanism run takes some seconds).
 """
 
 from __future__ import annotations
@@ -37,7 +42,16 @@ from bad_inputs.cases import BASE, CASES, HOSTILE_VALID
 from helpers import EXAMPLE, REPO
 from realpolitik.interfaces.cli import app
 from realpolitik.scenario.loader import load_scenario, resolve_scenario
-from test_fuzz_scenarios import HOSTILE_TEXT, SNIPPETS, alarm, mutate, places
+from test_fuzz_scenarios import (
+    HOSTILE_TEXT,
+    MECHANISM_DATA,
+    SNIPPETS,
+    alarm,
+    mutate,
+    mutate_mechanism,
+    mutate_valid_mechanism,
+    places,
+)
 
 runner = CliRunner()
 
@@ -50,6 +64,8 @@ EXAMPLES = int(os.environ.get("REALPOLITIK_FUZZ_EXAMPLES", "0")) or None
 
 CHECK_EXAMPLES = EXAMPLES or 80
 RUN_EXAMPLES = EXAMPLES or 20
+MECHANISM_CHECK_EXAMPLES = EXAMPLES or 40
+MECHANISM_RUN_EXAMPLES = EXAMPLES or 2
 
 ALARM_SECONDS = 60
 """A hard limit per command, in case a hang escapes the hypothesis deadline."""
@@ -239,6 +255,62 @@ def test_static_run_on_mutated_scenarios_holds_the_invariant(tmp_path_factory, d
     result = invoke("run", path, "--static", "--out", out, "--detail")
     event(f"exit code {result.exit_code}")
     holds_invariant(result, path, out)
+
+
+def mechanism_mutated(draw) -> str | None:
+    """The mechanism seed with one to three mutations, mostly valid ones when ``valid``."""
+    scenario = copy.deepcopy(MECHANISM_DATA)
+    change = mutate_valid_mechanism if draw(st.booleans()) else mutate_mechanism
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        change(scenario, draw)
+    try:
+        return yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+
+
+NOT_A_NUMBER = re.compile(r"\bNaN\b|-?Infinity\b")
+"""What Python's json writes for NaN and infinities (and no JSON reader accepts)."""
+
+
+def numbers_are_numbers(out: Path) -> None:
+    """No JSON file of a run folder holds NaN or infinity (null stands for 'undefined')."""
+    for path in out.rglob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        assert not NOT_A_NUMBER.search(text), (path.name, NOT_A_NUMBER.search(text))
+
+
+@settings(max_examples=MECHANISM_CHECK_EXAMPLES, **FUZZ_SETTINGS)
+@given(st.data())
+def test_check_on_mutated_mechanisms_holds_the_invariant(tmp_path, data):
+    text = mechanism_mutated(data.draw)
+    if text is None:
+        return
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("check", path)
+    event(f"exit code {result.exit_code}")
+    holds_invariant(result, path)
+
+
+@settings(max_examples=MECHANISM_RUN_EXAMPLES, **FUZZ_SETTINGS)
+@given(st.data())
+def test_run_on_mutated_mechanisms_holds_the_invariant(tmp_path_factory, data):
+    scenario = copy.deepcopy(MECHANISM_DATA)
+    mutate_valid_mechanism(scenario, data.draw)  # a valid start: most runs go to the end
+    text = mechanism_mutated(data.draw) if data.draw(st.booleans()) else yaml.safe_dump(
+        scenario, allow_unicode=True, sort_keys=False)
+    if text is None:
+        return
+    folder = tmp_path_factory.mktemp("fuzz")
+    path, out = folder / "fuzz.yaml", folder / "run"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("run", path, "--draws", "20", "--sobol-samples", "4", "--model",
+                    "compromise", "--out", out)
+    event(f"exit code {result.exit_code}")
+    holds_invariant(result, path, out)
+    if result.exit_code == 0:
+        numbers_are_numbers(out)
 
 
 def run_process(*command: str, cwd: Path) -> subprocess.CompletedProcess:

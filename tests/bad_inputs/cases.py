@@ -482,6 +482,18 @@ SCENARIO_CASES = [
          "expression language", "count: 2"),
     edit("mechanism_parameter_not_number", "  step: quarter\n", "  step: quarter\n  parameters:"
          "\n    response: high\n", "dynamics.parameters.response:", "response: high"),
+    edit("mechanism_years_called", "      duration: 4\n", "      duration: 4\n      "
+         "hazard_factor: \"1 + years(drought)\"\n", "dynamics.shocks[0].hazard_factor: column "
+         "5: 'years' is a number (the years since as_of), not a function", "hazard_factor"),
+    edit("mechanism_number_beyond_limit", "      duration: 4\n", "      duration: 4\n      "
+         "hazard_factor: \"1e999 * count(drought)\"\n", "dynamics.shocks[0].hazard_factor: "
+         "column 1: the number 1e999 is larger than 1e+15", "hazard_factor"),
+    edit("mechanism_effect_factor_many_digits", "          shift: -0.2\n", "          shift: -0.2"
+         "\n          factor: \"" + "9" * 25 + "\"\n", "dynamics.shocks[0].effects[2].factor: "
+         "column 1: the number 9999999999", "factor:"),
+    edit("mechanism_when_number_beyond_limit", "    start: 2025-01-01\n", "    start: 2025-01-01"
+         "\n    when: \"count(drought) < 2e15\"\n", "levers[1].when: column 18: the number 2e15 "
+         "is larger than 1e+15", "when:"),
     # --- levers
     edit("lever_undeclared_actor", "    actors: [mediator]\n    effects:\n      - target: stances",
          "    actors: [mediatr]\n    effects:\n      - target: stances",
@@ -507,6 +519,12 @@ SCENARIO_CASES = [
          "levers[1].effects[0].scale: a number is expected, got 'double'", "double"),
     edit("lever_when_number", "    start: 2025-01-01\n", "    start: 2025-01-01\n    when: "
          "\"count(drought)\"\n", "levers[1].when: must give a condition", "when:"),
+    edit("lever_when_yaml_true", "    start: 2025-01-01\n", "    start: 2025-01-01\n    when: "
+         "true\n", "levers[1].when: must give a condition (e.g. 'cohesion(ID) < 0.4'), but gives "
+         "a number ('true' alone is read as the name of a number)", "when: true"),
+    edit("mechanism_parameter_duplicate", "  step: quarter\n", "  step: quarter\n  parameters:\n"
+         "    response: 1\n    response: 2\n", "dynamics.parameters.response: duplicate key "
+         "'response'", "response: 2"),
     edit("lever_when_undeclared_alliance", "    start: 2025-01-01\n", "    start: 2025-01-01\n"
          "    when: \"cohesion(rivals) < 0.2\"\n", "levers[1].when: column 10: undeclared "
          "alliance 'rivals'", "when:"),
@@ -566,6 +584,9 @@ SCENARIO_CASES = [
          "@@"),
     edit("indicator_unknown_function", INDICATOR, 'indicator: "flood(drought)"',
          "column 1: unknown function 'flood'", "flood("),
+    edit("indicator_number_beyond_limit", INDICATOR, 'indicator: "count(drought) @ 2025-12-31 '
+         '> 1e400"', "questions[0].indicator: column 31: the number 1e400 is larger than 1e+15",
+         "1e400"),
     edit("indicator_undeclared_shock", INDICATOR, 'indicator: "fired(flood)"',
          "column 7: undeclared shock 'flood'", "fired(flood)"),
     edit("indicator_impossible_date", INDICATOR, 'indicator: "fired(drought) @ 2025-02-30"',

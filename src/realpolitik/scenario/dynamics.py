@@ -57,6 +57,7 @@ from realpolitik.scenario.indicator_syntax import (
     RESERVED_NAMES,
     YEARS,
     ExpressionError,
+    Name,
     ValueType,
     iter_names,
     iter_terms,
@@ -166,7 +167,10 @@ def check_mechanism(text: str, wanted: ValueType) -> str:
     if found != wanted:
         example = ("e.g. 'cohesion(ID) < 0.4'" if wanted == "condition"
                    else "e.g. '1 + 0.5 * count(ID)'")
-        raise ExpressionError(f"must give a {wanted} ({example}), but gives a {found}", text)
+        named = (f" ('{node.name}' alone is read as the name of a number)"
+                 if isinstance(node, Name) else "")
+        raise ExpressionError(f"must give a {wanted} ({example}), but gives a {found}{named}",
+                              text)
     return text
 
 

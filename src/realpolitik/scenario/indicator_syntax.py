@@ -40,7 +40,8 @@ Expressions are read in one of two contexts (:data:`Context`):
 Comparisons do not chain (``0.2 < x < 0.5`` is an error: write
 ``0.2 < x and x < 0.5``).  Text is read by the tokenizer and the
 recursive-descent parser below; it is never handed to Python's ``eval``.
-An expression holds at most :data:`MAX_LENGTH` characters, nests
+A number is at most ``MAX_MAGNITUDE`` (1e15, as everywhere in a
+scenario). An expression holds at most :data:`MAX_LENGTH` characters, nests
 parentheses, ``not`` and ``-`` at most :data:`MAX_NESTING` deep, and
 its syntax tree is at most :data:`MAX_DEPTH` operations deep, so that
 neither this parser nor the evaluator can exhaust Python's stack.
@@ -58,6 +59,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
+
+from realpolitik.scenario.quantity import MAX_MAGNITUDE
 
 __all__ = [
     "COMPARISONS",
@@ -441,7 +444,12 @@ class _Parser:
         token = self.current
         if token.kind == "number":
             self.advance()
-            return Number(float(token.text), token.column)
+            value = float(token.text)
+            if value > MAX_MAGNITUDE:
+                raise ExpressionError(
+                    f"the number {excerpt(token.text, 1, 30)} is larger than {MAX_MAGNITUDE:g}, "
+                    "the largest a scenario may write", self.text, token.column)
+            return Number(value, token.column)
         if self.at("("):
             self.nested(self.advance())
             node = self.or_expr()
@@ -461,6 +469,10 @@ class _Parser:
                                                 and following.text == "("):
             self.advance()
             return Name(token.text, token.column)
+        if token.text == YEARS and self.context == "mechanism":
+            raise ExpressionError(
+                f"'{YEARS}' is a number (the years since as_of), not a function: write it "
+                "without '(...)'", self.text, token.column)
         if token.text == YEARS:
             raise ExpressionError(
                 f"'{YEARS}' is read only inside the simulation ({_WHERE_MECHANISMS}); "

@@ -12,9 +12,11 @@ Each step ``t = 0 .. T`` (``t = 0`` is the scenario's ``as_of``):
    step dated on or after its date (step 0 included) once its requirements
    hold.  Hazard factors read the firings before step ``t``.
 1b. **Mechanisms of the firing step**: each effect ``factor`` of a shock
-   that fired at ``t`` is read and kept for that firing; each lever with a
-   ``when`` not yet started (and past its ``start``) starts at ``t`` where
-   its condition holds.  Both read the firings up to and including ``t``.
+   that fired at ``t`` is read and kept for that firing (NaN as 0, and
+   within +-``MAX_MAGNITUDE``: an infinite factor gives the largest); each
+   lever with a ``when`` not yet started (and past its ``start``) starts
+   at ``t`` where its condition holds (a comparison with NaN does not).
+   Both read the firings up to and including ``t``.
 2. **Stated positions are rebuilt** from the base: trends, then the effects
    of the shocks in force (fired at or before ``t``, within their duration;
    the effects of several firings of a recurring shock add up: see
@@ -57,6 +59,7 @@ from realpolitik.scenario.dynamics import (
     parse_rupture_rule,
     parse_target,
 )
+from realpolitik.scenario.quantity import MAX_MAGNITUDE
 from realpolitik.scenario.schema import Scenario, dotted
 from realpolitik.simulation.clock import first_step_on_or_after
 from realpolitik.simulation.mechanisms import Mechanism, Reading
@@ -426,14 +429,23 @@ def _after_firing(plan: _Plan, run: _Run, t: int) -> None:
             factor = plan.effect_factors[s][e]
             if factor is None:
                 raise TypeError("an effect weight without a factor")  # pragma: no cover
-            value = np.nan_to_num(factor(reading).astype(float), nan=0.0)
-            if plan.shock_effects[s][e].operation == "scale":
-                value = np.maximum(value, 0.0)
-            weights[now, t] = value[now]
+            weights[now, t] = _effect_weight(factor(reading), plan.shock_effects[s][e])[now]
     for lever, when in enumerate(plan.lever_when):
         started = run.lever_started[lever]
         if when is not None and started is not None and plan.lever_start[lever] <= t:
             started[(started == NEVER) & when(reading).astype(bool)] = t
+
+
+def _effect_weight(factor: np.ndarray, effect: StepEffect) -> np.ndarray:
+    """One firing's weight: the factor, NaN as 0, within +-MAX_MAGNITUDE (at least 0 for a scale).
+
+    Bounding the weight keeps the sum over firings finite (an infinite factor,
+    1 / 0, would make ``0 x inf`` or ``inf - inf``, NaN, in the state).
+    """
+    value = np.nan_to_num(factor.astype(float), nan=0.0, posinf=MAX_MAGNITUDE,
+                          neginf=-MAX_MAGNITUDE)
+    low = 0.0 if effect.operation == "scale" else -MAX_MAGNITUDE
+    return np.clip(value, low, MAX_MAGNITUDE)
 
 
 def _apply_stacked(plan: _Plan, run: _Run, state: dict[str, np.ndarray], s: int, t: int,
@@ -445,8 +457,9 @@ def _apply_stacked(plan: _Plan, run: _Run, state: dict[str, np.ndarray], s: int,
     with ``t < u + duration`` (all of them without a duration) are in
     force.  Summing each firing's factor
     ``w`` (1 without a factor) over them gives ``W``: a ``shift`` adds
-    ``amount x W``, a ``scale`` multiplies by ``amount ** W``, a ``set``
-    applies where at least one firing is in force.
+    ``amount x W``, a ``scale`` multiplies by ``amount ** W`` (at most
+    ``MAX_MAGNITUDE``, so that a large ``W`` cannot make an infinite
+    capability), a ``set`` applies where at least one firing is in force.
     """
     duration = plan.durations[s]
     first = 0 if duration is None else max(0, t - duration + 1)
@@ -465,7 +478,8 @@ def _apply_stacked(plan: _Plan, run: _Run, state: dict[str, np.ndarray], s: int,
         if effect.operation == "shift":
             amount = effect.amount * total
         elif effect.operation == "scale":
-            amount = effect.amount ** total
+            with np.errstate(over="ignore"):
+                amount = np.minimum(effect.amount ** total, MAX_MAGNITUDE)
         else:
             amount = effect.amount
         apply_effect(state, StepEffect(effect.array, effect.index, effect.operation, amount), mask)
