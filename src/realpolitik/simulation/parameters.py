@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -139,16 +140,41 @@ def _check_lever_targets(scenario: Scenario, lever: Lever) -> None:
         raise ValueError(f"lever '{lever.id}', {dotted(path)}: {problem}")
 
 
+_QUANTITIES_KEPT = 8
+_quantities_kept: dict[tuple[int, ...], tuple[tuple[object, ...], dict[str, Quantity]]] = {}
+
+
 def simulated_quantities(
     scenario: Scenario, levers: Sequence[AppliedLever] = ()
 ) -> dict[str, Quantity]:
     """Return every number the simulation reads, by name, in file order.
+
+    Every chunk of every ensemble asks again (a sensitivity analysis runs
+    hundreds of small ensembles of one scenario), so the answers for the
+    last few scenario and lever objects are kept and a fresh copy of the
+    mapping is returned.  The objects are immutable; they are held with
+    the answer so that their identities stay theirs.
 
     A scenario without a ``dynamics.volatility`` section reads the default
     volatilities, named as if the section were written out
     (``dynamics.volatility.position``, ``dynamics.volatility.salience``),
     so that overrides can vary them.
     """
+    owners = (scenario, *levers)
+    key = tuple(id(owner) for owner in owners)
+    kept = _quantities_kept.get(key)
+    if kept is None or any(a is not b for a, b in zip(kept[0], owners, strict=True)):
+        kept = (owners, _read_quantities(scenario, levers))
+        if len(_quantities_kept) >= _QUANTITIES_KEPT:
+            _quantities_kept.pop(next(iter(_quantities_kept)), None)
+        _quantities_kept[key] = kept
+    return dict(kept[1])
+
+
+def _read_quantities(
+    scenario: Scenario, levers: Sequence[AppliedLever]
+) -> dict[str, Quantity]:
+    """Every number the simulation reads, by name, in file order (:func:`simulated_quantities`)."""
 
     def numbers() -> Iterator[tuple[FieldPath, Quantity]]:
         for path, quantity in iter_quantities(scenario):
@@ -237,6 +263,27 @@ NORMAL_FLOOR = 2.0**-54
 give minus infinity, so it is read as half the spacing of the uniform numbers."""
 
 
+_NORMALS_KEPT_BYTES = 128 * 2**20
+"""Memory the step normals of recent chunks may keep (see :class:`StepNormals`)."""
+
+_normals_kept: dict[tuple[object, ...], tuple[np.ndarray, ...]] = {}
+_normals_lock = threading.Lock()  # chunks may run in threads
+
+
+def _keep_normals(key: tuple[object, ...], steps: tuple[np.ndarray, ...]) -> None:
+    """Keep the normals of ``key``, dropping the oldest kept ones to stay within the budget."""
+    size = sum(step.nbytes for step in steps)
+    if size > _NORMALS_KEPT_BYTES:
+        return
+    with _normals_lock:
+        _normals_kept.pop(key, None)
+        while _normals_kept and size + sum(
+            step.nbytes for kept in _normals_kept.values() for step in kept
+        ) > _NORMALS_KEPT_BYTES:
+            _normals_kept.pop(next(iter(_normals_kept)))
+        _normals_kept[key] = steps
+
+
 class StepNormals:
     """Standard normal numbers of named streams, step after step, for a slice of draws.
 
@@ -249,23 +296,47 @@ class StepNormals:
     ``advance``) rather than drawn: a chunk of a few draws costs a few
     numbers per step.  A shorter horizon sees a prefix of a longer one's
     numbers, and no chunk holds more than one step of them.
+
+    The same seed, names and draws give the same numbers, and every
+    ensemble of a sensitivity analysis or a lever comparison asks for them
+    again (common random numbers), so the steps already computed for the
+    last chunks are kept, within :data:`_NORMALS_KEPT_BYTES`, and served
+    read-only; the streams are opened only for steps not kept.
     """
 
     def __init__(self, seed: int, names: Sequence[str], start: int, stop: int) -> None:
         self.shape = (len(names), stop - start)
-        self._parts = []  # (stream, row, first column, low, high) per name and block
-        for row, name in enumerate(names):
-            for block in _blocks(start, stop):
-                first = block * BLOCK_SIZE
-                low, high = max(start, first) - first, min(stop, first + BLOCK_SIZE) - first
-                stream = block_stream(seed, block, KIND_VOLATILITY, name)
-                self._parts.append((stream, row, first + low - start, low, high))
+        self._seed, self._names, self._start, self._stop = seed, tuple(names), start, stop
+        self._key = (seed, self._names, start, stop)
+        with _normals_lock:
+            self._kept = _normals_kept.get(self._key, ())
+        self._made: list[np.ndarray] = []
+        self._parts: list[tuple[np.random.Generator, int, int, int, int]] | None = None
         self._skip = 0  # numbers of the previous step's row still to pass in each stream
 
+    def _open_streams(self, steps_done: int) -> None:
+        """Open each name's streams, each placed at the start of step ``steps_done``'s row."""
+        self._parts = []  # (stream, row, first column, low, high) per name and block
+        for row, name in enumerate(self._names):
+            for block in _blocks(self._start, self._stop):
+                first = block * BLOCK_SIZE
+                low = max(self._start, first) - first
+                high = min(self._stop, first + BLOCK_SIZE) - first
+                stream = block_stream(self._seed, block, KIND_VOLATILITY, name)
+                if steps_done:
+                    _advance(stream, steps_done * BLOCK_SIZE)
+                self._parts.append((stream, row, first + low - self._start, low, high))
+
     def next(self) -> np.ndarray:
-        """The next step's numbers, shape (number of names, stop - start)."""
+        """The next step's numbers, shape (number of names, stop - start); do not modify them."""
+        step = len(self._made)
+        if step < len(self._kept):
+            self._made.append(self._kept[step])
+            return self._kept[step]
+        if self._parts is None:
+            self._open_streams(step)
         uniforms = np.empty(self.shape)
-        for stream, row, column, low, high in self._parts:
+        for stream, row, column, low, high in self._parts or ():
             skip = (BLOCK_SIZE - high if self._skip else 0) + low
             if skip:
                 _advance(stream, skip)
@@ -274,7 +345,11 @@ class StepNormals:
         np.maximum(uniforms, NORMAL_FLOOR, out=uniforms)
         from scipy.special import ndtri
 
-        return ndtri(uniforms, out=uniforms)
+        normals = ndtri(uniforms, out=uniforms)
+        normals.setflags(write=False)
+        self._made.append(normals)
+        _keep_normals(self._key, tuple(self._made))
+        return normals
 
 
 def engine_uniforms(seed: int, start: int, stop: int) -> np.ndarray:
