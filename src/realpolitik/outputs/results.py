@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from realpolitik.analysis.static import StaticForecast
 from realpolitik.scenario.arrays import StanceArrays
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def forecast_record(forecast: StaticForecast) -> dict:
@@ -68,7 +72,7 @@ def write_tables(forecast: StaticForecast, folder: Path) -> list[Path]:
     return written
 
 
-def eum_rounds_frame(forecast: StaticForecast):
+def eum_rounds_frame(forecast: StaticForecast) -> pd.DataFrame:
     """The EUM's rounds as a tidy table: one row per round, actor and issue taken part in.
 
     Columns ``round`` (int64), ``actor``, ``issue`` (text) and ``position``
