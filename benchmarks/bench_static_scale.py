@@ -20,8 +20,9 @@ resident set) is its own; the four engines together, as ``run --static``
 runs them by default, get a process too.  Bargaining and writing are timed
 apart, through the pipeline's progress reports, and every figure is also
 given as a multiple of the compromise model's in the same run (the cheapest
-engine, the yardstick across machines).  The target is all four engines
-under 30 s and 1 GB.  ``--quick`` (a smoke test) measures only the
+engine, the yardstick across machines), with the load average before and
+after (on a shared machine the CPU seconds are the steadier figure).  The
+target is all four engines under 30 s and 1 GB.  ``--quick`` (a smoke test) measures only the
 compromise model and the four together.
 """
 
@@ -159,6 +160,7 @@ def main() -> None:
     from realpolitik.models.registry import engine_names
 
     choices = ("compromise", ALL) if args.quick else (*engine_names(), ALL)
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scale.yaml"
         path.write_text(scenario_text(actors, issues), encoding="utf-8")
@@ -168,6 +170,8 @@ def main() -> None:
     report(figures, actors, issues)
     if reference is not None:
         compare(figures[ALL], reference, args.reference)
+    print(f"load average (1 min) before and after: {load_before[0]:.1f}, "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def compare(now: dict[str, float], before: dict[str, float], source: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import warnings
 
 import numpy as np
@@ -449,6 +450,29 @@ def test_forecast_from_a_worker_thread_equals_the_main_thread():
     with ThreadPoolExecutor(1) as pool:
         threaded = pool.submit(eum_forecast, x, s, c).result()
     np.testing.assert_array_equal(threaded, eum_forecast(x, s, c))
+
+
+@pytest.mark.parametrize("options", [EUMOptions(), EUMOptions(
+    vote_share="all", votes="risk", offer_choice="by_type_weighted", max_rounds=30)])
+def test_chunks_on_all_cores_equal_one_thread_bit_for_bit(monkeypatch, options):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from realpolitik.models import eum
+    from realpolitik.models._threads import threads_for
+
+    rng = np.random.default_rng(11)
+    x, s = rng.uniform(0, 100, (2, 9, 5)), rng.uniform(0.1, 1, (2, 9, 5))
+    c = rng.uniform(1, 10, (2, 9, 5))
+    active = rng.random((2, 9, 5)) < 0.85
+    monkeypatch.setattr(eum, "CHUNK_PAIRS", 2 * 9**2)  # chunks of two issues: five of them
+    assert threads_for(5) == min(5, len(os.sched_getaffinity(0)))
+    shared = expected_utility(x, s, c, active, options=options)
+    with ThreadPoolExecutor(1) as pool:  # off the main thread: one chunk after another
+        assert pool.submit(threads_for, 5).result() == 1
+        alone = pool.submit(expected_utility, x, s, c, active, options=options).result()
+    for field in ("trajectory", "rounds", "converged", "forecast", "mean_forecast",
+                  "median_path", "mean_path"):
+        np.testing.assert_array_equal(getattr(shared, field), getattr(alone, field))
 
 
 def test_memo_forgets_the_least_recently_used():

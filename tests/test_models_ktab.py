@@ -293,6 +293,21 @@ def test_rows_of_a_batch_are_independent_of_each_other_and_of_chunking(monkeypat
         np.testing.assert_array_equal(together.forecast[row], alone.forecast[0])
 
 
+def test_challengers_shared_among_cores_give_the_same_bits_as_one_thread(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    x, s, c = random_problem(9, 2, 9, 3)
+    monkeypatch.setattr(ktab, "_BLOCK_ELEMENTS", 2 * 2 * 9 * 9)  # blocks of two challengers
+    monkeypatch.setattr(ktab, "_SHARED_ELEMENTS", 0)  # shared whatever the size
+    shared = spatial_model(x, s, c)  # the main thread shares the blocks
+    with ThreadPoolExecutor(1) as pool:  # a worker thread runs them one after another
+        alone = pool.submit(spatial_model, x, s, c).result()
+    np.testing.assert_array_equal(shared.states, alone.states)
+    np.testing.assert_array_equal(shared.trajectory, alone.trajectory)
+    np.testing.assert_array_equal(shared.win_probability, alone.win_probability)
+    np.testing.assert_array_equal(shared.forecast, alone.forecast)
+
+
 @fast
 @given(problems, st.integers(1, 3))
 def test_inactive_actors_change_nothing(problem, extra):

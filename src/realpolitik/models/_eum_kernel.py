@@ -544,19 +544,31 @@ def absolute_votes(x: np.ndarray, dist: np.ndarray, weight: np.ndarray, total: n
                 reach[k, g] = dist[p, k, first[g]]
         table[:count, :count] = 0.0
         for a in range(count):
-            row = table[a]
-            for k in range(n):
-                wk = weight[p, k]
-                here = reach[k, a]
-                there = reach[k]
-                for b in range(a + 1, count):
-                    row[b] += wk * abs(there[b] - here)
+            _votes_against(table[a], reach, weight[p], a, count, n)
         for a in range(count):
             for b in range(a):
                 table[a, b] = table[b, a]
         for i in range(n):
             for j in range(n):
                 total[p, i, j] = table[group[i], group[j]]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _votes_against(row: np.ndarray, reach: np.ndarray, weight: np.ndarray, a: int, count: int,
+                   n: int) -> None:
+    """``row[b] += sum_k w_k |reach[k, b] - reach[k, a]|`` for ``b > a``, voter ``k`` ascending.
+
+    The innermost loop runs over ``b`` with unsigned bounds: the compiler then
+    needs no check for negative indices and vectorises it; each ``row[b]``
+    still adds its terms one by one in the same order, so the sums are the
+    same, bit for bit.
+    """
+    start, stop = np.uint64(a + 1), np.uint64(count)
+    for k in range(n):
+        wk = weight[k]
+        here = reach[k, a]
+        for b in range(start, stop):
+            row[b] += wk * abs(reach[k, b] - here)
 
 
 @njit(cache=True, nogil=True)

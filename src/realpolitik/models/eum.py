@@ -78,6 +78,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from realpolitik.models._inputs import check_inputs, voting_weights
+from realpolitik.models._threads import map_in_threads
 from realpolitik.models.median import median_from_weights
 
 __all__ = [
@@ -546,18 +547,22 @@ def _bargain(x0: np.ndarray, issues: _Issues, options: EUMOptions) -> tuple[np.n
 
     Returns positions per round (P, R + 1, N), weighted median and mean per
     round (P, R + 1), rounds used and convergence (P,); chunks that settled
-    early repeat their final state up to the longest chunk.
+    early repeat their final state up to the longest chunk. Chunks are
+    shared among the cores (:mod:`realpolitik.models._threads`); each is
+    computed as it would be alone, so the results do not depend on it.
     """
     _warn_idle((issues.active.sum(axis=1) < 2) | (issues.scale <= 0.0))
-    parts = []
     size = max(1, min(BARGAIN_CHUNK, CHUNK_PAIRS // x0.shape[1] ** 2))
-    for start in range(0, x0.shape[0], size):
-        rows = slice(start, start + size)
+    chunks = [slice(start, start + size) for start in range(0, x0.shape[0], size)]
+
+    def bargain(rows: slice) -> tuple:
         chunk = _Issues(
             issues.weight[rows], issues.salience[rows], issues.active[rows], issues.scale[rows]
         )
         path, rounds, converged = _bargain_chunk(x0[rows], chunk, options)
-        parts.append((rows, path, *_path_forecasts(path, chunk.weight), rounds, converged))
+        return (rows, path, *_path_forecasts(path, chunk.weight), rounds, converged)
+
+    parts = map_in_threads(bargain, chunks)  # same results on any number of threads
     steps = max(part[1].shape[1] for part in parts)
     problems, actors = x0.shape
     path_all = np.empty((problems, steps, actors))

@@ -44,6 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from realpolitik.models._inputs import EngineInputs, check_inputs
+from realpolitik.models._threads import map_in_threads, threads_for
 
 __all__ = [
     "SpatialOptions",
@@ -96,6 +97,10 @@ _ELEMENT_BUDGET = 4_000_000
 
 _BLOCK_ELEMENTS = 65_536
 """Challengers are processed in blocks of about this many tensor entries (cache sized)."""
+
+_SHARED_ELEMENTS = 2**22
+"""Fewest elements of the third-party tensor (B x N x N x N) for which a round shares its
+blocks of challengers among the cores: below it, starting threads costs more than it saves."""
 
 
 @dataclass(frozen=True)
@@ -396,31 +401,39 @@ def _challenge(
     d_t_minus = (d_t - 1.0)[:, None, :, :]
     w_m = w[:, None, None, :]
     block = max(1, _BLOCK_ELEMENTS // max(1, bsz * n * n))
-    buffers = np.empty((3, bsz, min(block, n), n, n))
-    for start in range(0, n, block):
-        rows = slice(start, min(start + block, n))
-        size = rows.stop - rows.start
-        far, vote, p_join = buffers[0, :, :size], buffers[1, :, :size], buffers[2, :, :size]
-        # far[b, i, j, m] = 1 - u_mj as estimated by challenger i
-        np.multiply(r_est[:, rows, None, :], d_t_minus, out=far)
-        far += 1.0
-        far *= d_t[:, None, :, :]
-        far_mi = far_ji[:, rows, None, :]
-        np.subtract(far, far_mi, out=vote)
-        vote *= w_m  # w_m (u_mi - u_mj)
-        np.maximum(vote, 0.0, out=p_join)
-        p_join += (ch_ij[:, rows] + MIN_COALITION)[..., None]
-        np.abs(vote, out=vote)
-        vote += both[:, rows, :, None]
-        p_join /= vote
-        third = np.add(far_mi, far, out=vote)
-        third *= p_join
-        third -= far
-        third *= w_m
-        net = third.sum(axis=3)
-        total = np.abs(third, out=third).sum(axis=3)
-        pro[:, rows] = 0.5 * (total + net)
-        con[:, rows] = 0.5 * (total - net)
+    starts = range(0, n, block)
+
+    def third_parties(share: range) -> None:
+        """Fill ``pro`` and ``con`` for the blocks of challengers starting at ``share``."""
+        buffers = np.empty((3, bsz, min(block, n), n, n))
+        for start in share:
+            rows = slice(start, min(start + block, n))
+            size = rows.stop - rows.start
+            far, vote, p_join = buffers[0, :, :size], buffers[1, :, :size], buffers[2, :, :size]
+            # far[b, i, j, m] = 1 - u_mj as estimated by challenger i
+            np.multiply(r_est[:, rows, None, :], d_t_minus, out=far)
+            far += 1.0
+            far *= d_t[:, None, :, :]
+            far_mi = far_ji[:, rows, None, :]
+            np.subtract(far, far_mi, out=vote)
+            vote *= w_m  # w_m (u_mi - u_mj)
+            np.maximum(vote, 0.0, out=p_join)
+            p_join += (ch_ij[:, rows] + MIN_COALITION)[..., None]
+            np.abs(vote, out=vote)
+            vote += both[:, rows, :, None]
+            p_join /= vote
+            third = np.add(far_mi, far, out=vote)
+            third *= p_join
+            third -= far
+            third *= w_m
+            net = third.sum(axis=3)
+            total = np.abs(third, out=third).sum(axis=3)
+            pro[:, rows] = 0.5 * (total + net)
+            con[:, rows] = 0.5 * (total - net)
+
+    # blocks are independent and computed alike on any thread: the same results on any number
+    shares = threads_for(len(starts)) if bsz * n**3 >= _SHARED_ELEMENTS else 1
+    map_in_threads(third_parties, [starts[k::shares] for k in range(shares)])
     # the sums ran over every m; take out m == i and m == j (the principals)
     vote_i = w[:, :, None] * far_ij
     p_i = (ch_ij + np.maximum(vote_i, 0.0) + MIN_COALITION) / (both + np.abs(vote_i))

@@ -10,6 +10,7 @@ from realpolitik.analysis.static import AllianceReading, StaticForecast
 from realpolitik.models.registry import engine, engine_label
 from realpolitik.outputs.plotting import colormap, provenance, save_figure, subplots, wrap
 from realpolitik.outputs.section import Figure
+from realpolitik.scenario.arrays import StanceArrays
 
 
 def _footer(scenario_id: str) -> str:
@@ -24,6 +25,42 @@ def _actor_colours(count: int) -> list:
     return [cmap(order[i % 20]) for i in range(count)]
 
 
+MAX_FIGURE_ACTORS = 20
+"""Most actors a static figure names and colours apart (tab20 has 20 distinct colours)."""
+
+OTHER_ACTORS = "darkgray"
+"""Edge colour of the rings that stand for the actors a figure does not name."""
+
+MAX_TRAJECTORY_ISSUES = 12
+"""Most issues the EUM's rounds figure draws a panel for (the first ones, in file order)."""
+
+
+def _named_actors(arrays: StanceArrays, issues: np.ndarray) -> np.ndarray:
+    """Indices of the actors a figure names: all of them, or the heaviest :data:`MAX_FIGURE_ACTORS`.
+
+    Weight is capability x salience summed over the issues shown (where the
+    actor takes a stance), the votes an actor brings; ties go to the actor
+    listed first. Returned in file order.
+    """
+    count = len(arrays.actor_ids)
+    if count <= MAX_FIGURE_ACTORS:
+        return np.arange(count)
+    weight = np.where(arrays.active, arrays.capability * arrays.salience, 0.0)[:, issues]
+    heaviest = np.argsort(-weight.sum(axis=1), kind="stable")[:MAX_FIGURE_ACTORS]
+    return np.sort(heaviest)
+
+
+def _left_out(actors: int, shown_actors: int, issues: int = 0, shown_issues: int = 0) -> str:
+    """What a capped figure shows of the whole, in words; empty when it shows everything."""
+    parts = []
+    if shown_issues < issues:
+        parts.append(f"the first {shown_issues} of {issues} issues")
+    if shown_actors < actors:
+        parts.append(f"the {shown_actors} actors of greatest weight (capability x salience) "
+                     f"of {actors}")
+    return " and ".join(parts)
+
+
 def issue_map(forecast: StaticForecast, path: Path) -> Figure:
     """Each issue's scale with every actor's stated position and each model's forecast."""
     from matplotlib.lines import Line2D
@@ -31,11 +68,21 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
     scenario, arrays = forecast.scenario, forecast.arrays
     n_issues = len(arrays.issue_ids)
     fig, ax = subplots(figsize=(11, 0.55 * n_issues + 1.6))
-    colours = _actor_colours(len(arrays.actor_ids))
+    named = _named_actors(arrays, np.arange(n_issues))
+    is_named = np.zeros(len(arrays.actor_ids), dtype=bool)
+    is_named[named] = True
+    colours: list = [OTHER_ACTORS] * len(arrays.actor_ids)
+    for colour, i in zip(_actor_colours(len(named)), named, strict=True):
+        colours[i] = colour
     for k in range(n_issues):
         row = n_issues - 1 - k
         ax.axhline(row, color="lightgray", lw=0.8, zorder=0)
-        active = arrays.active[:, k]
+        others = arrays.active[:, k] & ~is_named
+        if others.any():  # unnamed actors: grey rings behind the named ones
+            ax.scatter(arrays.position[others, k], np.full(others.sum(), row),
+                       s=20 + 160 * arrays.salience[others, k], facecolor="none",
+                       edgecolor=OTHER_ACTORS, linewidth=0.6, alpha=0.8)
+        active = arrays.active[:, k] & is_named
         ax.scatter(
             arrays.position[active, k],
             np.full(active.sum(), row),
@@ -64,10 +111,14 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
             marker="o",
             markersize=7,
             color=colours[i],
-            label=scenario.actor(actor_id).name,
+            label=scenario.actor(arrays.actor_ids[i]).name,
         )
-        for i, actor_id in enumerate(arrays.actor_ids)
+        for i in named
     ]
+    unnamed = len(arrays.actor_ids) - len(named)
+    if unnamed:
+        handles.append(Line2D([], [], ls="", marker="o", markersize=7, markerfacecolor="none",
+                              markeredgecolor=OTHER_ACTORS, label=f"{unnamed} other actors"))
     handles += [
         Line2D(
             [],
@@ -95,39 +146,47 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
     )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save_figure(fig, path, _footer(scenario.scenario.id))
-    return Figure(
-        path,
-        "Stated positions of every actor on every issue (dot size shows "
-        "salience) and each model's forecast of the settlement.",
-    )
+    left_out = _left_out(len(arrays.actor_ids), len(named))
+    caption = ("Stated positions of every actor on every issue (dot size shows "
+               "salience) and each model's forecast of the settlement.")
+    return Figure(path, caption if not left_out else
+                  f"{caption} Named in colour: {left_out}; the others as grey rings.")
 
 
 def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
-    """Position of every actor on each issue over the Expected Utility Model's rounds."""
+    """Position of each actor on each issue over the Expected Utility Model's rounds.
+
+    A panel per issue, for the first :data:`MAX_TRAJECTORY_ISSUES` issues, with
+    a line per actor for at most :data:`MAX_FIGURE_ACTORS` actors (the heaviest,
+    see :func:`_named_actors`): more lines than that cannot be told apart. What
+    is left out is said under the title and in the caption; every round of
+    every actor is in ``eum-rounds.parquet``.
+    """
     if forecast.eum is None:
         raise ValueError("the Expected Utility Model was not run")
     scenario, arrays = forecast.scenario, forecast.arrays
     trajectory = forecast.eum.trajectory[0]  # (R+1, N, K)
     median_path = forecast.eum.median_path[0]  # (R+1, K)
-    n_issues = len(arrays.issue_ids)
+    n_issues = min(len(arrays.issue_ids), MAX_TRAJECTORY_ISSUES)
+    actors = _named_actors(arrays, np.arange(n_issues))
     columns = 3
     rows = int(np.ceil(n_issues / columns))
     fig, axes = subplots(
         rows, columns, figsize=(12, 2.6 * rows + 0.8), squeeze=False, sharex=True
     )
-    colours = _actor_colours(len(arrays.actor_ids))
+    colours = _actor_colours(len(actors))
     last_round = int(forecast.eum.rounds[0].max())
     rounds = np.arange(trajectory.shape[0])[: last_round + 1]
-    for k, issue in enumerate(scenario.issues):
+    for k, issue in enumerate(scenario.issues[:n_issues]):
         ax = axes[k // columns][k % columns]
-        for i, actor_id in enumerate(arrays.actor_ids):
+        for colour, i in zip(colours, actors, strict=True):
             if arrays.active[i, k]:
                 ax.plot(
                     rounds,
                     trajectory[: last_round + 1, i, k],
-                    color=colours[i],
+                    color=colour,
                     lw=1.2,
-                    label=scenario.actor(actor_id).name,
+                    label=scenario.actor(arrays.actor_ids[i]).name,
                 )
         ax.plot(
             rounds,
@@ -148,7 +207,12 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
             if label not in handles:
                 handles[label] = handle
                 labels.append(label)
-    fig.suptitle("Positions over the rounds of the Expected Utility Model", fontsize=11)
+    left_out = _left_out(len(arrays.actor_ids), len(actors), len(arrays.issue_ids), n_issues)
+    title = "Positions over the rounds of the Expected Utility Model"
+    if left_out:
+        title += "\n" + wrap(f"Shown: {left_out}; every actor's rounds are in "
+                              "eum-rounds.parquet.", 110)
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout(rect=(0, 0.03, 1, 0.97))
     fig.legend(
         [handles[label] for label in labels],
@@ -159,11 +223,10 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
         frameon=False,
     )
     save_figure(fig, path, _footer(scenario.scenario.id))
-    return Figure(
-        path,
-        "How each actor's position moves over the bargaining rounds of the "
-        "Expected Utility Model; the dashed line is the forecast.",
-    )
+    caption = ("How each actor's position moves over the bargaining rounds of the "
+               "Expected Utility Model; the dashed line is the forecast.")
+    return Figure(path, caption if not left_out else f"{caption} Shown: {left_out}; every "
+                  "actor's rounds are in eum-rounds.parquet.")
 
 
 def cohesion_decomposition(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from realpolitik.analysis.static import StaticForecast
 from realpolitik.scenario.arrays import StanceArrays
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def forecast_record(forecast: StaticForecast) -> dict:
@@ -63,14 +67,32 @@ def write_tables(forecast: StaticForecast, folder: Path) -> list[Path]:
     written = [folder / "forecast.csv"]
     pd.DataFrame(rows).to_csv(written[0], index=False)
     if forecast.eum is not None:
-        trajectory = forecast.eum.trajectory[0]
-        arrays = forecast.arrays
-        frame = pd.DataFrame(
-            [{"round": r, "actor": actor, "issue": issue, "position": float(trajectory[r, i, k])}
-             for r in range(trajectory.shape[0])
-             for i, actor in enumerate(arrays.actor_ids)
-             for k, issue in enumerate(arrays.issue_ids) if arrays.active[i, k]]
-        )
         written.append(folder / "eum-rounds.parquet")
-        frame.to_parquet(written[-1], index=False)
+        eum_rounds_frame(forecast).to_parquet(written[-1], index=False)
     return written
+
+
+def eum_rounds_frame(forecast: StaticForecast) -> pd.DataFrame:
+    """The EUM's rounds as a tidy table: one row per round, actor and issue taken part in.
+
+    Columns ``round`` (int64), ``actor``, ``issue`` (text) and ``position``
+    (float64); rows ordered by round, then actor, then issue, in the
+    scenario's order. Built from whole columns (a large scenario has
+    hundreds of thousands of rows).
+    """
+    import pandas as pd
+
+    if forecast.eum is None:
+        raise ValueError("the Expected Utility Model was not run")
+    arrays = forecast.arrays
+    trajectory = forecast.eum.trajectory[0]  # (R + 1, N, K)
+    steps, _, n_issues = trajectory.shape
+    cells = np.flatnonzero(np.asarray(arrays.active).ravel())  # (actor, issue) pairs, row-major
+    actors = np.array(arrays.actor_ids, dtype=object)[cells // n_issues]
+    issues = np.array(arrays.issue_ids, dtype=object)[cells % n_issues]
+    return pd.DataFrame({
+        "round": np.repeat(np.arange(steps, dtype=np.int64), cells.size),
+        "actor": pd.array(np.tile(actors, steps), dtype="str"),
+        "issue": pd.array(np.tile(issues, steps), dtype="str"),
+        "position": trajectory.reshape(steps, -1)[:, cells].astype(np.float64).ravel(),
+    })
