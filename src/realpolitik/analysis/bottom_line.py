@@ -60,6 +60,7 @@ __all__ = [
     "Judgment",
     "Signpost",
     "bottom_line",
+    "effect_unit",
 ]
 
 MAX_SIGNPOSTS = 6
@@ -316,7 +317,7 @@ class _Reader:
         if best is None:
             return None
         effect = report.objective_effect(best).effect
-        scale, unit = _effect_unit(report.objective)
+        scale, unit = effect_unit(report.objective)
         goal = _goal(report, self.scenario, self.horizon)
         digits = _digits(scale)
         shown = (f"{scale * effect.mean:+.{digits}f} [{scale * effect.low:+.{digits}f}, "
@@ -376,7 +377,7 @@ class _Reader:
 
     def sequence(self, report: LeverReport, pair: SequencePair) -> Judgment:
         """Where the option that waits ranks against the same levers at once."""
-        scale, unit = _effect_unit(report.objective)
+        scale, unit = effect_unit(report.objective)
         total = len(report.ranking)
         wait, now = report.ranking.index(pair.option) + 1, report.ranking.index(pair.at_once) + 1
         waiting, at_once = (report.objective_effect(option).effect
@@ -503,7 +504,7 @@ def _lift_text(driver: Driver) -> str:
     return f" ({lift:.1f} times as often)"
 
 
-def _effect_unit(objective: str) -> tuple[float, str]:
+def effect_unit(objective: str) -> tuple[float, str]:
     """How to show an effect on the objective: scale factor and unit."""
     kind = objective.partition(":")[0]
     if kind in ("rupture", "fired"):

@@ -51,6 +51,7 @@ from realpolitik.scenario.indicator_syntax import (
     parse_expression,
     value_type,
 )
+from realpolitik.simulation.mechanisms import ARITHMETIC_UFUNCS, COMPARE_UFUNCS
 
 __all__ = [
     "EnsembleOutputs",
@@ -94,11 +95,6 @@ _SERIES = {
     "count": ("shock_count", "shock"),
 }
 
-_COMPARE = {
-    "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
-    "==": np.equal, "!=": np.not_equal,
-}
-_ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
 
 
 def _parsed(expression: str | Node) -> tuple[Node, str]:
@@ -179,9 +175,9 @@ def _evaluate(node: Node, result: EnsembleOutputs, text: str) -> np.ndarray:
     left = _evaluate(node.left, result, text)
     right = _evaluate(node.right, result, text)
     if isinstance(node, BinaryOp):
-        return _ARITHMETIC[node.op](left, right)
+        return ARITHMETIC_UFUNCS[node.op](left, right)
     if isinstance(node, Compare):
-        return _COMPARE[node.op](left, right)
+        return COMPARE_UFUNCS[node.op](left, right)
     if isinstance(node, Logical):
         return np.logical_and(left, right) if node.op == "and" else np.logical_or(left, right)
     raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from realpolitik.analysis.bottom_line import effect_unit
 from realpolitik.analysis.feedback import Feedback, Loop, SequencePair, Share, sequences
 from realpolitik.analysis.levers import Interval, LeverReport
 from realpolitik.analysis.probability import Chance
@@ -162,18 +163,8 @@ def _loop_record(scenario: Scenario, loop: Loop, draws: int) -> dict[str, object
 # ---------------------------------------------------------------------------
 # Levers that wait
 # ---------------------------------------------------------------------------
-def _unit(objective: str) -> tuple[float, str]:
-    """Scale and unit of an effect on the objective, as the bottom line words it."""
-    kind = objective.partition(":")[0]
-    if kind in ("rupture", "fired"):
-        return 100.0, "percentage points"
-    if kind == "settlement":
-        return 1.0, "points"
-    return 1.0, "on the S-score"
-
-
 def _effect(report: LeverReport, option: str) -> str:
-    scale, unit = _unit(report.objective)
+    scale, unit = effect_unit(report.objective)
     digits = 1 if scale != 1.0 else 2
     effect: Interval = report.objective_effect(option).effect
     return (f"{scale * effect.mean:+.{digits}f} [{scale * effect.low:+.{digits}f}, "

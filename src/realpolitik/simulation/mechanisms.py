@@ -41,6 +41,8 @@ from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.state import Layout
 
 __all__ = [
+    "ARITHMETIC_UFUNCS",
+    "COMPARE_UFUNCS",
     "PARAMETER_PREFIX",
     "Mechanism",
     "Reading",
@@ -51,11 +53,13 @@ __all__ = [
 PARAMETER_PREFIX = "dynamics.parameters."
 """Dotted-name prefix under which mechanism parameters are sampled and reported."""
 
-_COMPARE = {
+COMPARE_UFUNCS = {
     "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
     "==": np.equal, "!=": np.not_equal,
 }
-_ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+ARITHMETIC_UFUNCS = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+"""The NumPy operation of each comparison and arithmetic symbol of the indicator language
+(shared by mechanisms and by :mod:`realpolitik.analysis.indicators`)."""
 
 
 def parameter_name(name: str) -> str:
@@ -137,9 +141,9 @@ class Mechanism:
         left = self._evaluate(node.left, reading)
         right = self._evaluate(node.right, reading)
         if isinstance(node, BinaryOp):
-            return _ARITHMETIC[node.op](left, right)
+            return ARITHMETIC_UFUNCS[node.op](left, right)
         if isinstance(node, Compare):
-            return _COMPARE[node.op](left, right)
+            return COMPARE_UFUNCS[node.op](left, right)
         if isinstance(node, Logical):
             return np.logical_and(left, right) if node.op == "and" else np.logical_or(left, right)
         raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover
