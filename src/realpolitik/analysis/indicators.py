@@ -37,21 +37,15 @@ from typing import Protocol
 import numpy as np
 
 from realpolitik.scenario.indicator_syntax import (
-    BinaryOp,
-    Compare,
     ExpressionError,
-    Logical,
     Name,
-    Negate,
     Node,
-    Not,
-    Number,
     Term,
     iter_terms,
     parse_expression,
     value_type,
 )
-from realpolitik.simulation.mechanisms import ARITHMETIC_UFUNCS, COMPARE_UFUNCS
+from realpolitik.simulation.mechanisms import evaluate_expression
 
 __all__ = [
     "EnsembleOutputs",
@@ -161,26 +155,13 @@ def _draw_count(result: EnsembleOutputs) -> int:
 
 
 def _evaluate(node: Node, result: EnsembleOutputs, text: str) -> np.ndarray:
-    if isinstance(node, Number):
-        return np.asarray(node.value, dtype=float)
-    if isinstance(node, Term):
-        return _term(node, result, text)
-    if isinstance(node, Negate):
-        return -_evaluate(node.operand, result, text)
-    if isinstance(node, Not):
-        return ~_evaluate(node.operand, result, text)
-    if isinstance(node, Name):
-        raise ExpressionError(f"'{node.name}' is read only inside the simulation", text,
-                              node.column)
-    left = _evaluate(node.left, result, text)
-    right = _evaluate(node.right, result, text)
-    if isinstance(node, BinaryOp):
-        return ARITHMETIC_UFUNCS[node.op](left, right)
-    if isinstance(node, Compare):
-        return COMPARE_UFUNCS[node.op](left, right)
-    if isinstance(node, Logical):
-        return np.logical_and(left, right) if node.op == "and" else np.logical_or(left, right)
-    raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover
+    return evaluate_expression(node, lambda leaf: _leaf(leaf, result, text))
+
+
+def _leaf(leaf: Term | Name, result: EnsembleOutputs, text: str) -> np.ndarray:
+    if isinstance(leaf, Term):
+        return _term(leaf, result, text)
+    raise ExpressionError(f"'{leaf.name}' is read only inside the simulation", text, leaf.column)
 
 
 def _term(term: Term, result: EnsembleOutputs, text: str) -> np.ndarray:

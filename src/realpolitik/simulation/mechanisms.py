@@ -19,7 +19,7 @@ decided by the reader (a NaN hazard factor counts as 0).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,11 +41,10 @@ from realpolitik.scenario.schema import Scenario
 from realpolitik.simulation.state import Layout
 
 __all__ = [
-    "ARITHMETIC_UFUNCS",
-    "COMPARE_UFUNCS",
     "PARAMETER_PREFIX",
     "Mechanism",
     "Reading",
+    "evaluate_expression",
     "mechanism_shocks",
     "parameter_name",
 ]
@@ -53,18 +52,44 @@ __all__ = [
 PARAMETER_PREFIX = "dynamics.parameters."
 """Dotted-name prefix under which mechanism parameters are sampled and reported."""
 
-COMPARE_UFUNCS = {
+_COMPARE = {
     "<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
     "==": np.equal, "!=": np.not_equal,
 }
-ARITHMETIC_UFUNCS = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
-"""The NumPy operation of each comparison and arithmetic symbol of the indicator language
-(shared by mechanisms and by :mod:`realpolitik.analysis.indicators`)."""
+_ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+"""The NumPy operation of each comparison and arithmetic symbol (:func:`evaluate_expression`)."""
 
 
 def parameter_name(name: str) -> str:
     """The sampled number's name of a mechanism parameter: ``dynamics.parameters.NAME``."""
     return PARAMETER_PREFIX + name
+
+
+def evaluate_expression(node: Node, leaf: Callable[[Term | Name], np.ndarray]) -> np.ndarray:
+    """Evaluate a parsed expression draw by draw, ``leaf`` giving each term's or name's values.
+
+    Numbers, signs, arithmetic, comparisons and ``and``/``or``/``not`` are
+    the same wherever an expression is read; only what its terms and names
+    stand for differs (the state of a step for a mechanism, an ensemble's
+    series for an indicator), and that is ``leaf``'s answer.
+    """
+    if isinstance(node, Number):
+        return np.asarray(node.value, dtype=float)
+    if isinstance(node, Term | Name):
+        return leaf(node)
+    if isinstance(node, Negate):
+        return -evaluate_expression(node.operand, leaf)
+    if isinstance(node, Not):
+        return ~evaluate_expression(node.operand, leaf)
+    left = evaluate_expression(node.left, leaf)
+    right = evaluate_expression(node.right, leaf)
+    if isinstance(node, BinaryOp):
+        return _ARITHMETIC[node.op](left, right)
+    if isinstance(node, Compare):
+        return _COMPARE[node.op](left, right)
+    if isinstance(node, Logical):
+        return np.logical_and(left, right) if node.op == "and" else np.logical_or(left, right)
+    raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover
 
 
 def mechanism_shocks(scenario: Scenario) -> list[str]:
@@ -122,31 +147,15 @@ class Mechanism:
         """The expression's value in each draw, shape (n,): floats or booleans."""
         draws = reading.counts.shape[0]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            value = self._evaluate(self.node, reading)
+            value = evaluate_expression(self.node, lambda leaf: self._leaf(leaf, reading))
         return np.broadcast_to(value, (draws,)).copy()
 
-    def _evaluate(self, node: Node, reading: Reading) -> np.ndarray:
-        if isinstance(node, Number):
-            return np.asarray(node.value, dtype=float)
-        if isinstance(node, Term):
-            return self._term(node, reading)
-        if isinstance(node, Name):
-            if node.name == YEARS:
-                return np.asarray(reading.years, dtype=float)
-            return np.asarray(reading.parameters[parameter_name(node.name)], dtype=float)
-        if isinstance(node, Negate):
-            return -self._evaluate(node.operand, reading)
-        if isinstance(node, Not):
-            return ~self._evaluate(node.operand, reading)
-        left = self._evaluate(node.left, reading)
-        right = self._evaluate(node.right, reading)
-        if isinstance(node, BinaryOp):
-            return ARITHMETIC_UFUNCS[node.op](left, right)
-        if isinstance(node, Compare):
-            return COMPARE_UFUNCS[node.op](left, right)
-        if isinstance(node, Logical):
-            return np.logical_and(left, right) if node.op == "and" else np.logical_or(left, right)
-        raise TypeError(f"unknown expression node {node!r}")  # pragma: no cover
+    def _leaf(self, leaf: Term | Name, reading: Reading) -> np.ndarray:
+        if isinstance(leaf, Term):
+            return self._term(leaf, reading)
+        if leaf.name == YEARS:
+            return np.asarray(reading.years, dtype=float)
+        return np.asarray(reading.parameters[parameter_name(leaf.name)], dtype=float)
 
     def _term(self, term: Term, reading: Reading) -> np.ndarray:
         layout = self.layout
