@@ -356,24 +356,43 @@ def _hazard_now(plan: _Plan, run: _Run, t: int) -> np.ndarray:
             mask = _in_force(plan, run.fired_step, s, t, before=True)
             for effect in hazard_effects:
                 apply_effect(state, effect, mask)
-    for lever, (effects, start) in enumerate(zip(plan.lever_effects, plan.lever_start,
-                                                 strict=True)):
-        started = run.lever_started[lever]
-        if started is not None:
-            mask = started < t
-            for effect in effects:
-                if effect.array == "hazard" and mask.any():
-                    apply_effect(state, effect, mask)
-        elif start <= t:
-            for effect in effects:
-                if effect.array == "hazard":
-                    apply_effect(state, effect)
+    for lever, effects in enumerate(plan.lever_effects):
+        hazard_effects = [effect for effect in effects if effect.array == "hazard"]
+        if hazard_effects:
+            _apply_where(state, hazard_effects, _lever_in_force(plan, run, lever, t, before=True))
     hazard = np.clip(state["hazard"], 0.0, 1.0)
     if plan.hazard_factors and run.reading is not None:
-        reading = _with_counts(run.reading, run.counts.copy(), years)
+        reading = _with_counts(run.reading, run.counts, years)
         for s, factor in plan.hazard_factors:
             hazard[:, s] = _factored(hazard[:, s], factor(reading))
     return hazard
+
+
+def _lever_in_force(plan: _Plan, run: _Run, lever: int, t: int, *,
+                    before: bool) -> bool | np.ndarray:  # fmt: skip
+    """Whether lever ``lever`` is in force at step ``t``: one answer, or one per draw.
+
+    A lever with a date is in force from the step its date falls on; a
+    lever with ``when`` in the draws where it started at or before ``t``
+    (before ``t`` if ``before``: its hazard effects, read in the firing
+    phase, count from the step after the one it started).
+    """
+    started = run.lever_started[lever]
+    if started is None:
+        return plan.lever_start[lever] <= t
+    return started < t if before else started <= t
+
+
+def _apply_where(state: dict[str, np.ndarray], effects: list[StepEffect],
+                 where: bool | np.ndarray) -> None:  # fmt: skip
+    """Apply ``effects`` everywhere (True), nowhere (False) or in the draws of a mask."""
+    if isinstance(where, np.ndarray):
+        if where.any():
+            for effect in effects:
+                apply_effect(state, effect, where)
+    elif where:
+        for effect in effects:
+            apply_effect(state, effect)
 
 
 def _factored(hazard: np.ndarray, factor: np.ndarray) -> np.ndarray:
@@ -500,17 +519,8 @@ def _stated_state(plan: _Plan, run: _Run, t: int) -> dict[str, np.ndarray]:
         if mask.any():
             for effect in effects:
                 apply_effect(state, effect, mask)
-    for lever, (effects, start) in enumerate(zip(plan.lever_effects, plan.lever_start,
-                                                 strict=True)):
-        started = run.lever_started[lever]
-        if started is not None:
-            mask = started <= t
-            if mask.any():
-                for effect in effects:
-                    apply_effect(state, effect, mask)
-        elif start <= t:
-            for effect in effects:
-                apply_effect(state, effect)
+    for lever, effects in enumerate(plan.lever_effects):
+        _apply_where(state, effects, _lever_in_force(plan, run, lever, t, before=False))
     clip_state(state)
     return state
 
