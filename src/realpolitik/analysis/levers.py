@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -64,6 +65,7 @@ __all__ = [
     "delayed",
     "evaluate_levers",
     "least_regret",
+    "normal_interval",
     "lever_options",
     "lever_start",
     "lever_runs",
@@ -138,6 +140,14 @@ class Interval:
         return self.low > 0 or self.high < 0
 
 
+def normal_interval(mean: float, sd: float, count: int, level: float = 0.95) -> Interval:
+    """``mean +- z * sd / sqrt(count)``, z the normal quantile for ``level``."""
+    from scipy import stats
+
+    half = float(stats.norm.ppf(0.5 + level / 2)) * sd / math.sqrt(count)
+    return Interval(mean, mean - half, mean + half)
+
+
 def paired_interval(
     difference: np.ndarray,
     *,
@@ -154,8 +164,6 @@ def paired_interval(
     With identical differences (one draw, or a lever that changes nothing) the
     interval is that difference itself.
     """
-    from scipy import stats
-
     d = np.asarray(difference, dtype=float)
     if d.ndim != 1 or d.size == 0:
         raise ValueError(f"differences must be a non-empty (D,) array, got shape {d.shape}")
@@ -163,9 +171,7 @@ def paired_interval(
         return Interval(float(d[0]), float(d[0]), float(d[0]))
     mean = float(d.mean())
     if method == "normal":
-        z = float(stats.norm.ppf(0.5 + level / 2))
-        half = z * float(d.std(ddof=1)) / np.sqrt(d.size)
-        return Interval(mean, float(mean - half), float(mean + half))
+        return normal_interval(mean, float(d.std(ddof=1)), d.size, level)
     if method == "bootstrap":
         rng = np.random.default_rng(seed)
         means = d[rng.integers(0, d.size, size=(resamples, d.size))].mean(axis=1)

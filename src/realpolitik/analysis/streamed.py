@@ -47,6 +47,7 @@ from realpolitik.analysis.levers import (
     lever_options,
     lever_runs,
     lever_start,
+    normal_interval,
     regret,
     resolve_lever_options,
     start_counts,
@@ -162,8 +163,6 @@ class PairedTally:
         interval of the Poisson-weighted means.  Identical numbers in every
         draw give that number as mean and bounds.
         """
-        from scipy import stats
-
         if self.count == 0:
             raise ValueError("no draws were added")
         if self.low[column] == self.high[column]:
@@ -171,10 +170,8 @@ class PairedTally:
             return Interval(only, only, only)
         mean = float(self.mean[column])
         if method == "normal":
-            z = float(stats.norm.ppf(0.5 + level / 2))
             spread = math.sqrt(float(self.m2[column]) / (self.count - 1))
-            half = z * spread / math.sqrt(self.count)
-            return Interval(mean, mean - half, mean + half)
+            return normal_interval(mean, spread, self.count, level)
         if method == "bootstrap":
             if not self.resamples:
                 raise ValueError("this tally was made without bootstrap resamples")
