@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import warnings
 
 import numpy as np
@@ -118,7 +117,7 @@ def random_issue(rng: np.random.Generator, n: int) -> tuple[list, list, list]:
     offer_choice=st.sampled_from(["least_move", "by_type_weighted"]),
 )
 @settings(max_examples=60, deadline=None)
-def test_vectorised_engine_matches_scalar_reference(
+def test_engine_matches_scalar_reference(
     seed, n, batch, issues, vote_share, q, votes, offer_choice
 ):
     rng = np.random.default_rng(seed)
@@ -317,10 +316,20 @@ def test_compiled_forecast_matches_scalar_reference(data, reading, q):
 
 @given(data=scenarios(), options=READINGS)
 @settings(max_examples=30, deadline=None)
-def test_compiled_forecast_matches_vectorised_engine(data, options):
+def test_forecast_alone_equals_the_run_with_every_round(data, options):
+    # eum_forecast (a simulation's step) and expected_utility (the static forecast)
+    # run the same loops: the same bits, and the kept rounds end where the forecast is read
     x, s, c, active = data
-    expected = expected_utility(x, s, c, active, options=options).forecast
-    np.testing.assert_allclose(eum_forecast(x, s, c, active, options=options), expected, atol=1e-9)
+    full = expected_utility(x, s, c, active, options=options)
+    np.testing.assert_array_equal(eum_forecast(x, s, c, active, options=options), full.forecast)
+    np.testing.assert_array_equal(full.median_path[:, -1], full.forecast)
+    settled_rounds = full.trajectory.shape[1] - 1
+    assert settled_rounds == full.rounds.max()
+    for b, k in np.ndindex(full.rounds.shape):  # rounds after an issue settled repeat it
+        used = full.rounds[b, k]
+        np.testing.assert_array_equal(full.trajectory[b, used:, :, k],
+                                      np.broadcast_to(full.trajectory[b, -1, :, k],
+                                                      (settled_rounds + 1 - used, x.shape[1])))
 
 
 def test_compiled_forecast_on_scholz_input_matches_reference():
@@ -377,30 +386,7 @@ def test_stepper_bargains_only_what_changed_or_was_never_seen(monkeypatch):
     assert bargained == [12, 1]  # the compiled loop ran twice: 12 issues, then 1
 
 
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 9), shared=st.integers(0, 4),
-       risk=st.booleans())
-@settings(max_examples=40, deadline=None)
-def test_absolute_votes_sum_the_vote_tensor(seed, n, shared, risk):
-    # the compiled sum must equal sum_k w_k |dist[k, j] - dist[k, i]| taken on the
-    # whole (N, N, N) tensor, with actors sharing positions and risk-shaped distances
-    from realpolitik.models import _eum_kernel
-
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 100, (3, n))
-    x[:, : min(shared, n)] = x[:, :1]  # some actors at one position
-    w = rng.uniform(0, 1, (3, n))
-    w[:, -1] = 0.0  # an inactive voter
-    dist = np.abs(x[:, :, None] - x[:, None, :])
-    if risk:
-        dist = (dist / 100.0) ** rng.uniform(0.5, 2.0, (3, n, 1))
-    expected = np.einsum("pk,pkij->pij", w, np.abs(dist[:, :, None, :] - dist[:, :, :, None]))
-    total = np.empty((3, n, n))
-    _eum_kernel.absolute_votes(x, dist, w, total)
-    np.testing.assert_allclose(total, expected, rtol=1e-13, atol=0.0)
-    np.testing.assert_array_equal(total, np.swapaxes(total, 1, 2))
-
-
-def test_vectorised_engine_memory_stays_quadratic_in_actors():
+def test_memory_stays_quadratic_in_actors():
     # 120 actors on one issue: the (N, N, N) vote tensor alone would be 13.8 MB;
     # the round's (N, N) tables are 0.1 MB each
     import tracemalloc
@@ -433,7 +419,8 @@ def test_compiled_rows_on_all_cores_equal_one_core(data, options):
     results = []
     for settle in (_eum_kernel.settle_rows, _eum_kernel.settle_rows_parallel):
         out = (np.zeros(x0.shape[0]), np.zeros(x0.shape[0], dtype=np.int64),
-               np.zeros(x0.shape[0], dtype=bool))
+               np.zeros(x0.shape[0], dtype=bool),
+               np.zeros((x0.shape[0], options.max_rounds + 1, x0.shape[1])))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             settle(*arguments, *out)
@@ -454,21 +441,19 @@ def test_forecast_from_a_worker_thread_equals_the_main_thread():
 
 @pytest.mark.parametrize("options", [EUMOptions(), EUMOptions(
     vote_share="all", votes="risk", offer_choice="by_type_weighted", max_rounds=30)])
-def test_chunks_on_all_cores_equal_one_thread_bit_for_bit(monkeypatch, options):
+def test_issues_on_all_cores_equal_one_thread_bit_for_bit(options):
     from concurrent.futures import ThreadPoolExecutor
 
     from realpolitik.models import eum
-    from realpolitik.models._threads import threads_for
 
     rng = np.random.default_rng(11)
     x, s = rng.uniform(0, 100, (2, 9, 5)), rng.uniform(0.1, 1, (2, 9, 5))
     c = rng.uniform(1, 10, (2, 9, 5))
     active = rng.random((2, 9, 5)) < 0.85
-    monkeypatch.setattr(eum, "CHUNK_PAIRS", 2 * 9**2)  # chunks of two issues: five of them
-    assert threads_for(5) == min(5, len(os.sched_getaffinity(0)))
+    assert eum._share_cores(10)  # ten issues from the main thread: on every core
     shared = expected_utility(x, s, c, active, options=options)
-    with ThreadPoolExecutor(1) as pool:  # off the main thread: one chunk after another
-        assert pool.submit(threads_for, 5).result() == 1
+    with ThreadPoolExecutor(1) as pool:  # off the main thread: one issue after another
+        assert not pool.submit(eum._share_cores, 10).result()
         alone = pool.submit(expected_utility, x, s, c, active, options=options).result()
     for field in ("trajectory", "rounds", "converged", "forecast", "mean_forecast",
                   "median_path", "mean_path"):

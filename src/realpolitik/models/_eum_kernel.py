@@ -1,12 +1,11 @@
 """Compiled rounds of the Expected Utility Model, one issue at a time.
 
-The same model as :mod:`realpolitik.models.eum` (Scholz, Calbert and Smith
-2011; every step, constant and reading is stated there and in
-``docs/model.md``), written as plain loops over the actors of one issue and
-compiled with Numba. The vectorised NumPy engine spends most of its time
-building (N, N, N) vote tensors and (N, N) utility tables in memory; here
-each quantity lives in a register or a small reused buffer, and the loops
-skip what the round cannot use:
+The rounds of the model stated in :mod:`realpolitik.models.eum` (Scholz,
+Calbert and Smith 2011; every step, constant and reading is stated there and
+in ``docs/model.md``), written as plain loops over the actors of one issue and
+compiled with Numba. Nothing of size (N, N, N) is built: each quantity lives
+in a register or a small reused (N, N) buffer, and the loops skip what the
+round cannot use:
 
 * a challenger ``i`` makes ``j`` an offer only if ``E_ij > E_ji`` as ``j``
   sees them. With ``Q = 1`` both values are computed as ``net - a stake``
@@ -122,43 +121,38 @@ def vote_shares(
     group: np.ndarray,
     first: np.ndarray,
     count: int,
-    distance: np.ndarray,
+    reach: np.ndarray,
     favour: np.ndarray,
     total: np.ndarray,
     prob: np.ndarray,
+    sums: np.ndarray,
 ) -> None:
     """Success probabilities ``prob[i, j]`` of every active pair (step 1 of the model).
 
-    ``distance[g, k]`` receives voter ``k``'s distance to the position of group
+    ``reach[k, g]`` receives voter ``k``'s distance to the position of group
     ``g`` (range-scaled and raised to ``power[k]`` when ``risk``). Votes are
     ``w_k (dist[k, j] - dist[k, i])``; ``favour[a, b]`` sums the positive ones
     and ``total[a, b]`` their absolute values, once per pair of distinct
-    positions (groups ``a``, ``b``; both directions in one pass). With
-    ``share_all`` the normaliser is the sum of ``total`` over every ordered
-    pair of active actors. Where the normaliser is zero the probability is 0.5.
+    positions (groups ``a``, ``b``; both directions in one pass; ``sums`` is
+    a (3, N) buffer). With ``share_all`` the normaliser is the sum of
+    ``total`` over every ordered pair of active actors. Where the normaliser
+    is zero the probability is 0.5.
     """
     n = x.shape[0]
     for g in range(count):
         position = x[first[g]]
         for k in range(n):
             gap = abs(x[k] - position)
-            distance[g, k] = (gap / scale) ** power[k] if risk and w[k] != 0.0 else gap
+            reach[k, g] = (gap / scale) ** power[k] if risk and w[k] != 0.0 else gap
     for a in range(count):
         favour[a, a] = 0.0
         total[a, a] = 0.0
+        _votes_against(a, count, n, w, reach, sums[0], sums[1], sums[2])
         for b in range(a + 1, count):
-            forward = 0.0
-            backward = 0.0
-            size = 0.0
-            for k in range(n):
-                vote = w[k] * (distance[b, k] - distance[a, k])
-                forward += max(vote, 0.0)
-                backward += max(-vote, 0.0)
-                size += abs(vote)
-            favour[a, b] = forward
-            favour[b, a] = backward
-            total[a, b] = size
-            total[b, a] = size
+            favour[a, b] = sums[0, b]
+            favour[b, a] = sums[1, b]
+            total[a, b] = sums[2, b]
+            total[b, a] = sums[2, b]
     everything = 0.0
     if share_all:
         for i in range(n):
@@ -175,6 +169,33 @@ def vote_shares(
                 continue
             norm = everything if share_all else total[group[i], group[j]]
             prob[i, j] = favour[group[i], group[j]] / norm if norm > 0.0 else 0.5
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _votes_against(a: int, count: int, n: int, w: np.ndarray, reach: np.ndarray,
+                   forward: np.ndarray, backward: np.ndarray, size: np.ndarray) -> None:
+    """Votes for and against group ``a`` in its contest with each later group ``b``.
+
+    With ``vote = w_k (reach[k, b] - reach[k, a])``, ``forward[b]`` sums
+    ``max(vote, 0)``, ``backward[b]`` ``max(-vote, 0)`` and ``size[b]``
+    ``|vote|``, voter ``k`` ascending. The innermost loop runs over ``b``
+    (each ``b`` keeps its own sums, added in the same order as one pair at a
+    time would add them, so the bits are the same) with unsigned bounds, so
+    that the compiler vectorises it.
+    """
+    start, stop = np.uint64(a + 1), np.uint64(count)
+    for b in range(start, stop):
+        forward[b] = 0.0
+        backward[b] = 0.0
+        size[b] = 0.0
+    for k in range(n):
+        wk = w[k]
+        here = reach[k, a]
+        for b in range(start, stop):
+            vote = wk * (reach[k, b] - here)
+            forward[b] += max(vote, 0.0)
+            backward[b] += max(-vote, 0.0)
+            size[b] += abs(vote)
 
 
 @njit(cache=True, nogil=True)
@@ -366,20 +387,27 @@ def bargain_issue(
     risk_votes: bool,
     by_type: bool,
     x: np.ndarray,
+    path: np.ndarray,
 ) -> tuple[int, bool]:
     """Bargain one issue until no actor moves more than ``tol`` or rounds run out.
 
     Writes the final positions into ``x`` and returns the rounds used and
     whether the issue settled. An issue with fewer than two active actors or
-    no spread is returned unchanged after zero rounds, as settled.
+    no spread is returned unchanged after zero rounds, as settled. Unless
+    ``path`` is empty (no rows), its row ``t`` (of ``max_rounds + 1``)
+    receives the positions after round ``t``, the last ones repeated once the
+    issue has settled.
     """
     n = x0.shape[0]
     for i in range(n):
         x[i] = x0[i]
+    if path.shape[0] > 0:
+        path[0, :] = x
     players = 0
     for i in range(n):
         players += active[i]
     if players < 2 or not scale > 0.0:
+        _record(path, 0, x)
         return 0, True
     new_x = np.empty(n)
     ones = np.ones(n)
@@ -395,6 +423,7 @@ def bargain_issue(
     total = np.empty((n, n))
     prob = np.empty((n, n))
     logs = np.empty((2, n, n))
+    sums = np.empty((3, n))
     known = np.zeros((n, n), dtype=np.bool_)
     for number in range(1, max_rounds + 1):
         if q != 1.0:
@@ -404,20 +433,30 @@ def bargain_issue(
         count = _groups(x, active, group, first)
         distances(x, active, scale, dist)
         vote_shares(x, w, ones, scale, False, share_all, group, first, count,
-                    reach, favour, total, prob)  # fmt: skip
+                    reach, favour, total, prob, sums)  # fmt: skip
         risk_exponents(s, active, prob, dist, to_median, q, t, danger, r)
         if risk_votes:
             vote_shares(x, w, r, scale, True, share_all, group, first, count,
-                        reach, favour, total, prob)  # fmt: skip
+                        reach, favour, total, prob, sums)  # fmt: skip
         accept_offers(x, s, active, group, prob, dist, r, to_median, q, t, by_type,
                       logs, known, new_x)  # fmt: skip
         step = 0.0
         for i in range(n):
             step = max(step, abs(new_x[i] - x[i]))
             x[i] = new_x[i]
+        if path.shape[0] > 0:
+            path[number, :] = x
         if step <= tol:
+            _record(path, number + 1, x)
             return number, True
     return max_rounds, False
+
+
+@njit(cache=True, nogil=True)
+def _record(path: np.ndarray, last: int, x: np.ndarray) -> None:
+    """Repeat the settled positions ``x`` in rows ``last`` and after of ``path`` (if any rows)."""
+    for row in range(last, path.shape[0]):
+        path[row, :] = x
 
 
 @njit(cache=True, nogil=True)
@@ -438,13 +477,19 @@ def _settle_row(
     forecast: np.ndarray,
     rounds: np.ndarray,
     settled: np.ndarray,
+    paths: np.ndarray,
     x: np.ndarray,
     order: np.ndarray,
 ) -> None:
-    """Bargain row ``p``; write its forecast, rounds and settlement (buffers ``x``, ``order``)."""
+    """Bargain row ``p``; write its forecast, rounds, settlement and, if kept, its path.
+
+    ``paths`` is (P, max_rounds + 1, N), or has no rows when paths are not
+    kept; ``x`` and ``order`` are buffers.
+    """
+    path = paths[p] if paths.shape[0] > 0 else paths[0:0, 0]
     used, done = bargain_issue(
         x0[p], w[p], s[p], active[p], scale[p], q, t, max_rounds, tol,
-        share_all, risk_votes, by_type, x,
+        share_all, risk_votes, by_type, x, path,
     )  # fmt: skip
     forecast[p] = weighted_median(x, w[p], order)
     rounds[p] = used
@@ -469,20 +514,23 @@ def settle_rows(
     forecast: np.ndarray,
     rounds: np.ndarray,
     settled: np.ndarray,
+    paths: np.ndarray,
 ) -> None:
     """Bargain the listed rows of flattened issues (P, N) and write their forecasts.
 
     ``forecast[p]`` is the weighted median of the final positions of row
     ``p`` (weights ``w``), the model's forecast; ``rounds`` and ``settled``
-    receive the rounds used and whether the row settled. Rows not listed in
-    ``rows`` are left as they are.
+    receive the rounds used and whether the row settled; ``paths`` (P,
+    max_rounds + 1, N), unless it has no rows, the positions after every
+    round. Rows not listed in ``rows`` are left as they are.
     """
     n = x0.shape[1]
     x = np.empty(n)
     order = np.empty(n, dtype=np.int64)
     for index in range(rows.shape[0]):
         _settle_row(rows[index], x0, w, s, active, scale, q, t, max_rounds, tol, share_all,
-                    risk_votes, by_type, forecast, rounds, settled, x, order)  # fmt: skip
+                    risk_votes, by_type, forecast, rounds, settled, paths, x,
+                    order)  # fmt: skip
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -503,6 +551,7 @@ def settle_rows_parallel(
     forecast: np.ndarray,
     rounds: np.ndarray,
     settled: np.ndarray,
+    paths: np.ndarray,
 ) -> None:
     """:func:`settle_rows` with the rows shared among Numba's threads (one core each).
 
@@ -515,74 +564,5 @@ def settle_rows_parallel(
         x = np.empty(n)
         order = np.empty(n, dtype=np.int64)
         _settle_row(rows[index], x0, w, s, active, scale, q, t, max_rounds, tol, share_all,
-                    risk_votes, by_type, forecast, rounds, settled, x, order)  # fmt: skip
-
-
-@njit(cache=True, nogil=True)
-def absolute_votes(x: np.ndarray, dist: np.ndarray, weight: np.ndarray, total: np.ndarray) -> None:
-    """Votes cast in every contest, ``total[p, i, j] = sum_k w_k |dist[p, k, j] - dist[p, k, i]|``.
-
-    The sum the vectorised engine (:func:`realpolitik.models.eum._success_probability`)
-    would otherwise take over an (N, N, N) array per issue: here each issue
-    ``p`` is summed in place, with the same terms added in the same order
-    (voter ``k`` ascending), once per pair of distinct positions (actors at
-    one position have the same distances, so the same votes) and once per
-    unordered pair (the sum is symmetric). The innermost loop runs over the
-    second position of the pair, so that each pair keeps its own running sum
-    and the loop vectorises without reordering any sum. Memory beyond the
-    arguments: two (N, N) buffers per call.
-    """
-    problems, n = x.shape
-    group = np.empty(n, dtype=np.int64)
-    first = np.empty(n, dtype=np.int64)
-    reach = np.empty((n, n))  # [k, g]: voter k's distance to the position of group g
-    table = np.empty((n, n))
-    for p in range(problems):
-        count = _position_groups(x[p], group, first)
-        for k in range(n):
-            for g in range(count):
-                reach[k, g] = dist[p, k, first[g]]
-        table[:count, :count] = 0.0
-        for a in range(count):
-            _votes_against(table[a], reach, weight[p], a, count, n)
-        for a in range(count):
-            for b in range(a):
-                table[a, b] = table[b, a]
-        for i in range(n):
-            for j in range(n):
-                total[p, i, j] = table[group[i], group[j]]
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _votes_against(row: np.ndarray, reach: np.ndarray, weight: np.ndarray, a: int, count: int,
-                   n: int) -> None:
-    """``row[b] += sum_k w_k |reach[k, b] - reach[k, a]|`` for ``b > a``, voter ``k`` ascending.
-
-    The innermost loop runs over ``b`` with unsigned bounds: the compiler then
-    needs no check for negative indices and vectorises it; each ``row[b]``
-    still adds its terms one by one in the same order, so the sums are the
-    same, bit for bit.
-    """
-    start, stop = np.uint64(a + 1), np.uint64(count)
-    for k in range(n):
-        wk = weight[k]
-        here = reach[k, a]
-        for b in range(start, stop):
-            row[b] += wk * abs(reach[k, b] - here)
-
-
-@njit(cache=True, nogil=True)
-def _position_groups(x: np.ndarray, group: np.ndarray, first: np.ndarray) -> int:
-    """Label every actor by distinct position (``first[g]``: its first holder); the count."""
-    count = 0
-    for i in range(x.shape[0]):
-        group[i] = -1
-        for g in range(count):
-            if x[first[g]] == x[i]:
-                group[i] = g
-                break
-        if group[i] < 0:
-            first[count] = i
-            group[i] = count
-            count += 1
-    return count
+                    risk_votes, by_type, forecast, rounds, settled, paths, x,
+                    order)  # fmt: skip

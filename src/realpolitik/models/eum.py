@@ -12,8 +12,9 @@ Theoretical Politics* 23(4):510-531 (ICAART 2011 version, pp. 18-30). Every
 equation, constant and reading choice, and what other readings give on the
 published example, is in ``docs/model.md``.
 
-One round, for one issue with active actors ``i, j, k`` (vectorised here over
-draws, issues and actor pairs):
+One round, for one issue with active actors ``i, j, k`` (every issue is
+bargained on its own, in the compiled loops of
+:mod:`realpolitik.models._eum_kernel`):
 
 1. Votes ``v_k(i, j) = w_k (|x_k - x_j| - |x_k - x_i|) / range`` with
    ``w_k = c_k s_k``; success probability ``P_ij = sum_k max(v_k, 0) / D`` with
@@ -52,16 +53,17 @@ reading reported of the program behind Scholz et al.'s Table 2.
 Stopping rule: an issue settles in the first round in which no active actor
 moves by more than ``tol``; otherwise it stops after ``max_rounds``.
 
-Two implementations share these equations. :func:`expected_utility` is
-vectorised with NumPy over draws and issues and returns every round;
-:func:`eum_forecast` and :class:`EUMStepper` return only the forecast, from a
-compiled loop over one issue at a time (``realpolitik.models._eum_kernel``),
-several times faster; the stepper also reuses the forecast of every issue
-whose inputs did not change since its previous call (a simulation's previous
-time step) or that this process bargained before with the same inputs (a
-lever run, a Sobol point). Both agree with the scalar reference in the tests to 1e-9; they
-round differently, and over many rounds a near tie in the offers can resolve
-differently (see ``docs/model.md``, "Speed").
+One implementation runs the rounds: compiled loops over one issue at a time
+(:mod:`realpolitik.models._eum_kernel`, Numba), which skip the pairs that
+cannot make an offer and share the issues among the cores. It serves three
+callers: :func:`expected_utility` keeps every round (the static forecast, its
+report and the validation); :func:`eum_forecast` returns the forecast only;
+:class:`EUMStepper` also reuses the forecast of every issue whose inputs did
+not change since its previous call (a simulation's previous time step) or
+that this process bargained before with the same inputs (a lever run, a
+Sobol point). So a static forecast and a simulation's time step give the
+same bits on the same inputs. The tests check it against a plain scalar
+reference of the equations to 1e-9 (``docs/model.md``, "Speed").
 """
 
 from __future__ import annotations
@@ -78,7 +80,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from realpolitik.models._inputs import check_inputs, voting_weights
-from realpolitik.models._threads import map_in_threads
 from realpolitik.models.median import median_from_weights
 
 __all__ = [
@@ -91,13 +92,6 @@ __all__ = [
     "eum_reading_options",
     "expected_utility",
 ]
-
-BARGAIN_CHUNK = 256
-"""Most issues bargained together: bounds memory and keeps pair arrays cache-sized."""
-
-CHUNK_PAIRS = 2**17
-"""Most actor pairs (issues x N x N) bargained together: with many actors a chunk holds
-fewer issues, so that each (issues, N, N) array of a round (1 MB) stays in the cache."""
 
 SAME_POSITION = 1e-9
 """Two positions closer than this share of the range count as one: no contest."""
@@ -215,229 +209,6 @@ class EUMResult:
     mean_path: np.ndarray
 
 
-@dataclass(frozen=True)
-class _Issues:
-    """Flattened issues: one row per (draw, issue), actors on the last axis."""
-
-    weight: np.ndarray  # (P, N) voting weight c*s, zero when inactive
-    salience: np.ndarray  # (P, N)
-    active: np.ndarray  # (P, N) bool
-    scale: np.ndarray  # (P,) position range used to scale distances
-
-
-def _success_probability(
-    x: np.ndarray,
-    weight: np.ndarray,
-    active: np.ndarray,
-    vote_share: str,
-    exponents: np.ndarray | None = None,
-    scale: np.ndarray | None = None,
-) -> np.ndarray:
-    """Probability ``P[p, i, j]`` that ``i`` prevails over ``j`` (step 1).
-
-    ``P_ij = sum_k w_k max(d_k, 0) / D`` with ``d_k = |x_k - x_j| - |x_k - x_i|``
-    (Scholz et al. 2011, votes and probability of success). With
-    ``vote_share="dyad"`` the normaliser is the votes cast in this contest,
-    ``D = sum_k w_k |d_k|``, so that ``P_ij + P_ji = 1``; with ``"all"`` it is
-    the votes cast in every contest between active actors,
-    ``D = sum_{a, b, k} w_k |d_k(a, b)|``. The scaling of votes by the position
-    range cancels in either ratio. Where ``D = 0`` the probability is 0.5.
-
-    The votes in favour follow from ``max(d, 0) = (|d| + d) / 2`` and
-    ``sum_k w_k d_k = L_j - L_i`` with ``L_m = sum_k w_k |x_k - x_m|``, so only
-    the absolute votes need the (N, N, N) tensor.
-
-    With ``exponents`` (P, N) and ``scale`` (P,), every distance is first
-    scaled by the range and raised to the voter's own exponent ``r_k``:
-    the vote becomes a difference of the voter's risk-shaped utilities
-    (``votes="risk"``). The identities above hold unchanged.
-    """
-    dist = np.abs(x[:, :, None] - x[:, None, :])  # [p, k, m] = |x_k - x_m|
-    if exponents is not None:
-        if scale is None:
-            raise ValueError("risk-shaped votes need the position range 'scale'")
-        dist = np.power(dist / scale[:, None, None], exponents[:, :, None])
-    from realpolitik.models import _eum_kernel  # compiled on first use (Numba)
-
-    total = np.empty(dist.shape)  # [p, i, j] = sum_k w_k |dist[p, k, j] - dist[p, k, i]|
-    _eum_kernel.absolute_votes(np.ascontiguousarray(x), np.ascontiguousarray(dist),
-                               np.ascontiguousarray(weight), total)  # fmt: skip
-    loss = np.einsum("pk,pkm->pm", weight, dist)  # L_m
-    favour = np.maximum(0.5 * (total + loss[:, None, :] - loss[:, :, None]), 0.0)
-    if vote_share == "all":
-        pair = active[:, :, None] & active[:, None, :]
-        total = np.broadcast_to(
-            np.where(pair, total, 0.0).sum(axis=(1, 2))[:, None, None], total.shape
-        )
-    out = np.full(total.shape, 0.5)
-    np.divide(favour, total, out=out, where=total > 0.0)
-    return out
-
-
-def _utilities(distance: np.ndarray, r: np.ndarray | None, q: float) -> tuple[np.ndarray, ...]:
-    """The two utility terms every challenge value needs (Scholz et al. 2011).
-
-    With ``U = 2 - 4 base**r`` for success (base ``0.5 - 0.5 d``), failure
-    (``0.5 + 0.5 d``) and status quo (``0.5``), returns ``U_s - Q U_sq`` and
-    ``U_s - U_f``. ``r=None`` stands for ``r = 1`` (the power is the identity).
-    """
-    low = 0.5 - 0.5 * distance
-    high = 0.5 + 0.5 * distance
-    if r is None:
-        u_success, u_failure, u_status_quo = 2.0 - 4.0 * low, 2.0 - 4.0 * high, 0.0
-    else:
-        u_success = 2.0 - 4.0 * np.power(low, r)
-        u_failure = 2.0 - 4.0 * np.power(high, r)
-        u_status_quo = 2.0 - 4.0 * np.power(0.5, r)
-    return u_success - q * u_status_quo, u_success - u_failure
-
-
-def _challenge_value(
-    prob: np.ndarray, target_salience: np.ndarray, utilities: tuple[np.ndarray, ...]
-) -> np.ndarray:
-    """Expected utility of a challenge, without the ``1 - Q`` term (Scholz et al. 2011).
-
-    ``s_j (P U_s + (1 - P) U_f) + (1 - s_j) U_s - Q U_sq``, rearranged as
-    ``(U_s - Q U_sq) - s_j (1 - P) (U_s - U_f)``; all arguments broadcast.
-    """
-    net_success, stake = utilities
-    return net_success - target_salience * (1.0 - prob) * stake
-
-
-def _changed_status_quo(
-    distance: np.ndarray,
-    challenger_to_median: np.ndarray,
-    r: np.ndarray | float,
-    q: float,
-    t: float,
-) -> np.ndarray:
-    """The ``(1 - Q) (T U_b + (1 - T) U_w)`` term of the expected utility of a challenge.
-
-    ``U_b = 2 - 4 (0.5 - 0.25 (m + d))**r`` and ``U_w = 2 - 4 (0.5 + 0.25 (m + d))**r``
-    with ``m`` the challenger's distance to the median, scaled by the range.
-    """
-    spread = 0.25 * (challenger_to_median + distance)
-    u_better = 2.0 - 4.0 * np.power(0.5 - spread, r)
-    u_worse = 2.0 - 4.0 * np.power(0.5 + spread, r)
-    return (1.0 - q) * (t * u_better + (1.0 - t) * u_worse)
-
-
-def _risk_exponents(
-    prob: np.ndarray,
-    distance: np.ndarray,
-    to_median: np.ndarray,
-    issues: _Issues,
-    q: float,
-    t: float,
-) -> np.ndarray:
-    """Risk exponents ``r_i`` from security levels (step 4).
-
-    With every ``r = 1`` the danger ``S_i = sum_j E_ji`` sums the expected
-    utility of every other active actor challenging ``i``; ``R_i`` places it
-    between the least and most endangered active actors and
-    ``r_i = (1 - R_i/3) / (1 + R_i/3)`` (Scholz et al. 2011; after Bueno de
-    Mesquita 1985). If all dangers are equal, ``r_i = 1``.
-    """
-    value = _challenge_value(prob, issues.salience[:, None, :], _utilities(distance, None, q))
-    if q != 1.0:
-        value = value - _changed_status_quo(distance, to_median[:, :, None], 1.0, q, t)
-    pair = issues.active[:, :, None] & issues.active[:, None, :]
-    np.einsum("pii->pi", pair)[...] = False
-    danger = np.where(pair, value, 0.0).sum(axis=1)  # column sums: S_i = sum_j E_ji
-    high = np.where(issues.active, danger, -np.inf).max(axis=1, keepdims=True)
-    low = np.where(issues.active, danger, np.inf).min(axis=1, keepdims=True)
-    span = high - low
-    has_span = span > 0.0
-    relative = np.divide(2.0 * danger - high - low, span, out=np.zeros_like(danger), where=has_span)
-    relative = np.where(issues.active, np.clip(relative, -1.0, 1.0), 0.0)
-    return (1.0 - relative / 3.0) / (1.0 + relative / 3.0)
-
-
-def _one_round(x: np.ndarray, issues: _Issues, options: EUMOptions) -> np.ndarray:
-    """Play one round of challenges and offers; return the new positions."""
-    q, t, vote_share = float(options.q), float(options.t), options.vote_share
-    scale = issues.scale[:, None, None]
-    gap = x[:, :, None] - x[:, None, :]  # [p, i, j] = x_i - x_j
-    # Active positions never leave the initial active span, so both shares lie in
-    # [0, 1]; the clip only keeps inactive actors (masked out below) finite.
-    distance = np.minimum(np.abs(gap) / scale, 1.0)
-    mu = median_from_weights(x[:, :, None], issues.weight[:, :, None])[:, 0]
-    to_median = np.minimum(np.abs(x - mu[:, None]) / issues.scale[:, None], 1.0)
-    prob = _success_probability(x, issues.weight, issues.active, vote_share)
-
-    exponents = _risk_exponents(prob, distance, to_median, issues, q, t)
-    if options.votes == "risk":  # exponents come from linear votes; offers from risk-shaped ones
-        prob = _success_probability(
-            x, issues.weight, issues.active, vote_share, exponents, issues.scale
-        )
-    r_receiver = exponents[:, None, :]
-    # In the dyad (i, j) both values are judged by the receiver j with r_j, and
-    # both challenges span the same distance: one set of utilities serves both.
-    utilities = _utilities(distance, r_receiver, q)
-    own = _challenge_value(prob, issues.salience[:, None, :], utilities)  # E^j(U_ij)
-    other = _challenge_value(np.swapaxes(prob, 1, 2), issues.salience[:, :, None], utilities)
-    if q != 1.0:
-        own -= _changed_status_quo(distance, to_median[:, :, None], r_receiver, q, t)
-        other -= _changed_status_quo(distance, to_median[:, None, :], r_receiver, q, t)
-    contest = issues.active[:, :, None] & issues.active[:, None, :] & (distance > SAME_POSITION)
-    return _accept_offers(x, gap, distance, own, other, contest, options.offer_choice)
-
-
-def _accept_offers(
-    x: np.ndarray,
-    gap: np.ndarray,
-    distance: np.ndarray,
-    own: np.ndarray,
-    other: np.ndarray,
-    contest: np.ndarray,
-    offer_choice: str = "least_move",
-) -> np.ndarray:
-    """Classify each dyad from the receiver's view and apply the best offers.
-
-    ``own[p, i, j]`` is ``E^j(U_ij)`` and ``other[p, i, j]`` is ``E^j(U_ji)``:
-    both as the receiver ``j`` perceives them. Offers go from ``i`` (rows) to
-    ``j`` (columns); each ``j`` takes the one that moves it least (steps 5-6).
-
-    ``i`` has an offer for ``j`` when ``own > 0`` and ``own > other``: a
-    conflict ``i`` wins (``other > 0``) or ``j`` yields (``other <= 0``). A
-    yielding ``j`` compromises when ``own > -other``, moving the share
-    ``-other / own`` of the way; otherwise it capitulates to ``x_i``.
-
-    ``offer_choice="by_type_weighted"`` first restricts each ``j`` to its
-    conflicts, else its compromises, else its capitulations, and ranks
-    compromises by ``(|other| x_j + own x_i) / (own + |other|)``, lowest
-    first (the ranking reported of the program behind Scholz et al.'s
-    Table 2); conflicts and capitulations still by least move.
-    """
-    made = contest & (own > 0.0) & (own > other)
-    compromise = made & (other <= 0.0) & (own + other > 0.0)
-    share = np.divide(-other, own, out=np.zeros_like(own), where=compromise)
-    move = np.where(compromise, distance * share, distance)
-    eligible = made
-    if offer_choice == "by_type_weighted":
-        conflict = made & (other > 0.0)
-        eligible = np.where(
-            conflict.any(axis=1, keepdims=True),
-            conflict,
-            np.where(compromise.any(axis=1, keepdims=True), compromise, made),
-        )
-        weighted = np.divide(
-            own * x[:, :, None] - other * x[:, None, :],
-            own - other,
-            out=np.zeros_like(own),
-            where=compromise,
-        )
-        move = np.where(compromise, weighted, move)
-    move[~eligible] = np.inf
-    least = move.min(axis=1, keepdims=True)
-    tied = eligible & (move == least)
-    best_value = np.where(tied, own, -np.inf).max(axis=1, keepdims=True)
-    tied &= own == best_value
-    offer = np.where(compromise, x[:, None, :] + gap * share, x[:, :, None])
-    chosen = np.where(tied, offer, np.inf).min(axis=1)
-    return np.where(np.isfinite(chosen), chosen, x)
-
-
 def _flatten(array: np.ndarray) -> np.ndarray:
     """(B, N, K) -> (B*K, N): one row per (draw, issue)."""
     batch, actors, issues = array.shape
@@ -501,37 +272,6 @@ def _warn_idle(idle: np.ndarray) -> None:
         )
 
 
-def _bargain_chunk(
-    x0: np.ndarray, issues: _Issues, options: EUMOptions
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Run rounds on a chunk of flattened issues.
-
-    Returns positions per round (P, R + 1, N), rounds used and convergence.
-    Issues that have settled drop out of the computation and repeat their
-    final positions.
-    """
-    idle = (issues.active.sum(axis=1) < 2) | (issues.scale <= 0.0)
-    rounds = np.zeros(x0.shape[0], dtype=int)
-    converged = idle.copy()
-    history = [x0]
-    x = x0
-    for number in range(1, options.max_rounds + 1):
-        live = np.flatnonzero(~converged)
-        if live.size == 0:
-            break
-        part = _Issues(
-            issues.weight[live], issues.salience[live], issues.active[live], issues.scale[live]
-        )
-        moved = _one_round(x[live], part, options)
-        step = np.abs(moved - x[live]).max(axis=1)
-        x = x.copy()
-        x[live] = moved
-        history.append(x)
-        rounds[live] = number
-        converged[live[step <= options.tol]] = True
-    return np.stack(history, axis=1), rounds, converged
-
-
 def _path_forecasts(path: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Weighted median and mean of every round of ``path`` (P, R + 1, N) -> (P, R + 1)."""
     problems, steps, actors = path.shape
@@ -540,47 +280,6 @@ def _path_forecasts(path: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, n
     median = median_from_weights(stacked, weights)[:, 0]
     mean = (weights * stacked).sum(axis=1)[:, 0] / weights.sum(axis=1)[:, 0]
     return median.reshape(problems, steps), mean.reshape(problems, steps)
-
-
-def _bargain(x0: np.ndarray, issues: _Issues, options: EUMOptions) -> tuple[np.ndarray, ...]:
-    """Bargain chunk by chunk (bounded memory, cache-sized arrays; see :data:`CHUNK_PAIRS`).
-
-    Returns positions per round (P, R + 1, N), weighted median and mean per
-    round (P, R + 1), rounds used and convergence (P,); chunks that settled
-    early repeat their final state up to the longest chunk. Chunks are
-    shared among the cores (:mod:`realpolitik.models._threads`); each is
-    computed as it would be alone, so the results do not depend on it.
-    """
-    _warn_idle((issues.active.sum(axis=1) < 2) | (issues.scale <= 0.0))
-    size = max(1, min(BARGAIN_CHUNK, CHUNK_PAIRS // x0.shape[1] ** 2))
-    chunks = [slice(start, start + size) for start in range(0, x0.shape[0], size)]
-
-    def bargain(rows: slice) -> tuple:
-        chunk = _Issues(
-            issues.weight[rows], issues.salience[rows], issues.active[rows], issues.scale[rows]
-        )
-        path, rounds, converged = _bargain_chunk(x0[rows], chunk, options)
-        return (rows, path, *_path_forecasts(path, chunk.weight), rounds, converged)
-
-    parts = map_in_threads(bargain, chunks)  # same results on any number of threads
-    steps = max(part[1].shape[1] for part in parts)
-    problems, actors = x0.shape
-    path_all = np.empty((problems, steps, actors))
-    median_all = np.empty((problems, steps))
-    mean_all = np.empty((problems, steps))
-    rounds_all = np.empty(problems, dtype=int)
-    converged_all = np.empty(problems, dtype=bool)
-    for rows, path, median, mean, rounds, converged in parts:
-        used = path.shape[1]
-        path_all[rows, :used] = path
-        path_all[rows, used:] = path[:, -1:]
-        median_all[rows, :used] = median
-        median_all[rows, used:] = median[:, -1:]
-        mean_all[rows, :used] = mean
-        mean_all[rows, used:] = mean[:, -1:]
-        rounds_all[rows] = rounds
-        converged_all[rows] = converged
-    return path_all, median_all, mean_all, rounds_all, converged_all
 
 
 def expected_utility(
@@ -632,26 +331,19 @@ def expected_utility(
     See the module docstring for the round's equations and
     ``docs/model.md`` for every reading choice and its reasons.
     """
-    options = EUMOptions() if options is None else options
-    if not isinstance(options, EUMOptions):
-        raise TypeError(f"options must be EUMOptions; got {type(options).__name__}")
+    options = _checked_options(options)
     inputs = check_inputs(positions, salience, capability, active)
-    weights = voting_weights(inputs, engine="expected_utility")
     batch, actors, n_issues = inputs.positions.shape
-    x0 = _flatten(inputs.positions)
-    flat_active = _flatten(inputs.active)
-    issues = _Issues(
-        weight=_flatten(weights),
-        salience=_flatten(inputs.salience),
-        active=flat_active,
-        scale=_position_scale(x0, flat_active, options.position_range),
-    )
-    path, median_path, mean_path, rounds, converged = _bargain(x0, issues, options)
+    paths = np.empty((batch * n_issues, options.max_rounds + 1, actors))
+    forecast, rounds, converged = _compiled_forecast(inputs, options, None, None, paths)
+    paths = paths[:, : int(rounds.max(initial=0)) + 1]  # rounds past the last one used repeat it
+    weights = _flatten(voting_weights(inputs, engine="expected_utility"))
+    median_path, mean_path = _path_forecasts(paths, weights)
     return EUMResult(
-        trajectory=_unflatten(path, batch, n_issues),
+        trajectory=_unflatten(paths, batch, n_issues),
         rounds=rounds.reshape(batch, n_issues),
         converged=converged.reshape(batch, n_issues),
-        forecast=median_path[:, -1].reshape(batch, n_issues),
+        forecast=forecast.reshape(batch, n_issues),
         mean_forecast=mean_path[:, -1].reshape(batch, n_issues),
         median_path=_unflatten(median_path, batch, n_issues),
         mean_path=_unflatten(mean_path, batch, n_issues),
@@ -765,7 +457,7 @@ class EUMStepper:
         unknown = np.isnan(forecast[rows])
         if unknown.any():
             missing = rows[unknown]
-            forecast = _compiled_forecast(inputs, self.options, missing, forecast).ravel()
+            forecast = _compiled_forecast(inputs, self.options, missing, forecast)[0]
             _MEMO.remember(self.options, [k for k, u in zip(keys, unknown, strict=True) if u],
                            forecast[missing])  # fmt: skip
         self._inputs = tuple(np.array(part, copy=True) for part in inputs)
@@ -798,14 +490,11 @@ def eum_forecast(
     *,
     options: EUMOptions | None = None,
 ) -> np.ndarray:
-    """The model's forecast (median voter after bargaining), from the compiled engine.
+    """The model's forecast (median voter after bargaining), without the rounds.
 
     Takes the arguments of :func:`expected_utility` and returns what its
-    ``forecast`` holds, shape (B, K), without the rounds: the same equations,
-    run one issue at a time in compiled loops (Numba), several times faster.
-    The two round differently (a power is ``exp(r log b)`` here), so they
-    agree to about 1e-12 per round; over many rounds a near tie between two
-    offers can resolve differently, as between any two implementations.
+    ``forecast`` holds, shape (B, K), bit for bit, without keeping the
+    positions of every round.
 
     Raises
     ------
@@ -818,7 +507,9 @@ def eum_forecast(
         As :func:`expected_utility`.
     """
     inputs = check_inputs(positions, salience, capability, active)
-    return _compiled_forecast(inputs, _checked_options(options), None, None)
+    batch, _, n_issues = inputs.positions.shape
+    forecast = _compiled_forecast(inputs, _checked_options(options), None, None)[0]
+    return forecast.reshape(batch, n_issues)
 
 
 def _checked_options(options: EUMOptions | None) -> EUMOptions:
@@ -843,16 +534,24 @@ def _share_cores(rows: int) -> bool:
     return rows >= PARALLEL_ROWS and threading.current_thread() is threading.main_thread()
 
 
+NO_PATHS = np.empty((0, 0, 0))
+"""Passed for the per-round positions when only the forecasts are wanted."""
+
+
 def _compiled_forecast(
     inputs: tuple[np.ndarray, ...],
     options: EUMOptions,
     rows: np.ndarray | None,
     previous: np.ndarray | None,
-) -> np.ndarray:
-    """Forecasts (B, K) from the compiled engine; only the flattened ``rows`` are bargained.
+    paths: np.ndarray = NO_PATHS,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bargain the flattened ``rows`` (``None``: every issue) with the compiled engine.
 
-    The other rows take their value from ``previous`` (flattened, B * K);
-    ``rows=None`` bargains every issue.
+    Returns the forecasts (B * K; rows not bargained keep their value from
+    ``previous``), the rounds used and whether each row settled (0 and False
+    where not bargained). Unless ``paths`` has no rows, it is (B * K,
+    max_rounds + 1, N) and receives every bargained row's positions after
+    each round.
     """
     from realpolitik.models import _eum_kernel  # compiled on first use (Numba)
 
@@ -878,9 +577,9 @@ def _compiled_forecast(
         np.ascontiguousarray(_flatten(salience)), np.ascontiguousarray(flat_active),
         scale, rows, float(options.q), float(options.t), int(options.max_rounds),
         float(options.tol), options.vote_share == "all", options.votes == "risk",
-        options.offer_choice == "by_type_weighted", forecast, rounds, settled,
+        options.offer_choice == "by_type_weighted", forecast, rounds, settled, paths,
     )  # fmt: skip
-    return forecast.reshape(batch, n_issues)
+    return forecast, rounds, settled
 
 
 EUM_READINGS: Mapping[str, EUMOptions] = MappingProxyType({

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from realpolitik.scenario.base import FieldPath
 from realpolitik.scenario.outcomes import Outcome, parse_outcome
@@ -101,8 +101,27 @@ def inline(name: str) -> str:
     return f"{first.lower()} {rest}" if space and first in ("The", "A", "An") else name
 
 
+_INDEXES: dict[int, tuple[Sequence[Any], int, dict[str, Any]]] = {}
+"""Items by id for each list of a scenario named recently (naming every number of a
+large scenario looks ids up tens of thousands of times)."""
+
+MAX_INDEXES = 64
+"""Lists whose index is kept; beyond this all are forgotten and rebuilt on use."""
+
+
 def _by_id(items: Sequence[_Item], item_id: str) -> _Item | None:
-    return next((item for item in items if getattr(item, "id", None) == item_id), None)
+    """The item of ``items`` whose id is ``item_id`` (the first, if several), or None."""
+    entry = _INDEXES.get(id(items))
+    if entry is None or entry[0] is not items or entry[1] != len(items):
+        if len(_INDEXES) >= MAX_INDEXES:
+            _INDEXES.clear()
+        index: dict[str, _Item] = {}
+        for item in items:
+            index.setdefault(str(getattr(item, "id", None)), item)
+        entry = (items, len(items), index)
+        _INDEXES[id(items)] = entry
+    found: _Item | None = entry[2].get(item_id)
+    return found if found is not None and getattr(found, "id", None) == item_id else None
 
 
 def _at(items: Sequence[_Item], index: object) -> _Item | None:
@@ -119,12 +138,12 @@ def _issue(scenario: Scenario, issue_id: object) -> str:
     return inline(issue.name) if issue is not None else str(issue_id)
 
 
-def _shocks(scenario: Scenario) -> list[Shock]:
-    return [] if scenario.dynamics is None else list(scenario.dynamics.shocks)
+def _shocks(scenario: Scenario) -> Sequence[Shock]:
+    return () if scenario.dynamics is None else scenario.dynamics.shocks
 
 
-def _trends(scenario: Scenario) -> list[Trend]:
-    return [] if scenario.dynamics is None else list(scenario.dynamics.trends)
+def _trends(scenario: Scenario) -> Sequence[Trend]:
+    return () if scenario.dynamics is None else scenario.dynamics.trends
 
 
 def _shock(scenario: Scenario, shock_id: str) -> str:
