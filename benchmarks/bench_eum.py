@@ -1,4 +1,4 @@
-"""Time the vectorised Expected Utility Model against the scalar reference.
+"""Time the Expected Utility Model, every round kept, against the scalar reference.
 
 Usage::
 
@@ -11,7 +11,7 @@ capability uniform on 0.1-1. Default model settings (Q = 1, T = 1, at most 100
 rounds, tolerance 1e-6, "dyad" vote share).
 
 The scalar reference (tests/reference_eum.py) is timed on a few draws in the
-same run and extrapolated per draw; the vectorised engine's trajectories are
+same run and extrapolated per draw; the engine's trajectories are
 checked against it on those draws. The speed ratio compares CPU time (robust
 to other load on the machine); wall time is printed too. Large batches are run in chunks of
 ``--chunk`` draws so that memory stays bounded; only forecasts are kept.

@@ -1,19 +1,20 @@
-"""The Expected Utility Model at every step of the flagship ensemble: old path, new path, workers.
+"""The Expected Utility Model at every step of the flagship ensemble: reuse, cores, workers.
 
 Prints, in one run (the machine's load moves every figure, so each is
 compared with its reference measured alongside):
 
 * draws per second of ``simulate_ensemble(load_scenario(), model="eum")``
-  (5 years of quarterly steps) with the old step path (the vectorised NumPy
-  engine, ``expected_utility``, called afresh at every step) and with the new
-  one (the compiled engine behind ``EUMStepper``, which also reuses the issues
-  whose inputs did not change since the previous step), and their ratio; the
-  largest difference between the two on the draws both ran;
-* the new path on one core (by default, called from the main thread, the
+  (5 years of quarterly steps) with the engine called afresh at every step
+  (the registry's ``settle``, ``eum_forecast``) and through ``EUMStepper``
+  (the same compiled engine, which also reuses the issues whose inputs did
+  not change since the previous step or were bargained before), and their
+  ratio; the largest difference between the two on the draws both ran (0:
+  reuse changes no bit);
+* the stepper on one core (by default, called from the main thread, the
   compiled engine shares each chunk's issues among Numba's threads, one per
   core), and on two threads of this process (the compiled loops release the
   interpreter lock; each thread's engine then keeps to one core);
-* with ``--dask``: the new path on a local dask cluster of 1 and 2 worker
+* with ``--dask``: the stepper on a local dask cluster of 1 and 2 worker
   processes (speed-up against one worker, cluster start-up excluded), and
   the overhead per chunk (a cluster round trip for an empty job);
 * with ``--cli``: the wall time of the flagship command
@@ -23,7 +24,7 @@ compared with its reference measured alongside):
 CPU seconds are printed next to wall seconds: under load, CPU time is the
 steadier measure of the work done.
 
-Usage: python benchmarks/bench_eum_step.py [--quick] [--draws N] [--old-draws N]
+Usage: python benchmarks/bench_eum_step.py [--quick] [--draws N] [--fresh-draws N]
                                           [--dask] [--cli] [--cli-draws N]
 """
 
@@ -57,8 +58,8 @@ def timed(function):
     return value, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def old_step_path():
-    """The step path before the compiled engine: the registry's settle at every step."""
+def fresh_step_path():
+    """The engine afresh at every step, without reuse: the registry's settle."""
     return mock.patch.object(stepping, "step_settle", lambda model: engine(model).settle)
 
 
@@ -78,28 +79,28 @@ def largest_difference(first, second, draws: int) -> float:
                for k in first.settlement)
 
 
-def compare_paths(draws: int, old_draws: int) -> None:
+def compare_paths(draws: int, fresh_draws: int) -> None:
     ensemble(2, seed=1)  # compile (or load the compiled engine from its cache) before timing
     new, wall, cpu = timed(lambda: ensemble(draws))
-    with old_step_path():
-        old, old_wall, old_cpu = timed(lambda: ensemble(old_draws))
-    new_rate, old_rate = draws / wall, old_draws / old_wall
-    print(f"old step path (NumPy engine at every step): {old_draws:>6,} draws in "
-          f"{old_wall:7.1f} s wall ({old_cpu:7.1f} s CPU) = {old_rate:8.2f} draws/s")
-    print(f"new step path (compiled engine, reuse)     : {draws:>6,} draws in "
+    with fresh_step_path():
+        fresh, fresh_wall, fresh_cpu = timed(lambda: ensemble(fresh_draws))
+    new_rate, fresh_rate = draws / wall, fresh_draws / fresh_wall
+    print(f"afresh at every step (no reuse)            : {fresh_draws:>6,} draws in "
+          f"{fresh_wall:7.1f} s wall ({fresh_cpu:7.1f} s CPU) = {fresh_rate:8.2f} draws/s")
+    print(f"stepper (reuse)                            : {draws:>6,} draws in "
           f"{wall:7.1f} s wall ({cpu:7.1f} s CPU) = {new_rate:8.2f} draws/s")
-    print(f"ratio new / old                            : {new_rate / old_rate:8.1f} x wall, "
-          f"{(draws / cpu) / (old_draws / old_cpu):8.1f} x CPU")
-    print(f"largest difference on the {old_draws} draws both ran: "
-          f"{largest_difference(new, old, old_draws):.2e}")
+    print(f"ratio stepper / afresh                     : {new_rate / fresh_rate:8.1f} x wall, "
+          f"{(draws / cpu) / (fresh_draws / fresh_cpu):8.1f} x CPU")
+    print(f"largest difference on the {fresh_draws} draws both ran: "
+          f"{largest_difference(new, fresh, fresh_draws):.2e}")
     with one_core():
         _, wall1, cpu1 = timed(lambda: ensemble(draws))
-    print(f"new step path, one core                    : {draws:>6,} draws in "
+    print(f"stepper, one core                          : {draws:>6,} draws in "
           f"{wall1:7.1f} s wall ({cpu1:7.1f} s CPU) = {draws / wall1:8.2f} draws/s "
           f"(all cores / one: {wall1 / wall:.2f} x wall)")
     threaded, wall2, _ = timed(lambda: ensemble(draws, executor=ThreadExecutor(2)))
     same = largest_difference(threaded, new, draws) == 0.0
-    print(f"new path, 2 threads                        : {draws:>6,} draws in "
+    print(f"stepper, 2 threads                         : {draws:>6,} draws in "
           f"{wall2:7.1f} s wall = {draws / wall2:8.2f} draws/s (speed-up {wall / wall2:.2f}; "
           f"identical: {same})")
 
@@ -141,18 +142,19 @@ def time_command(draws: int, workers: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small run (for the test suite)")
-    parser.add_argument("--draws", type=int, default=None, help="draws of the new path")
-    parser.add_argument("--old-draws", type=int, default=None, help="draws of the old path")
+    parser.add_argument("--draws", type=int, default=None, help="draws through the stepper")
+    parser.add_argument("--fresh-draws", type=int, default=None,
+                        help="draws of the engine afresh at every step")
     parser.add_argument("--dask", action="store_true", help="also 1 and 2 dask workers")
     parser.add_argument("--cli", action="store_true", help="also the flagship command")
     parser.add_argument("--cli-draws", type=int, default=1000)
     args = parser.parse_args()
     draws = args.draws or (20 if args.quick else 1000)
-    old_draws = args.old_draws or (2 if args.quick else 20)
+    fresh_draws = args.fresh_draws or (2 if args.quick else 20)
     scenario = load_scenario()
     print(f"flagship: {len(scenario.actors)} actors, {len(scenario.issues)} issues, "
           f"{round(scenario.dynamics.horizon_years * 4)} quarterly steps, EUM at every step")
-    compare_paths(draws, old_draws)
+    compare_paths(draws, fresh_draws)
     if args.dask:
         compare_workers(draws)
     if args.cli:

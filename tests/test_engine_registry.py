@@ -194,6 +194,19 @@ def test_static_forecast_runs_every_engine_in_registry_order():
     assert forecast.eum is not None
 
 
+def test_engines_side_by_side_give_what_each_gives_alone():
+    # the static forecast runs the EUM in this thread and the others in another one at the
+    # same time: each engine's forecast must be the bits it gives when run alone
+    scenario = load_scenario("syria-2019")
+    together = forecast_static(scenario)
+    for name in MODEL_NAMES:
+        alone = forecast_static(scenario, models=(name,))
+        np.testing.assert_array_equal(together.forecasts[name], alone.forecasts[name])
+    np.testing.assert_array_equal(together.eum.trajectory,
+                                  forecast_static(scenario, models=("eum",)).eum.trajectory)
+    assert [entry.name for entry in ENGINES.values() if entry.spreads_over_cores][0] == "eum"
+
+
 def test_static_forecast_rejects_an_unknown_engine():
     with pytest.raises(ValueError, match="unknown model"):
         forecast_static(load_scenario("emission-standards"), models=("oracle",))

@@ -122,22 +122,51 @@ def forecast_static(
     if unknown:
         raise ValueError(f"unknown model(s) {unknown}; choose from {list(MODEL_NAMES)}")
     arrays = point_arrays(scenario)
-    x, s, c, active = arrays.batch()
-    forecasts: dict[str, np.ndarray] = {}
-    results: dict[str, Any] = {}
-    options = dict(engine_options or {})
-    for name in (name for name in MODEL_NAMES if name in models):
-        chosen = engine(name)
-        if chosen.run is None:
-            forecasts[name] = chosen.settle(x, s, c, active, options=options.get(name))[0]
-        else:
-            results[name] = chosen.run(x, s, c, active, options=options.get(name))
-            forecasts[name] = results[name].forecast[0]
+    outcomes = _run_engines([name for name in MODEL_NAMES if name in models], arrays.batch(),
+                            dict(engine_options or {}))
+    forecasts = {name: forecast for name, (forecast, _) in outcomes.items()}
+    results = {name: result for name, (_, result) in outcomes.items() if result is not None}
     eum = results.get("eum")
     bargained = None if eum is None else eum.trajectory[:, -1]
     readings = [_read_alliance(scenario, arrays, alliance, bargained)
                 for alliance in scenario.alliances]
     return StaticForecast(scenario, arrays, forecasts, eum, readings, results)
+
+
+def _run_engines(
+    names: list[str], inputs: tuple[np.ndarray, ...], options: Mapping[str, Any]
+) -> dict[str, tuple[np.ndarray, Any]]:
+    """Each engine's forecast (K,) and full result (None if it has none), in ``names``' order.
+
+    The first engine that spreads its work over the cores (the registry's
+    ``spreads_over_cores``) runs in this thread, where it may use every core;
+    the others run one after another beside it, in one background thread,
+    each on one core there. Every engine computes the same bits on any
+    thread, so the results do not depend on this; only the time does (on a
+    large scenario the Expected Utility Model and the spatial model then
+    bargain at once).
+    """
+
+    def outcome(name: str) -> tuple[np.ndarray, Any]:
+        chosen = engine(name)
+        if chosen.run is None:
+            return chosen.settle(*inputs, options=options.get(name))[0], None
+        result = chosen.run(*inputs, options=options.get(name))
+        return result.forecast[0], result
+
+    def in_turn(chosen: list[str]) -> dict[str, tuple[np.ndarray, Any]]:
+        return {name: outcome(name) for name in chosen}
+
+    main = next((name for name in names if engine(name).spreads_over_cores), None)
+    others = [name for name in names if name != main]
+    if main is None or not others:
+        return in_turn(names)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="engines") as pool:
+        beside = pool.submit(in_turn, others)
+        done = {main: outcome(main), **beside.result()}
+    return {name: done[name] for name in names}
 
 
 def _read_alliance(

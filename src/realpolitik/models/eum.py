@@ -272,14 +272,27 @@ def _warn_idle(idle: np.ndarray) -> None:
         )
 
 
+PATH_ROWS = 256
+"""Issues whose rounds are summarised together (bounds the temporary arrays of the medians)."""
+
+
 def _path_forecasts(path: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted median and mean of every round of ``path`` (P, R + 1, N) -> (P, R + 1)."""
+    """Weighted median and mean of every round of ``path`` (P, R + 1, N) -> (P, R + 1).
+
+    Taken :data:`PATH_ROWS` issues at a time, so that the sorting's
+    temporaries stay small beside the path itself.
+    """
     problems, steps, actors = path.shape
-    stacked = path.reshape(problems * steps, actors, 1)
-    weights = np.repeat(weight, steps, axis=0)[:, :, None]
-    median = median_from_weights(stacked, weights)[:, 0]
-    mean = (weights * stacked).sum(axis=1)[:, 0] / weights.sum(axis=1)[:, 0]
-    return median.reshape(problems, steps), mean.reshape(problems, steps)
+    median = np.empty((problems, steps))
+    mean = np.empty((problems, steps))
+    for start in range(0, problems, PATH_ROWS):
+        rows = slice(start, start + PATH_ROWS)
+        stacked = path[rows].reshape(-1, actors, 1)
+        weights = np.repeat(weight[rows], steps, axis=0)[:, :, None]
+        median[rows] = median_from_weights(stacked, weights)[:, 0].reshape(-1, steps)
+        mean[rows] = ((weights * stacked).sum(axis=1)[:, 0]
+                      / weights.sum(axis=1)[:, 0]).reshape(-1, steps)
+    return median, mean
 
 
 def expected_utility(

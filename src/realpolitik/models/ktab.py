@@ -234,10 +234,9 @@ def _warn_degenerate(x: np.ndarray, s: np.ndarray, c: np.ndarray, active: np.nda
             RuntimeWarning,
             stacklevel=3,
         )
-    spread = np.where(active[..., None], x, np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        same = np.nanmax(spread, axis=1) - np.nanmin(spread, axis=1)
+    high = np.where(active[..., None], x, -np.inf).max(axis=1)
+    low = np.where(active[..., None], x, np.inf).min(axis=1)
+    same = high - low  # -inf on rows without active actors
     if np.any((count >= 2) & np.all(same == 0.0, axis=1)):
         warnings.warn(
             "spatial_model: all active actors hold the same position in some row(s); "

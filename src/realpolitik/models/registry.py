@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from realpolitik.models.compromise import compromise
-from realpolitik.models.eum import EUMOptions, EUMStepper, expected_utility
+from realpolitik.models.eum import EUMOptions, EUMStepper, eum_forecast, expected_utility
 from realpolitik.models.ktab import SpatialOptions, spatial_bargaining, spatial_forecast
 from realpolitik.models.median import weighted_median
 
@@ -97,6 +97,11 @@ class Engine:
         Draws per chunk that simulations use by default with this engine
         (small for engines whose draws are heavy, so that workers share the
         work); None: the simulation's default.
+    spreads_over_cores : bool
+        Whether one call shares its work among the cores when made from the
+        main thread (and keeps to one core from any other thread), with the
+        same results either way. The static forecast runs the first such
+        engine in the calling thread and the others beside it.
     """
 
     name: str
@@ -110,6 +115,7 @@ class Engine:
     options_type: type | None
     stepper: Callable[[], Callable[..., np.ndarray]] | None = None
     chunk_size: int | None = None
+    spreads_over_cores: bool = False
 
 
 def _no_options(name: str, options: object) -> None:
@@ -144,18 +150,6 @@ def _settle_median(
     return weighted_median(positions, salience, capability, active)
 
 
-def _settle_eum(
-    positions: ArrayLike,
-    salience: ArrayLike,
-    capability: ArrayLike,
-    active: ArrayLike | None = None,
-    *,
-    options: EUMOptions | None = None,
-) -> np.ndarray:
-    """Expected Utility Model forecast: the median voter after bargaining."""
-    return expected_utility(positions, salience, capability, active, options=options).forecast
-
-
 ENGINES: Mapping[str, Engine] = MappingProxyType(
     {
         "eum": Engine(
@@ -164,12 +158,13 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
             short_label="EUM",
             marker="D",
             marker_fill="black",
-            settle=_settle_eum,
+            settle=eum_forecast,
             run=expected_utility,
             can_step=True,
             options_type=EUMOptions,
             stepper=EUMStepper,
             chunk_size=32,
+            spreads_over_cores=True,
         ),
         "compromise": Engine(
             name="compromise",
@@ -203,6 +198,7 @@ ENGINES: Mapping[str, Engine] = MappingProxyType(
             run=spatial_bargaining,
             can_step=True,
             options_type=SpatialOptions,
+            spreads_over_cores=True,
         ),
     }
 )

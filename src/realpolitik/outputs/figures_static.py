@@ -74,35 +74,21 @@ def issue_map(forecast: StaticForecast, path: Path) -> Figure:
     colours: list = [OTHER_ACTORS] * len(arrays.actor_ids)
     for colour, i in zip(_actor_colours(len(named)), named, strict=True):
         colours[i] = colour
-    for k in range(n_issues):
-        row = n_issues - 1 - k
+    rows = np.broadcast_to(n_issues - 1 - np.arange(n_issues), arrays.position.shape)
+    for row in range(n_issues):
         ax.axhline(row, color="lightgray", lw=0.8, zorder=0)
-        others = arrays.active[:, k] & ~is_named
-        if others.any():  # unnamed actors: grey rings behind the named ones
-            ax.scatter(arrays.position[others, k], np.full(others.sum(), row),
-                       s=20 + 160 * arrays.salience[others, k], facecolor="none",
-                       edgecolor=OTHER_ACTORS, linewidth=0.6, alpha=0.8)
-        active = arrays.active[:, k] & is_named
-        ax.scatter(
-            arrays.position[active, k],
-            np.full(active.sum(), row),
-            s=20 + 160 * arrays.salience[active, k],
-            color=[colours[i] for i in np.flatnonzero(active)],
-            alpha=0.8,
-            edgecolor="white",
-            linewidth=0.5,
-        )
-        for model, value in forecast.forecasts.items():
-            style = engine(model)
-            ax.scatter(
-                value[k],
-                row + 0.3,
-                marker=style.marker,
-                facecolor=style.marker_fill,
-                edgecolor="black",
-                s=45,
-                zorder=3,
-            )
+    others = arrays.active & ~is_named[:, None]  # unnamed actors: grey rings behind the named
+    if others.any():
+        ax.scatter(arrays.position[others], rows[others], s=20 + 160 * arrays.salience[others],
+                   facecolor="none", edgecolor=OTHER_ACTORS, linewidth=0.6, alpha=0.8)
+    shown = arrays.active & is_named[:, None]
+    ax.scatter(arrays.position[shown], rows[shown], s=20 + 160 * arrays.salience[shown],
+               color=[colours[i] for i in np.nonzero(shown)[0]], alpha=0.8, edgecolor="white",
+               linewidth=0.5)
+    for model, value in forecast.forecasts.items():
+        style = engine(model)
+        ax.scatter(value, rows[0] + 0.3, marker=style.marker, facecolor=style.marker_fill,
+                   edgecolor="black", s=45, zorder=3)
     handles = [
         Line2D(
             [],
@@ -229,6 +215,18 @@ def eum_trajectories(forecast: StaticForecast, path: Path) -> Figure:
                   "actor's rounds are in eum-rounds.parquet.")
 
 
+def _cohesion_legend(bargained: bool) -> list:
+    """Legend entries of the bars: stated ones by sign (green binds, red divides), then hatched."""
+    from matplotlib.patches import Patch
+
+    entries = [Patch(facecolor="tab:green", alpha=0.85, label="stated positions: binds"),
+               Patch(facecolor="tab:red", alpha=0.85, label="stated positions: divides")]
+    if bargained:
+        entries.append(Patch(facecolor="none", edgecolor="dimgray", hatch="///",
+                             label="after bargaining (EUM)"))
+    return entries
+
+
 def cohesion_decomposition(
     forecast: StaticForecast, reading: AllianceReading, path: Path
 ) -> Figure:
@@ -281,7 +279,8 @@ def cohesion_decomposition(
              f"{float(reading.stated.score[0]):+.2f} stated{after}", 70),
         fontsize=10,
     )
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(handles=_cohesion_legend(reading.bargained is not None), fontsize=8,
+              loc="lower right")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     save_figure(fig, path, _footer(scenario.scenario.id))
     return Figure(
