@@ -64,6 +64,7 @@ __all__ = [
     "delay_cost",
     "delayed",
     "evaluate_levers",
+    "late_lever_overrides",
     "least_regret",
     "normal_interval",
     "lever_options",
@@ -663,7 +664,7 @@ def evaluate_levers(
     as_of = scenario.scenario.as_of
     for lever in levers:
         late = delayed(lever, chosen.delay_years, as_of)
-        overrides = _lever_numbers_overrides(scenario, lever, late,
+        overrides = late_lever_overrides(scenario, lever, late,
                                              results[lever.id].parameters)
         delays.append(delay_cost(
             results[lever.id], run([late], overrides), results[BASELINE], objective, direction,
@@ -672,7 +673,7 @@ def evaluate_levers(
     return replace(report, delays=delays)
 
 
-def _lever_numbers_overrides(
+def late_lever_overrides(
     scenario: Scenario, on_time: Lever, late: Lever, parameters: Mapping[str, np.ndarray]
 ) -> dict[str, np.ndarray]:
     """Give the late lever's numbers the values its on-time twin drew (same random numbers).

@@ -41,8 +41,8 @@ from realpolitik.analysis.levers import (
     LeverReport,
     Option,
     RegretSummary,
-    _lever_numbers_overrides,
     delayed,
+    late_lever_overrides,
     least_regret,
     lever_options,
     lever_runs,
@@ -311,7 +311,7 @@ def lever_chunk_values(job: LeverChunkJob) -> LeverChunkValues:
             starts[(o, lever_id)] = start_counts(steps, len(view.dates))
     late = np.empty((size, len(job.late)))
     for column, (option, on_time, lever, late_job) in enumerate(job.late):
-        overrides = _lever_numbers_overrides(scenario, on_time, lever, parameters[option])
+        overrides = late_lever_overrides(scenario, on_time, lever, parameters[option])
         late_job = replace(late_job, overrides={**late_job.overrides, **overrides})
         chunk = run_chunk(late_job)
         ids = ensemble_ids(scenario, late_job.levers)
