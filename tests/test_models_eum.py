@@ -345,6 +345,7 @@ def test_compiled_forecast_on_scholz_input_matches_reference():
 
 @given(data=scenarios(), steps=st.integers(2, 4), seed=st.integers(0, 2**32 - 1))
 @settings(max_examples=20, deadline=None)
+@pytest.mark.filterwarnings("ignore:expected_utility.*nothing to bargain:RuntimeWarning")
 def test_stepper_reuses_unchanged_issues_exactly(data, steps, seed):
     # each step changes a random subset of (draw, issue) cells; the stepper must
     # give, bit for bit, what a fresh computation gives on the same inputs
