@@ -33,17 +33,14 @@ import math
 import numpy as np
 from numba import njit, prange
 
-SAME_POSITION = 1e-9
-"""Two positions closer than this share of the range count as one (as in ``eum``)."""
+from realpolitik.models.eum import SAME_POSITION
+from realpolitik.models.median import TIE_TOLERANCE
 
 CERTAIN_LOSS = 0.75
 """With ``Q = 1``, ``E_ij > 0`` needs ``s_j (1 - P_ij)`` below
 ``(0.5**r - (0.5 - d/2)**r) / ((0.5 + d/2)**r - (0.5 - d/2)**r)``, which is at
 most ``0.5**0.5 = 0.707`` for ``r`` in [0.5, 2]; above this bound no offer is
 possible, by a margin far wider than rounding."""
-
-TIE_TOLERANCE = 1e-12
-"""Relative tolerance of an exact 50% split of the weight (as in ``median``)."""
 
 
 @njit(cache=True, nogil=True)

@@ -349,7 +349,9 @@ def expected_utility(
     batch, actors, n_issues = inputs.positions.shape
     paths = np.empty((batch * n_issues, options.max_rounds + 1, actors))
     forecast, rounds, converged = _compiled_forecast(inputs, options, None, None, paths)
-    paths = paths[:, : int(rounds.max(initial=0)) + 1]  # rounds past the last one used repeat it
+    steps = int(rounds.max(initial=0)) + 1  # rounds past the last one used repeat it
+    if steps < paths.shape[1]:
+        paths = paths[:, :steps].copy()  # a copy, so that the rounds never used are freed
     weights = _flatten(voting_weights(inputs, engine="expected_utility"))
     median_path, mean_path = _path_forecasts(paths, weights)
     return EUMResult(
