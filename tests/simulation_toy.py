@@ -34,3 +34,25 @@ alliances:
 def toy(extra: str = "") -> Scenario:
     """The toy scenario with ``extra`` YAML sections appended."""
     return parse_scenario(TOY + extra, path="toy.yaml")
+
+
+STILL = "  volatility: {position: 0, salience: 0}\n"
+"""Dynamics line that turns the random walk off."""
+
+
+def every_step(effect: str, duration: str = "") -> str:
+    """The toy, walk off, with a recurring shock ``s`` that fires at every step from step 1.
+
+    ``effect`` is its one effect (a YAML flow mapping); ``duration`` an
+    optional ``duration:`` line of the shock, indented as a field.
+    """
+    return TOY + f"""
+dynamics:
+{STILL}  shocks:
+    - id: s
+      name: S
+      hazard: 1
+      recurring: true
+{duration}      effects:
+        - {effect}
+"""

@@ -230,17 +230,21 @@ FUZZ_SETTINGS = {"deadline": 30_000, "derandomize": EXAMPLES is None,
                                            HealthCheck.function_scoped_fixture]}
 
 
-@settings(max_examples=CHECK_EXAMPLES, **FUZZ_SETTINGS)
-@given(st.data())
-def test_check_on_mutated_scenarios_holds_the_invariant(tmp_path, data):
-    text = mutated(data.draw)
+def check_holds_invariant(folder: Path, text: str | None) -> None:
+    """``realpolitik check`` on ``text`` keeps the invariant (None: no text to check)."""
     if text is None:
         return
-    path = tmp_path / "fuzz.yaml"
+    path = folder / "fuzz.yaml"
     path.write_text(text, encoding="utf-8")
     result = invoke("check", path)
     event(f"exit code {result.exit_code}")
     holds_invariant(result, path)
+
+
+@settings(max_examples=CHECK_EXAMPLES, **FUZZ_SETTINGS)
+@given(st.data())
+def test_check_on_mutated_scenarios_holds_the_invariant(tmp_path, data):
+    check_holds_invariant(tmp_path, mutated(data.draw))
 
 
 @settings(max_examples=RUN_EXAMPLES, **FUZZ_SETTINGS)
@@ -283,14 +287,7 @@ def numbers_are_numbers(out: Path) -> None:
 @settings(max_examples=MECHANISM_CHECK_EXAMPLES, **FUZZ_SETTINGS)
 @given(st.data())
 def test_check_on_mutated_mechanisms_holds_the_invariant(tmp_path, data):
-    text = mechanism_mutated(data.draw)
-    if text is None:
-        return
-    path = tmp_path / "fuzz.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = invoke("check", path)
-    event(f"exit code {result.exit_code}")
-    holds_invariant(result, path)
+    check_holds_invariant(tmp_path, mechanism_mutated(data.draw))
 
 
 @settings(max_examples=MECHANISM_RUN_EXAMPLES, **FUZZ_SETTINGS)

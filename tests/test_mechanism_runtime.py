@@ -30,28 +30,12 @@ from realpolitik.scenario.loader import parse_scenario
 from realpolitik.scenario.quantity import MAX_MAGNITUDE
 from realpolitik.simulation import simulate_ensemble
 from realpolitik.simulation.results import EnsembleResult
-from simulation_toy import TOY
-
-STILL = "  volatility: {position: 0, salience: 0}\n"
+from simulation_toy import STILL, TOY, every_step
 
 
 def run(text: str, draws: int = 40, **options: object) -> EnsembleResult:
     scenario = parse_scenario(text, path="toy.yaml")
     return simulate_ensemble(scenario, draws=draws, seed=5, model="compromise", **options)
-
-
-def every_step(effect: str, duration: str = "") -> str:
-    """A recurring shock that fires at every step from step 1, with one effect."""
-    return TOY + f"""
-dynamics:
-{STILL}  shocks:
-    - id: s
-      name: S
-      hazard: 1
-      recurring: true
-{duration}      effects:
-        - {effect}
-"""
 
 
 def finite(result: EnsembleResult) -> None:

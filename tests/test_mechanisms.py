@@ -20,10 +20,7 @@ from realpolitik.scenario.errors import ScenarioError
 from realpolitik.scenario.loader import parse_scenario
 from realpolitik.simulation import simulate_ensemble
 from realpolitik.simulation.results import EnsembleResult
-from simulation_toy import TOY, toy
-
-STILL = "  volatility: {position: 0, salience: 0}\n"
-"""Dynamics line that turns the random walk off."""
+from simulation_toy import STILL, TOY, every_step, toy
 
 PRESENCE = TOY.replace("a: {position: 10, salience: 1}", "a: {position: 50, salience: 1}")
 """The toy with ``a`` (alone on ``solo``) at 50: a presence a loop can raise or lower."""
@@ -275,17 +272,8 @@ def test_a_condition_on_the_state_reads_the_previous_step():
 
 
 def recurring(duration: str, shift: float = 2) -> EnsembleResult:
-    text = TOY + f"""
-dynamics:
-{STILL}  shocks:
-    - id: s
-      name: S
-      hazard: 1
-      recurring: true
-{duration}      effects:
-        - {{target: stances.solo.a.position, shift: {shift}}}
-"""
-    return run(text, draws=50)
+    return run(every_step(f"{{target: stances.solo.a.position, shift: {shift}}}", duration),
+               draws=50)
 
 
 def test_a_recurring_shock_with_hazard_one_fires_at_every_step():
@@ -307,17 +295,7 @@ def test_the_effects_of_firings_in_force_stack():
 
 
 def test_a_scale_effect_of_stacked_firings_multiplies_by_the_power():
-    text = TOY + f"""
-dynamics:
-{STILL}  shocks:
-    - id: s
-      name: S
-      hazard: 1
-      recurring: true
-      duration: 2
-      effects:
-        - {{target: stances.solo.a.position, scale: 1.5}}
-"""
+    text = every_step("{target: stances.solo.a.position, scale: 1.5}", "      duration: 2\n")
     result = run(text, draws=10)
     np.testing.assert_allclose(result.settlement["solo"][0, :4], [10, 15, 22.5, 22.5])
 
